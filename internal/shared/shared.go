@@ -1,0 +1,56 @@
+// Package shared locates the project's shared data folder (../shared beside
+// the repository: seeds, dev sets and benchmarks) for tests, benchmarks and
+// `storyline eval`. The data is read in place and never copied into the
+// repository.
+package shared
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// ErrMissing says the shared folder is not beside the repository.
+var ErrMissing = errors.New("shared data folder not found (set STORYLINE_SHARED or place ../shared beside the repository)")
+
+// Find returns the shared folder: $STORYLINE_SHARED, or "shared" beside the
+// repository root found by walking up from the working directory to go.mod.
+func Find() (string, error) {
+	if d := os.Getenv("STORYLINE_SHARED"); d != "" {
+		return d, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			cand := filepath.Join(filepath.Dir(dir), "shared")
+			if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
+				return cand, nil
+			}
+			return "", ErrMissing
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ErrMissing
+		}
+		dir = parent
+	}
+}
+
+// Path returns a file or folder inside the shared folder, skipping the test
+// or benchmark with a clear message when it is absent.
+func Path(tb testing.TB, rel string) string {
+	tb.Helper()
+	dir, err := Find()
+	if err != nil {
+		tb.Skipf("skipping: %v", err)
+	}
+	p := filepath.Join(dir, rel)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("skipping: shared data %s not available: %v", rel, err)
+	}
+	return p
+}
