@@ -7,6 +7,7 @@ package langid
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -76,6 +77,16 @@ func Default() *Detector {
 		defaultDet = d
 	})
 	return defaultDet
+}
+
+// Languages returns the detector's language set as ISO 639-1 codes, sorted.
+func (d *Detector) Languages() []string {
+	out := make([]string, 0, len(d.codes))
+	for _, c := range d.codes {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Detect returns the ISO 639-1 code of text's language, or "" when the text
