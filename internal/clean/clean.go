@@ -1,11 +1,19 @@
 // Package clean turns a plain-text scrape of a news page — site chrome and
 // all — into the article it carries, plus any other articles glued to its
 // tail.
+//
+// The approach is jusText's, adapted to one-block-per-line text: each line
+// is classified from its length, function-word density, sentence
+// punctuation and a multilingual list of chrome phrases; the article body is
+// the best-scoring contiguous run of lines, cut at "related articles"
+// headers; what follows such a header is split into separate documents.
 package clean
 
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Doc is one article found in a scrape.
@@ -17,6 +25,9 @@ type Doc struct {
 	Dateline  string
 	URL       string // a source URL the text carries
 	Published time.Time
+	// Agency is the wire service a dateline credits, as in
+	// "TOKYO (Kyodo) --"; Source falls back to it.
+	Agency string
 }
 
 // Result is what one scrape holds: its main article and the unrelated
@@ -26,13 +37,189 @@ type Result struct {
 	Related []Doc
 }
 
-// Text cleans one scrape. PLACEHOLDER: keeps every non-empty line.
+// Text cleans one scrape. It never fails: hostile input (binary, invalid
+// UTF-8, huge lines) yields an empty or partial Result, in time linear in
+// the input.
 func Text(s string) Result {
-	var paras []string
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			paras = append(paras, l)
+	lines := splitLines(Sanitize(s))
+	if len(lines) == 0 {
+		return Result{}
+	}
+	seen := make(map[string]int, len(lines))
+	for i := range lines {
+		l := &lines[i]
+		analyse(l)
+		markChrome(l)
+		if j, ok := seen[l.text]; ok && j != i {
+			l.dup = true
+		} else {
+			seen[l.text] = i
 		}
 	}
-	return Result{Main: Doc{Text: strings.Join(paras, "\n\n")}}
+	markCaptions(lines)
+	for i := range lines {
+		classify(&lines[i])
+	}
+	a, b := mainBlock(lines)
+	var res Result
+	if a < b {
+		res.Main.Text = bodyText(lines[a:b])
+	}
+	res.Main = meta(lines, a, b, res.Main)
+	res.Related = relatedDocs(lines, b)
+	return res
+}
+
+// Sanitize makes s safe to scan: invalid UTF-8 becomes U+FFFD, CRLF and CR
+// become LF, and other control characters become spaces. Main.Text lines
+// are always lines of Sanitize(s).
+func Sanitize(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	clean := true
+	for _, r := range s {
+		if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\u2028' || r == '\u2029') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				break // the LF follows
+			}
+			b.WriteByte('\n')
+		case r == '\u2028' || r == '\u2029':
+			b.WriteByte('\n')
+		case r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0):
+			b.WriteByte(' ')
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// splitLines returns the trimmed non-empty lines of s.
+func splitLines(s string) []line {
+	out := make([]line, 0, strings.Count(s, "\n")/2+1)
+	for len(s) > 0 {
+		var t string
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			t, s = s[:i], s[i+1:]
+		} else {
+			t, s = s, ""
+		}
+		t = strings.TrimFunc(t, unicode.IsSpace)
+		if t == "" {
+			continue
+		}
+		out = append(out, line{text: t, idx: len(out)})
+	}
+	return out
+}
+
+// markCaptions flags photo captions: a line directly followed by a photo
+// credit line is the caption the credit belongs to.
+func markCaptions(lines []line) {
+	for i := 0; i+1 < len(lines); i++ {
+		next := &lines[i+1]
+		if next.caption && next.runes < 100 && !lines[i].caption && lines[i].words <= 50 && !lines[i].related {
+			lines[i].caption = true
+		}
+	}
+}
+
+// score is a line's contribution to a candidate body block.
+func score(l *line) float64 {
+	switch l.cls {
+	case good:
+		return 1 + float64(min(l.runes, 800))/250
+	case nearGood:
+		return 0.4
+	case short:
+		if l.dup {
+			return -1
+		}
+		return -0.35
+	}
+	if l.related {
+		return -4
+	}
+	return -1.5
+}
+
+// mainBlock returns the half-open range of lines holding the article body:
+// the best-scoring contiguous run (Kadane), searched separately in the
+// stretches between "related" headers so that a tail of other stories is
+// never merged into the body.
+func mainBlock(lines []line) (int, int) {
+	bestA, bestB, best := 0, 0, 0.0
+	segStart := 0
+	segment := 0
+	for i := 0; i <= len(lines); i++ {
+		if i < len(lines) && !lines[i].related {
+			continue
+		}
+		a, b, sc := kadane(lines[segStart:i])
+		// Stories after a related header are usually other articles: an
+		// earlier block must be clearly weaker to lose to them.
+		if segment > 0 && best > 0 {
+			sc *= 0.5
+		}
+		if sc > best {
+			bestA, bestB, best = segStart+a, segStart+b, sc
+		}
+		segStart = i + 1
+		segment++
+	}
+	return bestA, bestB
+}
+
+func kadane(ls []line) (int, int, float64) {
+	bestA, bestB, best := 0, 0, 0.0
+	curA, cur := 0, 0.0
+	for i := range ls {
+		if cur <= 0 {
+			curA, cur = i, 0
+		}
+		cur += score(&ls[i])
+		if cur > best {
+			bestA, bestB, best = curA, i+1, cur
+		}
+	}
+	return bestA, bestB, best
+}
+
+// bodyText joins the body lines of a block, dropping chrome, captions and
+// repeated paragraphs.
+func bodyText(ls []line) string {
+	var b strings.Builder
+	for i := range ls {
+		l := &ls[i]
+		if l.cls == bad || l.dup && isRepeatable(l) {
+			continue
+		}
+		if isMetaLine(l) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(l.text)
+	}
+	return b.String()
+}
+
+// isRepeatable reports whether a repeated line is dropped as a duplicate
+// paragraph. Short labels ("Step 1", "Serves 4") legitimately recur.
+func isRepeatable(l *line) bool {
+	return l.words >= 6 || l.runes >= 40
 }

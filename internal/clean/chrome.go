@@ -1,0 +1,156 @@
+package clean
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Chrome phrases, matched against a line's lower-cased letters-only key
+// (digits and punctuation dropped, words single-spaced). They are short,
+// generic UI strings in the languages the engine reads — never one site's.
+
+// chromeExact are whole lines that are chrome.
+var chromeExact = phraseSet(`
+share|share this|share this article|share on facebook|share on twitter|shares|tweet|pin|email|e mail|print|comment|comments|no comments|no comments yet|leave a comment|add comment|post comment|reply|like|likes|follow|follow us|subscribe|subscribe now|sign in|sign up|log in|login|logout|register|menu|search|home|close|cancel|skip to content|skip to main content|back to top|advertisement|advertising|sponsored|sponsored content|ad|ads|logo|loading|more|next|previous|prev|next article|previous article|video|photos|gallery|newsletter|contact us|about us|privacy policy|terms of use|terms of service|cookie policy|all rights reserved|top|read more|see more|show more|load more|view comments|trending|most read|most popular|popular|latest|latest news|breaking news|editor s picks|whatsapp|facebook|twitter|instagram|linkedin|youtube|telegram|reddit|copy link|link copied|listen|listen to this article|min read|recommended|sections|topics|tags|related|related topics|
+komentar|bagikan|iklan|suka|cari|cari berita|beranda|masuk|daftar|berita terkait|baca juga|lihat juga|berita lainnya|terpopuler|terbaru|tutup|
+تعليق|تعليقات|شارك|شاركها|مشاركة|إعلان|اعلان|الرئيسية|بحث|اقرأ أيضا|اقرأ ايضا|
+compartilhe|compartilhar|comentários|comentar|publicidade|anúncio|pesquisar|buscar|início|leia também|leia mais|veja também|
+compartir|comentarios|comenta|publicidad|anuncio|búsqueda|inicio|lee también|leer más|ver más|
+teilen|kommentare|kommentar|anzeige|werbung|suche|startseite|mehr zum thema|weiterlesen|lesen sie auch|
+partager|commentaires|commenter|publicité|rechercher|accueil|lire aussi|à lire aussi|lire la suite|voir aussi|
+condividi|commenti|commenta|pubblicità|cerca|leggi anche|leggi di più|
+поделиться|комментарии|комментарий|реклама|поиск|главная|читайте также|читать далее|
+paylaş|yorumlar|yorum|reklam|ara|ana sayfa|ilgili haberler|devamını oku|
+udostępnij|komentarze|komentarz|reklama|szukaj|strona główna|czytaj także|czytaj więcej|zobacz też|
+分享|评论|广告|搜索|首页|相关文章|相关新闻|阅读更多|责任编辑|
+シェア|コメント|広告|検索|ホーム|関連記事|続きを読む`)
+
+// chromePrefix are line openings that mark chrome on short lines.
+var chromePrefix = phraseList(`
+share on|share this|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
+
+// chromeContains are phrases that mark a short or medium line as chrome
+// wherever they occur in it.
+var chromeContains = phraseList(`
+all rights reserved|privacy policy|terms of use|terms of service|cookie policy|cookies|newsletter|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|share this|share on|click here|javascript|your browser|ad blocker|adblock|information storage space|does not represent the views|do not necessarily reflect|not necessarily reflect|views expressed|only provides information|responsibility for the content|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|本平台|仅代表|不代表|信息存储空间|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+
+// relatedHeads open the tail of other stories.
+var relatedHeads = phraseList(`
+related articles|related stories|related news|related posts|related content|related coverage|related reading|related links|related|read more|read next|more stories|more news|more from|more on this|more in|you may also like|you might also like|you may be interested|recommended|recommended for you|recommended stories|most popular|most read|popular stories|top stories|latest news|latest stories|trending now|trending|what to read next|also read|further reading|see also|other news|baca juga|berita terkait|artikel terkait|berita lainnya|terpopuler|lihat juga|leia também|veja também|notícias relacionadas|mais lidas|lee también|noticias relacionadas|más leídas|mehr zum thema|lesen sie auch|das könnte sie auch interessieren|meistgelesen|à lire aussi|lire aussi|sur le même sujet|les plus lus|articles similaires|leggi anche|potrebbe interessarti|articoli correlati|i più letti|читайте также|по теме|самое читаемое|ilgili haberler|benzer haberler|çok okunanlar|czytaj także|zobacz także|powiązane artykuły|najczęściej czytane|相关文章|相关新闻|相关阅读|热门文章|推荐阅读|関連記事|関連ニュース|おすすめ記事|اقرأ أيضا|اقرأ ايضا|مقالات ذات صلة|أخبار ذات صلة|الأكثر قراءة`)
+
+// timeAgo marks "3 hours ago"-style lines; on short lines they are feed
+// chrome, not body.
+var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|前|منذ`)
+
+func phraseSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, p := range phraseList(s) {
+		m[p] = true
+	}
+	return m
+}
+
+func phraseList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, "|") {
+		p = strings.TrimSpace(normKey(p))
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// normKey lower-cases p and reduces it to the key form analyse builds.
+func normKey(p string) string {
+	l := line{text: p}
+	analyse(&l)
+	return l.keyLower
+}
+
+// hasWordPrefix reports whether key starts with p at a word boundary.
+func hasWordPrefix(key, p string) bool {
+	return strings.HasPrefix(key, p) && (len(key) == len(p) || key[len(p)] == ' ' || !isASCIIWordByte(p[len(p)-1]))
+}
+
+func isASCIIWordByte(b byte) bool { return b >= 'a' && b <= 'z' || b >= 0x80 }
+
+// containsWord reports whether p occurs in key as whole words.
+func containsWord(key, p string) bool {
+	for i := 0; ; {
+		j := strings.Index(key[i:], p)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before := j == 0 || key[j-1] == ' ' || p[0] >= 0x80
+		end := j + len(p)
+		after := end == len(key) || key[end] == ' ' || p[len(p)-1] >= 0x80
+		if before && after {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+var (
+	urlRe        = regexp.MustCompile(`(?i)^(?:\[?https?://\S+\]?|www\.\S+|\S+\.(?:com|org|net|jpg|png|gif)\S*)$`)
+	imgRe        = regexp.MustCompile(`^\[[^\]]*\]$`)
+	creditParen  = regexp.MustCompile(`(?i)\((?:[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
+	creditLineRe = regexp.MustCompile(`(?i)^(?:(?:ap|afp|reuters|epa|getty|xinhua|kyodo|anadolu|dpa|ansa|efe|bloomberg|file|pool|press)\b[\w /.&-]{0,30}\b(?:photo|photos|images|image|foto|pool)|(?:photo|foto|image|picture|credit|bild|imagem|imagen|фото|ảnh)\s*(?:by|:|/|credit|©)?[^.]{0,60}|getty images|shutterstock|©.{0,60})$`)
+)
+
+// markChrome sets the chrome, related, linky and caption flags of l.
+func markChrome(l *line) {
+	k := l.keyLower
+	t := strings.TrimSpace(l.text)
+	if urlRe.MatchString(t) || imgRe.MatchString(t) {
+		l.linky = true
+		return
+	}
+	if k == "" {
+		l.chrome = true // only digits and punctuation: counters, separators
+		return
+	}
+	if l.words <= 8 && !l.sentEnd || l.words <= 4 {
+		for _, p := range relatedHeads {
+			if k == p || l.words <= 6 && hasWordPrefix(k, p) && strings.HasSuffix(strings.TrimSpace(t), ":") {
+				l.related = true
+				return
+			}
+		}
+	}
+	if chromeExact[k] {
+		l.chrome = true
+		return
+	}
+	if l.words <= 15 || l.runes < 120 {
+		for _, p := range chromePrefix {
+			if hasWordPrefix(k, p) {
+				l.chrome = true
+				return
+			}
+		}
+		for _, p := range timeAgo {
+			if containsWord(k, p) && l.words <= 6 {
+				l.chrome = true
+				return
+			}
+		}
+	}
+	if l.words <= 60 {
+		for _, p := range chromeContains {
+			if containsWord(k, p) {
+				l.chrome = true
+				return
+			}
+		}
+	}
+	if l.runes < 100 && creditLineRe.MatchString(t) {
+		l.caption = true
+		return
+	}
+	if creditParen.MatchString(t) {
+		l.caption = true
+	}
+}

@@ -1,0 +1,142 @@
+package clean
+
+import (
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// monthNames maps month names and abbreviations in the engine's languages
+// (lower case; genitive forms where a language uses them in dates) to months.
+var monthNames = func() map[string]time.Month {
+	lists := []string{
+		"january february march april may june july august september october november december",
+		"jan feb mar apr may jun jul aug sep oct nov dec",
+		"januari februari maret april mei juni juli agustus september oktober november desember",
+		"janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+		"enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+		"januar februar märz april mai juni juli august september oktober november dezember",
+		"janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+		"gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+		"января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+		"ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+		"stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada grudnia",
+	}
+	m := map[string]time.Month{"sept": time.September, "setiembre": time.September, "agu": time.August, "okt": time.October, "des": time.December, "mrt": time.March}
+	for _, l := range lists {
+		for i, w := range strings.Fields(l) {
+			m[w] = time.Month(i + 1)
+		}
+	}
+	return m
+}()
+
+var monthAlt = func() string {
+	names := make([]string, 0, len(monthNames))
+	for n := range monthNames {
+		names = append(names, regexp.QuoteMeta(n))
+	}
+	// Longest first so that "june" wins over "jun".
+	sort.Slice(names, func(i, j int) bool {
+		if len(names[i]) != len(names[j]) {
+			return len(names[i]) > len(names[j])
+		}
+		return names[i] < names[j]
+	})
+	return strings.Join(names, "|")
+}()
+
+var (
+	isoDateRe  = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)[-/.]\s?(\d{1,2})[-/.]\s?(\d{1,2})(?:\D|$)`)
+	dmyDateRe  = regexp.MustCompile(`(?:^|\D)(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)(?:\D|$)`)
+	cjkDateRe  = regexp.MustCompile(`((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]`)
+	mdyDateRe  = regexp.MustCompile(`(?i)(?:^|[^\pL])(` + monthAlt + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?:\D|$)`)
+	dmyNameRe  = regexp.MustCompile(`(?i)(?:^|\D)(\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(` + monthAlt + `)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?:\D|$)`)
+	urlDateRe  = regexp.MustCompile(`/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)`)
+	urlMonthRe = regexp.MustCompile(`/((?:19|20)\d\d)/(\d{1,2})/`)
+)
+
+// maxDateScan bounds the text searched for a date; dates sit in short lines.
+const maxDateScan = 300
+
+// findDate returns the first date written in s, with the byte range it
+// occupies, trying numeric and named-month forms in several languages.
+func findDate(s string) (time.Time, int, int, bool) {
+	if len(s) > maxDateScan {
+		s = s[:maxDateScan]
+	}
+	type hit struct {
+		t    time.Time
+		a, b int
+	}
+	var best *hit
+	try := func(t time.Time, ok bool, a, b int) {
+		if ok && (best == nil || a < best.a) {
+			best = &hit{t, a, b}
+		}
+	}
+	if m := isoDateRe.FindStringSubmatchIndex(s); m != nil {
+		t, ok := mkDate(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]])
+		try(t, ok, m[2], m[7])
+	}
+	if m := dmyDateRe.FindStringSubmatchIndex(s); m != nil {
+		d, mo := s[m[2]:m[3]], s[m[4]:m[5]]
+		// Day first unless that is impossible (US month-first order).
+		if n, _ := strconv.Atoi(mo); n > 12 {
+			d, mo = mo, d
+		}
+		t, ok := mkDate(s[m[6]:m[7]], mo, d)
+		try(t, ok, m[2], m[7])
+	}
+	if m := cjkDateRe.FindStringSubmatchIndex(s); m != nil {
+		t, ok := mkDate(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]])
+		try(t, ok, m[2], m[1])
+	}
+	if m := mdyDateRe.FindStringSubmatchIndex(s); m != nil {
+		t, ok := mkNamed(s[m[6]:m[7]], s[m[2]:m[3]], s[m[4]:m[5]])
+		try(t, ok, m[2], m[7])
+	}
+	if m := dmyNameRe.FindStringSubmatchIndex(s); m != nil {
+		t, ok := mkNamed(s[m[6]:m[7]], s[m[4]:m[5]], s[m[2]:m[3]])
+		try(t, ok, m[2], m[7])
+	}
+	if best == nil {
+		return time.Time{}, 0, 0, false
+	}
+	return best.t, best.a, best.b, true
+}
+
+// urlDate reads a /2025/04/08/ style date from a URL path.
+func urlDate(u string) (time.Time, bool) {
+	if m := urlDateRe.FindStringSubmatch(u); m != nil {
+		return mkDate(m[1], m[2], m[3])
+	}
+	if m := urlMonthRe.FindStringSubmatch(u); m != nil {
+		return mkDate(m[1], m[2], "1")
+	}
+	return time.Time{}, false
+}
+
+func mkNamed(y, month, d string) (time.Time, bool) {
+	mo, ok := monthNames[strings.ToLower(month)]
+	if !ok {
+		return time.Time{}, false
+	}
+	return mkDate(y, strconv.Itoa(int(mo)), d)
+}
+
+func mkDate(y, m, d string) (time.Time, bool) {
+	yi, err1 := strconv.Atoi(y)
+	mi, err2 := strconv.Atoi(m)
+	di, err3 := strconv.Atoi(d)
+	if err1 != nil || err2 != nil || err3 != nil || mi < 1 || mi > 12 || di < 1 || di > 31 || yi < 1900 || yi > 2100 {
+		return time.Time{}, false
+	}
+	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
+	if t.Day() != di { // 31 February and the like
+		return time.Time{}, false
+	}
+	return t, true
+}

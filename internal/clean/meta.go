@@ -1,0 +1,334 @@
+package clean
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+var (
+	sourceURLRe = regexp.MustCompile(`(?i)^(?:source|sources|sumber|fonte|fuente|quelle|источник|kaynak|źródło|fonti|来源|出典|المصدر|original|via)\s*[:：]\s*(https?://\S+)`)
+	anyURLRe    = regexp.MustCompile(`https?://[^\s\]\)>"]+`)
+	// A dateline: "TOKYO (AP) –", "TOKYO, Japan (Kyodo) --", "WASHINGTON —".
+	datelineRe = regexp.MustCompile(`^([\p{Lu}][\p{Lu}\p{M} .'’-]{1,40}?)(?:,\s*[\p{L} .]{2,30}?)?\s*(?:\(([^()]{2,30})\)\s*)?(?:--|[-–—])\s`)
+	bylineRe   = regexp.MustCompile(`(?i)^(?:by|oleh|por|von|par|di|от|автор|yazan|przez|written by|words by|reporter|reporting by)\s*:?\s+(\p{L}[\p{L}\p{M} .'’-]{1,60}?)(?:\s*[,|/]|\s+and\s|$)`)
+	outletSep  = regexp.MustCompile(`^\s*[|•·/—–-]+\s*`)
+)
+
+// meta fills the title, outlet, date, dateline, author and source URL of
+// the main document from the lines around its body [a,b).
+func meta(lines []line, a, b int, d Doc) Doc {
+	// Source URL: "Source: https://…" anywhere, usually at the end.
+	for i := len(lines) - 1; i >= 0 && i >= len(lines)-40; i-- {
+		if m := sourceURLRe.FindStringSubmatch(lines[i].text); m != nil {
+			d.URL = strings.TrimRight(m[1], ".,;)")
+			break
+		}
+	}
+	lo := max(0, a-25)
+	// Outlet and date from the header lines just before the body, nearest
+	// the body first.
+	for i := a - 1; i >= lo && (d.Published.IsZero() || d.Source == ""); i-- {
+		l := &lines[i]
+		if l.runes > 200 {
+			continue
+		}
+		t, da, db, ok := findDate(l.text)
+		if !ok {
+			continue
+		}
+		if d.Published.IsZero() {
+			d.Published = t
+		}
+		if d.Source == "" {
+			d.Source = outletAround(l.text, da, db)
+		}
+	}
+	if d.URL != "" {
+		if u, err := url.Parse(d.URL); err == nil && u.Host != "" {
+			if d.Source == "" {
+				d.Source = strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+			}
+			if t, ok := urlDate(u.Path); ok && d.Published.IsZero() {
+				d.Published = t
+			}
+		}
+	}
+	// Lines just after the body sometimes carry the date ("Published …").
+	for i := b; i < len(lines) && i < b+5 && d.Published.IsZero(); i++ {
+		if lines[i].runes < 120 {
+			if t, _, _, ok := findDate(lines[i].text); ok {
+				d.Published = t
+			}
+		}
+	}
+	if a < b {
+		first := lines[a].text
+		for i := a; i < b; i++ {
+			if lines[i].cls != bad {
+				first = lines[i].text
+				break
+			}
+		}
+		if m := datelineRe.FindStringSubmatch(first); m != nil && utf8.RuneCountInString(m[1]) >= 3 {
+			d.Dateline = strings.TrimSpace(m[1])
+			d.Agency = strings.TrimSpace(m[2])
+		}
+	}
+	if d.Source == "" {
+		d.Source = d.Agency
+	}
+	for i := a - 1; i >= lo && d.Author == ""; i-- {
+		if lines[i].runes < 100 {
+			if m := bylineRe.FindStringSubmatch(lines[i].text); m != nil {
+				d.Author = strings.TrimSpace(m[1])
+			}
+		}
+	}
+	d.Title = findTitle(lines, a)
+	return d
+}
+
+// outletAround returns the outlet named beside a date in a header line:
+// "MAINICHI | April 9, 2025", "Euronews10-04-2025", "9 April 2025 - Reuters".
+func outletAround(s string, da, db int) string {
+	before := strings.TrimSpace(s[:da])
+	after := strings.TrimSpace(s[db:])
+	if before != "" {
+		before = strings.TrimRightFunc(before, func(r rune) bool {
+			return unicode.IsSpace(r) || strings.ContainsRune("|•·/—–-,:", r)
+		})
+		if isOutletName(before) {
+			return normOutlet(before)
+		}
+		return ""
+	}
+	if after != "" {
+		after = outletSep.ReplaceAllString(after, "")
+		if isOutletName(after) {
+			return normOutlet(after)
+		}
+	}
+	return ""
+}
+
+// isOutletName accepts a short capitalised name that is not a date word or
+// sentence.
+func isOutletName(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < 2 || n > 40 || len(strings.Fields(s)) > 4 {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+		return false
+	}
+	k := normKey(s)
+	if k == "" || chromeExact[k] {
+		return false
+	}
+	for _, w := range strings.Fields(k) {
+		if _, ok := monthNames[w]; ok {
+			return false
+		}
+		if w == "by" || w == "published" || w == "updated" || w == "posted" {
+			return false
+		}
+	}
+	return true
+}
+
+// normOutlet title-cases an all-caps outlet name: "MAINICHI" → "Mainichi".
+// Short acronyms ("BBC", "AFP") stay as they are.
+func normOutlet(s string) string {
+	letters, upper := 0, 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			letters++
+			if unicode.IsUpper(r) {
+				upper++
+			}
+		}
+	}
+	if letters <= 4 || upper != letters {
+		return s
+	}
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		if utf8.RuneCountInString(w) <= 3 && len(words) > 1 {
+			words[i] = strings.ToUpper(w)
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
+}
+
+// isMetaLine reports header lines that may sit inside the body block but
+// are not body: bylines, date lines, "Published …".
+func isMetaLine(l *line) bool {
+	if l.runes > 120 || l.sentEnd && l.words > 6 {
+		return false
+	}
+	if bylineRe.MatchString(l.text) && l.words <= 8 {
+		return true
+	}
+	if _, a, b, ok := findDate(l.text); ok {
+		rest := l.text[:a] + l.text[b:]
+		if rl := (line{text: rest}); true {
+			analyse(&rl)
+			if rl.words <= 5 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// headlineLike reports whether l could be a title: a short line of words
+// that is neither chrome nor a sentence-final fragment of body.
+func headlineLike(l *line) bool {
+	if l.chrome || l.related || l.linky || l.caption || l.cls == good && l.runes > 160 {
+		return false
+	}
+	if l.words < 3 || l.words > 30 || l.runes > 200 || l.digits > 0.3 {
+		return false
+	}
+	if isMetaLine(l) {
+		return false
+	}
+	return true
+}
+
+// findTitle picks the headline before the body starting at line a: a
+// headline-like line that repeats (scrapes often carry the title twice) or
+// that the page's first line (its <title>) starts with, else the nearest
+// one.
+func findTitle(lines []line, a int) string {
+	lo := max(0, a-25)
+	first := ""
+	if len(lines) > 0 {
+		first = lines[0].text
+	}
+	bestI, best := -1, -1.0
+	for i := a - 1; i >= lo; i-- {
+		l := &lines[i]
+		if !headlineLike(l) || l.sentEnd && l.words > 12 {
+			continue
+		}
+		sc := 1 - float64(a-1-i)*0.05
+		if l.dup || i+1 < len(lines) && lines[i+1].text == l.text {
+			sc += 2
+		}
+		if i > 0 && strings.HasPrefix(first, l.text) {
+			sc += 2
+		}
+		if sc > best {
+			bestI, best = i, sc
+		}
+	}
+	if bestI < 0 {
+		// No header: a page whose first line is a headline-like line.
+		if a > 0 && headlineLike(&lines[0]) && !lines[0].sentEnd {
+			return lines[0].text
+		}
+		return ""
+	}
+	return lines[bestI].text
+}
+
+// relatedDocs splits the tail after the body (from line b) into the other
+// articles it carries: each starts at a headline-like line and holds the
+// prose lines after it. A tail is taken as articles only after a related
+// header, or when headlines are followed by outlet or time lines.
+func relatedDocs(lines []line, b int) []Doc {
+	var docs []Doc
+	var cur *Doc
+	var paras []string
+	seenHeader := false
+	flush := func() {
+		if cur != nil && len(paras) > 0 {
+			cur.Text = strings.Join(paras, "\n\n")
+			if utf8.RuneCountInString(cur.Text) >= 80 && cur.Title != "" {
+				docs = append(docs, *cur)
+			}
+		}
+		cur, paras = nil, nil
+	}
+	head := -1      // last headline candidate since the last prose line
+	markers := 0    // outlet/time lines since that headline
+	outlet := ""    // short name line after the headline
+	lastProse := -2 // index of the last prose line
+	for i := b; i < len(lines); i++ {
+		l := &lines[i]
+		if l.related {
+			seenHeader = true
+			flush()
+			head, markers, outlet = -1, 0, ""
+			continue
+		}
+		prose := (l.cls == good || l.cls == nearGood && l.sentEnd) && !l.chrome && !l.caption
+		if prose && !(head >= 0 && lines[head].text == l.text) {
+			if head >= 0 && (seenHeader || markers > 0) {
+				flush()
+				cur = &Doc{Title: lines[head].text, Source: outlet}
+				if t, ok := docDate(lines[head:i]); ok {
+					cur.Published = t
+				}
+			}
+			if cur != nil && !(l.dup && isRepeatable(l) && containsPara(paras, l.text)) {
+				paras = append(paras, l.text)
+			}
+			head, markers, outlet = -1, 0, ""
+			lastProse = i
+			continue
+		}
+		if headlineLike(l) && !(head >= 0 && lines[head].text == l.text) && !isOutletLine(l) {
+			head, markers, outlet = i, 0, ""
+			continue
+		}
+		if head >= 0 && (l.chrome || isOutletLine(l) || isMetaLine(l)) {
+			markers++
+			if outlet == "" && isOutletLine(l) {
+				outlet = strings.TrimLeftFunc(l.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+			}
+		}
+		_ = lastProse
+	}
+	flush()
+	return docs
+}
+
+func containsPara(ps []string, s string) bool {
+	for _, p := range ps {
+		if p == s {
+			return true
+		}
+	}
+	return false
+}
+
+// isOutletLine reports a short capitalised name line such as "Euronews" or
+// "• France 24" that credits a teaser to its outlet.
+func isOutletLine(l *line) bool {
+	if l.words == 0 || l.words > 3 || l.runes > 40 || l.sentEnd {
+		return false
+	}
+	t := strings.TrimLeftFunc(l.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	return isOutletName(t)
+}
+
+func docDate(ls []line) (t0 time.Time, ok bool) {
+	for i := range ls {
+		if ls[i].runes < 120 {
+			if t, _, _, ok := findDate(ls[i].text); ok {
+				return t, true
+			}
+		}
+	}
+	return t0, false
+}
