@@ -38,6 +38,12 @@ all rights reserved|privacy policy|terms of use|terms of service|cookie policy|c
 var relatedHeads = phraseList(`
 related articles|related stories|related news|related posts|related content|related coverage|related reading|related links|related|read more|read next|more stories|more news|more from|more on this|more in|you may also like|you might also like|you may be interested|recommended|recommended for you|recommended stories|most popular|most read|popular stories|top stories|latest news|latest stories|trending now|trending|what to read next|also read|further reading|see also|other news|baca juga|berita terkait|artikel terkait|berita lainnya|terpopuler|lihat juga|leia também|veja também|notícias relacionadas|mais lidas|lee también|noticias relacionadas|más leídas|mehr zum thema|lesen sie auch|das könnte sie auch interessieren|meistgelesen|à lire aussi|lire aussi|sur le même sujet|les plus lus|articles similaires|leggi anche|potrebbe interessarti|articoli correlati|i più letti|читайте также|по теме|самое читаемое|ilgili haberler|benzer haberler|çok okunanlar|czytaj także|zobacz także|powiązane artykuły|najczęściej czytane|相关文章|相关新闻|相关阅读|热门文章|推荐阅读|関連記事|関連ニュース|おすすめ記事|اقرأ أيضا|اقرأ ايضا|مقالات ذات صلة|أخبار ذات صلة|الأكثر قراءة`)
 
+// commentHeads open a comment section.
+var commentHeads = phraseSet(`comments|comment|top rated comments|reader comments|readers comments|user comments|all comments|discussion|join the discussion|join the conversation|leave a reply|leave a comment|post a comment|add a comment|responses|replies|show comments|view comments|view all comments|read all comments|add your comment|comments are closed|conversation|komentar|tulis komentar|komentar anda|comentários|comentarios|deja un comentario|deixe seu comentário|deixe um comentário|kommentare|kommentar schreiben|commentaires|laisser un commentaire|commenti|lascia un commento|комментарии|yorumlar|yorum yap|komentarze|评论|网友评论|コメント|تعليقات|التعليقات`)
+
+// commentMarkRe matches lines typical of comment threads.
+var commentMarkRe = regexp.MustCompile(`(?i)(?:\b(?:said|says|wrote|writes|replied|dice|disse|schrieb|a écrit|написал|napisał)\s*:\s*$|^(?:reply|report|flag|like|avatar|responder|antworten|répondre|rispondi|balas|ответить|yanıtla|odpowiedz|回复|返信|رد)$|^rating:|\bvotes?$|\b(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b)`)
+
 // timeAgo marks "3 hours ago"-style lines; on short lines they are feed
 // chrome, not body.
 var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|前|منذ`)
@@ -104,8 +110,13 @@ var (
 func markChrome(l *line) {
 	k := l.keyLower
 	t := strings.TrimSpace(l.text)
-	if urlRe.MatchString(t) || imgRe.MatchString(t) {
+	if (urlRe.MatchString(t) || imgRe.MatchString(t)) && !commentHeads[k] {
 		l.linky = true
+		return
+	}
+	if commentHeads[k] && l.words <= 5 {
+		l.comments = true
+		l.chrome = true
 		return
 	}
 	if k == "" {

@@ -60,6 +60,7 @@ func Text(s string) Result {
 	for i := range lines {
 		classify(&lines[i])
 	}
+	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
 	var res Result
 	if a < b {
@@ -138,10 +139,17 @@ func markCaptions(lines []line) {
 }
 
 // score is a line's contribution to a candidate body block.
-func score(l *line) float64 {
+func score(ls []line, i int) float64 {
+	l := &ls[i]
 	switch l.cls {
 	case good:
-		return 1 + float64(min(l.runes, 800))/250
+		sc := 1 + float64(min(l.runes, 800))/250
+		// Body paragraphs come in runs; teaser lists alternate a
+		// headline with one blurb.
+		if i > 0 && ls[i-1].cls == good || i+1 < len(ls) && ls[i+1].cls == good {
+			sc += 0.7
+		}
+		return sc
 	case nearGood:
 		return 0.4
 	case short:
@@ -158,29 +166,53 @@ func score(l *line) float64 {
 
 // mainBlock returns the half-open range of lines holding the article body:
 // the best-scoring contiguous run (Kadane), searched separately in the
-// stretches between "related" headers so that a tail of other stories is
-// never merged into the body.
+// stretches between "related" and comment-section headers so that a tail of
+// other stories or comments is never merged into the body.
 func mainBlock(lines []line) (int, int) {
 	bestA, bestB, best := 0, 0, 0.0
 	segStart := 0
 	segment := 0
+	closed := false // a comment thread has begun
 	for i := 0; i <= len(lines); i++ {
-		if i < len(lines) && !lines[i].related {
+		if i < len(lines) && !lines[i].related && !isThreadHead(lines, i) {
 			continue
 		}
 		a, b, sc := kadane(lines[segStart:i])
 		// Stories after a related header are usually other articles: an
-		// earlier block must be clearly weaker to lose to them.
-		if segment > 0 && best > 0 {
-			sc *= 0.5
+		// earlier block must be clearly weaker to lose to them. After a
+		// comment thread starts, any real body found before it wins.
+		if segment > 0 && best >= 6 {
+			sc *= 0.6
+		}
+		if closed && best >= 1.5 {
+			sc = 0
 		}
 		if sc > best {
 			bestA, bestB, best = segStart+a, segStart+b, sc
+		}
+		if i < len(lines) && lines[i].comments {
+			closed = true
 		}
 		segStart = i + 1
 		segment++
 	}
 	return bestA, bestB
+}
+
+// isThreadHead reports whether line i opens a comment thread: a comment
+// header followed closely by comment-like lines (authors "said:", reply
+// buttons, "2 days ago", vote counts).
+func isThreadHead(lines []line, i int) bool {
+	if !lines[i].comments {
+		return false
+	}
+	n := 0
+	for j := i + 1; j < len(lines) && j <= i+20; j++ {
+		if commentMarkRe.MatchString(lines[j].text) {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 func kadane(ls []line) (int, int, float64) {
@@ -190,7 +222,7 @@ func kadane(ls []line) (int, int, float64) {
 		if cur <= 0 {
 			curA, cur = i, 0
 		}
-		cur += score(&ls[i])
+		cur += score(ls, i)
 		if cur > best {
 			bestA, bestB, best = curA, i+1, cur
 		}
@@ -222,4 +254,21 @@ func bodyText(ls []line) string {
 // paragraph. Short labels ("Step 1", "Serves 4") legitimately recur.
 func isRepeatable(l *line) bool {
 	return l.words >= 6 || l.runes >= 40
+}
+
+// demoteInlineHeads turns a "Read more"-style header that is directly
+// followed by prose into plain chrome: it is an inline link label inside
+// the article, not the start of a tail of other stories.
+func demoteInlineHeads(lines []line) {
+	for i := range lines {
+		if !lines[i].related {
+			continue
+		}
+		prev := i > 0 && lines[i-1].cls >= nearGood || i > 1 && lines[i-1].cls == short && lines[i-2].cls >= nearGood
+		next := i+1 < len(lines) && lines[i+1].cls == good || i+2 < len(lines) && lines[i+1].cls == short && lines[i+2].cls == good
+		if prev && next {
+			lines[i].related = false
+			lines[i].chrome = true
+		}
+	}
 }

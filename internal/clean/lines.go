@@ -28,6 +28,7 @@ type line struct {
 	cjk      bool
 	chrome   bool // matches a chrome phrase
 	related  bool // a "related articles"-style header
+	comments bool // a comment-section header
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
