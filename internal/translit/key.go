@@ -1,0 +1,165 @@
+package translit
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Key returns a language-independent key for a name: the consonant
+// skeleton of Latin(s). Spellings of one name across scripts and
+// transliteration habits share a key: Rutte, Rutt, Рютте, روت, روتي and
+// רוטה give "rt"; Ishiba and إيشيبا give "axb"; NATO, ناتو and НАТО give
+// "nt"; Wiesbaden, Висбаден, فيسبادن and ويزبادن give "fsbdn".
+//
+// Key does not drop trailing consonants: Rutter gives "rtr", not "rt",
+// because a final -er is a different name often enough (Baker/Bake,
+// Hunter/Hunt, Carter/Carte) that merging it would link strangers. Use
+// Near for the looser match when other evidence (a shared first name, the
+// same story) backs it.
+//
+// Han ideographs and other scripts without a table are kept verbatim, so
+// 石破 keys to itself. Short keys are ambiguous by construction; callers
+// should not link names on keys of one consonant.
+func Key(s string) string {
+	return Skeleton(Latin(s))
+}
+
+// Skeleton reduces a lowercase Latin spelling to its consonant classes:
+//
+//   - a vowel (a e i o u, and y) at the start becomes "a"; later vowels,
+//     and w, y, h after the first letter, are dropped, since scripts
+//     without short vowels (Arabic, Hebrew) and kana (one vowel per
+//     consonant) disagree on them;
+//   - similar consonants share a class: c/k/q/ck/kh → k, ph/f/v/w → f,
+//     z/s/ts/tz/soft c → s, sh/ch/sch/tch/zh → x, p/b → b (Arabic has no
+//     p), th → t, dh → d, gh → g, x → ks;
+//   - repeated classes collapse, also across a dropped vowel, so that
+//     Nakatani (nktn) matches ناكاتاني and Rutte matches Rutt.
+//
+// ASCII punctuation and spaces are dropped; digits and non-ASCII letters
+// are kept as they are. Upper-case ASCII is folded.
+func Skeleton(latin string) string {
+	var out strings.Builder
+	out.Grow(len(latin))
+	var last string // last class written, for collapsing
+	first := true
+	emit := func(c string) {
+		first = false
+		if c == last {
+			return
+		}
+		out.WriteString(c)
+		last = c
+	}
+	s := latin
+	for i := 0; i < len(s); {
+		c := lower(s[i])
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			emit(string(r))
+			i += n
+			continue
+		}
+		if '0' <= c && c <= '9' {
+			emit(string(c))
+			i++
+			continue
+		}
+		if c < 'a' || c > 'z' {
+			i++
+			continue
+		}
+		var n1, n2 byte
+		if i+1 < len(s) {
+			n1 = lower(s[i+1])
+		}
+		if i+2 < len(s) {
+			n2 = lower(s[i+2])
+		}
+		switch {
+		case (c == 's' && n1 == 'c' && n2 == 'h') || (c == 't' && n1 == 'c' && n2 == 'h'):
+			emit("x")
+			i += 3
+			continue
+		case n1 == 'h' && (c == 's' || c == 'c' || c == 'z'):
+			emit("x")
+			i += 2
+			continue
+		case n1 == 'h' && (c == 'k' || c == 'g' || c == 'p' || c == 't' || c == 'd'):
+			emit(map[byte]string{'k': "k", 'g': "g", 'p': "f", 't': "t", 'd': "d"}[c])
+			i += 2
+			continue
+		case c == 'c' && n1 == 'k':
+			emit("k")
+			i += 2
+			continue
+		case c == 't' && (n1 == 's' || n1 == 'z'):
+			emit("s")
+			i += 2
+			continue
+		}
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+			if first {
+				emit("a")
+			}
+		case 'y':
+			if first {
+				emit("y")
+			}
+		case 'h':
+			if first {
+				emit("h")
+			}
+		case 'w':
+			if first {
+				emit("f")
+			}
+		case 'c':
+			if n1 == 'e' || n1 == 'i' || n1 == 'y' {
+				emit("s")
+			} else {
+				emit("k")
+			}
+		case 'k', 'q':
+			emit("k")
+		case 'x':
+			emit("k")
+			emit("s")
+		case 's', 'z':
+			emit("s")
+		case 'f', 'v':
+			emit("f")
+		case 'p', 'b':
+			emit("b")
+		default: // d g j l m n r t
+			emit(string(c))
+		}
+		i++
+	}
+	return out.String()
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// Near reports whether two keys are equal or differ only by one extra
+// consonant class at the end of the longer one, with at least two classes
+// in common: "rt" (Rutte) is near "rtr" (Rutter). It is the looser match
+// that Key's documentation warns about; use it only with other evidence.
+func Near(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if utf8.RuneCountInString(a) < 2 || !strings.HasPrefix(b, a) {
+		return false
+	}
+	return utf8.RuneCountInString(b[len(a):]) == 1
+}
