@@ -1,0 +1,49 @@
+package story
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/shared"
+)
+
+type ecbDoc struct {
+	ID    string `json:"id"`
+	Lang  string `json:"lang"`
+	Text  string `json:"text"`
+	Story string `json:"story"`
+}
+
+// runECB streams the documents in file order, calling Maintain every
+// maintainEvery articles (0: never) and once at the end, as the pipeline does.
+func runECB(docs []ecbDoc, cfg Config, maintainEvery int) (bc, pw prf) {
+	a := New(cfg, nil)
+	arts := make([]*article.Article, len(docs))
+	for i, d := range docs {
+		arts[i] = &article.Article{ID: int64(i + 1), Lang: d.Lang, Text: d.Text}
+		a.Assign(arts[i])
+		if maintainEvery > 0 && (i+1)%maintainEvery == 0 {
+			a.Maintain(arts[i].Published)
+		}
+	}
+	if maintainEvery > 0 {
+		a.Maintain(arts[len(arts)-1].Published)
+	}
+	pred := make([]string, len(docs))
+	gold := make([]string, len(docs))
+	for i, d := range docs {
+		pred[i] = fmt.Sprint(arts[i].Story)
+		gold[i] = d.Story
+	}
+	return bcubed(pred, gold), pairwise(pred, gold)
+}
+
+func TestECBPlus(t *testing.T) {
+	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	for _, every := range []int{0, 50} {
+		bc, pw := runECB(docs, Config{}, every)
+		t.Logf("ECB+ dev, maintain every %d: BCubed P %.3f R %.3f F1 %.3f; pairwise P %.3f R %.3f F1 %.3f",
+			every, bc.P, bc.R, bc.F1, pw.P, pw.R, pw.F1)
+	}
+}

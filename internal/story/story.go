@@ -1,0 +1,606 @@
+// Package story assigns articles, as they arrive, to stories: sets of
+// articles in any language or outlet that report the same real-world event.
+//
+// Each article is analysed once (internal/text), weighted with document
+// frequencies learned from the stream, and compared with the stories active
+// in a sliding window. Candidates come from an inverted index over the
+// stories' heaviest terms, so the cost of one assignment depends on how busy
+// the window is, not on how many articles came before. A periodic Maintain
+// pass merges stories that turn out to be one event and splits a story that
+// grew two.
+package story
+
+import (
+	"container/heap"
+	"math"
+	"sort"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/text"
+)
+
+// Config tunes assignment. Zero fields take the defaults noted.
+type Config struct {
+	// Window is how long a story stays open after its latest article
+	// (by publication time, or stream time for undated articles). Default 7 days.
+	Window time.Duration
+	// Threshold is the lowest score at which an article joins a story
+	// rather than opening a new one. Default 0.30.
+	Threshold float64
+	// CrossThreshold is the lowest score for joining a story that has no
+	// article in the article's language, scored on language-independent
+	// anchors only. Default 0.35.
+	CrossThreshold float64
+	// MergeThreshold is the lowest average-link similarity at which
+	// Maintain merges two stories. Default 0.12.
+	MergeThreshold float64
+	// SplitThreshold: Maintain splits a story in two when the average-link
+	// similarity between its two halves falls below it. Default 0.05.
+	SplitThreshold float64
+	// MinSplit is the size of the smallest part Maintain splits off. Default 3.
+	MinSplit int
+	// Candidates bounds the stories scored in full per article. Default 48.
+	Candidates int
+	// QueryTerms is how many of an article's heaviest terms look up
+	// candidate stories. Default 40.
+	QueryTerms int
+	// IndexTerms is how many of each article's heaviest terms index its
+	// story. Default 40.
+	IndexTerms int
+	// MaxPosting: terms indexing more stories than this are too common to
+	// find candidates and are skipped at query time. Default 2000.
+	MaxPosting int
+	// LinkMembers bounds the members compared one by one for the
+	// best-member link (the most recent ones). Default 32.
+	LinkMembers int
+	// Link weighs best-member link against centroid similarity (0..1).
+	// Default 0.5.
+	Link float64
+	// Weights scale term kinds; zero means text.DefaultWeights.
+	Weights text.Weights
+	// Analyzer turns text into features; zero value is fine.
+	Analyzer text.Analyzer
+}
+
+func (c Config) withDefaults() Config {
+	if c.Window == 0 {
+		c.Window = 7 * 24 * time.Hour
+	}
+	if c.Threshold == 0 {
+		c.Threshold = 0.30
+	}
+	if c.CrossThreshold == 0 {
+		c.CrossThreshold = 0.35
+	}
+	if c.MergeThreshold == 0 {
+		c.MergeThreshold = 0.12
+	}
+	if c.SplitThreshold == 0 {
+		c.SplitThreshold = 0.05
+	}
+	if c.MinSplit == 0 {
+		c.MinSplit = 3
+	}
+	if c.Candidates == 0 {
+		c.Candidates = 48
+	}
+	if c.QueryTerms == 0 {
+		c.QueryTerms = 40
+	}
+	if c.IndexTerms == 0 {
+		c.IndexTerms = 40
+	}
+	if c.MaxPosting == 0 {
+		c.MaxPosting = 2000
+	}
+	if c.LinkMembers == 0 {
+		c.LinkMembers = 32
+	}
+	if c.Link == 0 {
+		c.Link = 0.5
+	}
+	if c.Weights == (text.Weights{}) {
+		c.Weights = text.DefaultWeights
+	}
+	return c
+}
+
+// Decision is where Assign placed an article.
+type Decision struct {
+	Story int64
+	New   bool    // the article opened the story
+	Score float64 // similarity to the story joined (best candidate's score when New)
+}
+
+// Event records a change Maintain made to earlier assignments.
+type Event struct {
+	Kind     string  // "merge" or "split"
+	Story    int64   // the story that remains (merge) or was split
+	Other    int64   // the story absorbed (merge) or split off (split)
+	Articles []int64 // articles that moved, by ID
+	Detail   string
+}
+
+// Summary describes one active story.
+type Summary struct {
+	ID        int64
+	Headline  string
+	Titles    map[string]string // first title seen per language
+	FirstSeen time.Time
+	LastSeen  time.Time
+	Articles  int
+	Langs     []string
+	Outlets   []string
+	TopTerms  []string
+}
+
+type member struct {
+	id     int64
+	lang   string
+	title  string
+	source string
+	t      time.Time
+	seq    int64 // arrival order
+	terms  []text.Term
+	vec    vec // unit vector, all terms
+	anchor vec // unit vector, language-independent terms only
+}
+
+// ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
+type ent struct {
+	k uint32
+	w float64
+}
+
+// vec is a sparse vector sorted by term ID: integer keys make the many
+// dot products of scoring cheap.
+type vec []ent
+
+func dot(a, b vec) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].k < b[j].k:
+			i++
+		case a[i].k > b[j].k:
+			j++
+		default:
+			s += a[i].w * b[j].w
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// top returns the n heaviest entries, heaviest first (ties by ID).
+func (v vec) top(n int) vec {
+	out := append(vec(nil), v...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].w != out[j].w {
+			return out[i].w > out[j].w
+		}
+		return out[i].k < out[j].k
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+type story struct {
+	id      int64
+	members []*member
+	sum     map[uint32]float64 // sum of member vectors
+	norm2   float64            // |sum|²
+	asum    map[uint32]float64 // sum of member anchor vectors
+	anorm2  float64
+	langs   map[string]int
+	first   time.Time
+	last    time.Time
+	posted  map[uint32]bool   // terms under which the index lists this story
+	surface map[uint32]string // readable forms of posted terms
+	docsAt  int               // model size when member vectors were computed
+	heapIdx int
+	changed bool // since the last Maintain
+}
+
+// Assigner places articles into stories. It is not safe for concurrent use:
+// assignment is the one sequential stage of the pipeline.
+type Assigner struct {
+	cfg     Config
+	model   *text.Model
+	stories map[int64]*story
+	byTime  storyHeap // active stories by latest time, for expiry
+	index   map[uint32]map[int64]struct{}
+	vocab   map[string]uint32
+	keys    []string // vocab inverted
+	owner   map[int64]int64 // article → story, active stories only
+	nextID  int64
+	now     time.Time // stream time: latest publication time seen
+	seq     int64
+	dirty   map[int64]bool
+}
+
+// New returns an Assigner. tr, when not nil, glosses foreign words in
+// English for cross-language matching (a *lexicon.Lexicon fits; nil is fine).
+func New(cfg Config, tr text.Translator) *Assigner {
+	cfg = cfg.withDefaults()
+	if tr != nil {
+		cfg.Analyzer.Translator = tr
+	}
+	return &Assigner{
+		cfg:     cfg,
+		model:   text.NewModel(),
+		stories: make(map[int64]*story),
+		index:   make(map[uint32]map[int64]struct{}),
+		vocab:   make(map[string]uint32),
+		owner:   make(map[int64]int64),
+		nextID:  1,
+		dirty:   make(map[int64]bool),
+	}
+}
+
+// SetNextID makes new story IDs start at id (if above those in use).
+func (a *Assigner) SetNextID(id int64) {
+	if id > a.nextID {
+		a.nextID = id
+	}
+}
+
+// Model returns the document-frequency model learned so far.
+func (a *Assigner) Model() *text.Model { return a.model }
+
+// Active returns the number of stories in the window.
+func (a *Assigner) Active() int { return len(a.stories) }
+
+func (a *Assigner) newMember(art *article.Article) *member {
+	d := a.cfg.Analyzer.Analyze(art.Lang, art.Title, art.Text)
+	a.model.Add(d)
+	t := art.Published
+	if t.IsZero() {
+		t = a.now
+	}
+	if t.After(a.now) {
+		a.now = t
+	}
+	a.seq++
+	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: a.seq, terms: d.Terms}
+	a.vectorize(m, d)
+	return m
+}
+
+func (a *Assigner) vectorize(m *member, d *text.Doc) {
+	if d == nil {
+		d = &text.Doc{Lang: m.lang, Terms: m.terms}
+	}
+	tv := a.model.Vector(d, a.cfg.Weights)
+	m.vec = a.intern(tv)
+	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
+}
+
+// intern maps a text.Vector onto term IDs.
+func (a *Assigner) intern(tv text.Vector) vec {
+	v := make(vec, len(tv))
+	for i, e := range tv {
+		id, ok := a.vocab[e.Key]
+		if !ok {
+			id = uint32(len(a.keys))
+			a.vocab[e.Key] = id
+			a.keys = append(a.keys, e.Key)
+		}
+		v[i] = ent{id, e.W}
+	}
+	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
+	return v
+}
+
+// Assign places art into a story and returns the decision. An article with
+// DuplicateOf set joins its original's story while that story is active.
+func (a *Assigner) Assign(art *article.Article) Decision {
+	m := a.newMember(art)
+	a.expire()
+	if art.DuplicateOf != 0 {
+		if sid, ok := a.owner[art.DuplicateOf]; ok {
+			s := a.stories[sid]
+			a.add(s, m)
+			art.Story = sid
+			return Decision{Story: sid, Score: 1}
+		}
+	}
+	best, score := a.best(m, 0)
+	if best != nil {
+		a.add(best, m)
+		art.Story = best.id
+		return Decision{Story: best.id, Score: score}
+	}
+	s := a.open(a.nextID, m.t)
+	a.nextID++
+	a.add(s, m)
+	art.Story = s.id
+	return Decision{Story: s.id, New: true, Score: score}
+}
+
+// Restore re-indexes an article already assigned to art.Story, as at
+// start-up when the active window is reloaded from the store. Articles
+// without a story are ignored.
+func (a *Assigner) Restore(art *article.Article) {
+	if art.Story == 0 {
+		return
+	}
+	m := a.newMember(art)
+	s := a.stories[art.Story]
+	if s == nil {
+		s = a.open(art.Story, m.t)
+	}
+	a.add(s, m)
+	delete(a.dirty, s.id)
+	s.changed = false
+	if art.Story >= a.nextID {
+		a.nextID = art.Story + 1
+	}
+	a.expire()
+}
+
+func (a *Assigner) open(id int64, t time.Time) *story {
+	s := &story{
+		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64),
+		langs: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
+		first: t, last: t, docsAt: a.model.Docs(),
+	}
+	a.stories[id] = s
+	heap.Push(&a.byTime, s)
+	return s
+}
+
+// add puts m into s and indexes s under m's heaviest terms.
+func (a *Assigner) add(s *story, m *member) {
+	s.members = append(s.members, m)
+	addVec(s.sum, &s.norm2, m.vec, 1)
+	addVec(s.asum, &s.anorm2, m.anchor, 1)
+	s.langs[m.lang]++
+	if m.t.Before(s.first) {
+		s.first = m.t
+	}
+	if m.t.After(s.last) {
+		s.last = m.t
+		heap.Fix(&a.byTime, s.heapIdx)
+	}
+	a.post(s, m)
+	a.owner[m.id] = s.id
+	s.changed = true
+	a.dirty[s.id] = true
+}
+
+func (a *Assigner) post(s *story, m *member) {
+	for _, e := range m.vec.top(a.cfg.IndexTerms) {
+		if s.posted[e.k] {
+			continue
+		}
+		s.posted[e.k] = true
+		p := a.index[e.k]
+		if p == nil {
+			p = make(map[int64]struct{})
+			a.index[e.k] = p
+		}
+		p[s.id] = struct{}{}
+	}
+}
+
+func (a *Assigner) unpost(s *story) {
+	for k := range s.posted {
+		if p := a.index[k]; p != nil {
+			delete(p, s.id)
+			if len(p) == 0 {
+				delete(a.index, k)
+			}
+		}
+	}
+	s.posted = make(map[uint32]bool)
+}
+
+// addVec adds sign·v to sum, keeping |sum|² current.
+func addVec(sum map[uint32]float64, norm2 *float64, v vec, sign float64) {
+	var d, vv float64
+	for _, e := range v {
+		d += sum[e.k] * e.w
+		vv += e.w * e.w
+	}
+	*norm2 += 2*sign*d + vv
+	if *norm2 < 1e-12 {
+		*norm2 = 0
+	}
+	for _, e := range v {
+		x := sum[e.k] + sign*e.w
+		if math.Abs(x) < 1e-12 {
+			delete(sum, e.k)
+		} else {
+			sum[e.k] = x
+		}
+	}
+}
+
+// candidates returns up to cfg.Candidates active stories sharing heavy
+// terms with v, best first, skipping the story skip.
+func (a *Assigner) candidates(v vec, skip int64) []*story {
+	acc := make(map[int64]float64)
+	for _, e := range v.top(a.cfg.QueryTerms) {
+		p := a.index[e.k]
+		if len(p) > a.cfg.MaxPosting {
+			continue
+		}
+		for id := range p {
+			if id != skip {
+				acc[id] += e.w
+			}
+		}
+	}
+	type cand struct {
+		id int64
+		w  float64
+	}
+	cs := make([]cand, 0, len(acc))
+	for id, w := range acc {
+		cs = append(cs, cand{id, w})
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].w != cs[j].w {
+			return cs[i].w > cs[j].w
+		}
+		return cs[i].id < cs[j].id
+	})
+	if len(cs) > a.cfg.Candidates {
+		cs = cs[:a.cfg.Candidates]
+	}
+	out := make([]*story, len(cs))
+	for i, c := range cs {
+		out[i] = a.stories[c.id]
+	}
+	return out
+}
+
+// best returns the story m should join (nil for a new one) and the best
+// score seen.
+func (a *Assigner) best(m *member, skip int64) (*story, float64) {
+	var best *story
+	bestScore, bestMargin := 0.0, math.Inf(-1)
+	for _, s := range a.candidates(m.vec, skip) {
+		a.refresh(s)
+		sc, th := a.score(m, s)
+		if sc-th > bestMargin || sc-th == bestMargin && best != nil && s.id < best.id {
+			best, bestScore, bestMargin = s, sc, sc-th
+		}
+	}
+	if best == nil || bestMargin < 0 {
+		return nil, bestScore
+	}
+	return best, bestScore
+}
+
+// score rates m against story s and returns the score with the threshold
+// that applies: the full-vector score when s already holds m's language,
+// the anchor-only score otherwise.
+func (a *Assigner) score(m *member, s *story) (float64, float64) {
+	full := centroidCos(m.vec, s.sum, s.norm2)
+	link := 0.0
+	n := len(s.members)
+	for i := n - 1; i >= 0 && i >= n-a.cfg.LinkMembers; i-- {
+		if c := dot(m.vec, s.members[i].vec); c > link {
+			link = c
+		}
+	}
+	sc := (1-a.cfg.Link)*full + a.cfg.Link*link
+	if s.langs[m.lang] > 0 || m.lang == "" {
+		return sc, a.cfg.Threshold
+	}
+	cross := centroidCos(m.anchor, s.asum, s.anorm2)
+	if sc >= a.cfg.Threshold || cross < sc {
+		return sc, a.cfg.Threshold
+	}
+	return cross, a.cfg.CrossThreshold
+}
+
+func centroidCos(v vec, sum map[uint32]float64, norm2 float64) float64 {
+	if norm2 <= 0 {
+		return 0
+	}
+	var d float64
+	for _, e := range v {
+		d += e.w * sum[e.k]
+	}
+	return d / math.Sqrt(norm2)
+}
+
+// refresh recomputes member vectors once the model has grown by half since
+// they were computed: early articles were weighted with little IDF evidence.
+// The cost is amortised: each story refreshes O(log N) times.
+func (a *Assigner) refresh(s *story) {
+	n := a.model.Docs()
+	if float64(n) < 1.5*float64(s.docsAt) || n-s.docsAt < 8 {
+		return
+	}
+	s.docsAt = n
+	s.sum = make(map[uint32]float64, len(s.sum))
+	s.asum = make(map[uint32]float64, len(s.asum))
+	s.norm2, s.anorm2 = 0, 0
+	for _, m := range s.members {
+		a.vectorize(m, nil)
+		addVec(s.sum, &s.norm2, m.vec, 1)
+		addVec(s.asum, &s.anorm2, m.anchor, 1)
+		a.post(s, m)
+	}
+}
+
+// expire closes stories whose latest article fell out of the window.
+func (a *Assigner) expire() {
+	if a.now.IsZero() {
+		return
+	}
+	cut := a.now.Add(-a.cfg.Window)
+	for len(a.byTime) > 0 && a.byTime[0].last.Before(cut) {
+		s := heap.Pop(&a.byTime).(*story)
+		a.drop(s)
+	}
+}
+
+func (a *Assigner) drop(s *story) {
+	a.unpost(s)
+	for _, m := range s.members {
+		if a.owner[m.id] == s.id {
+			delete(a.owner, m.id)
+		}
+	}
+	delete(a.stories, s.id)
+}
+
+// Dirty returns the stories changed (created, grown, merged or split) since
+// the last call, in ID order. Stories merged away are included so the
+// caller can update them.
+func (a *Assigner) Dirty() []int64 {
+	ids := make([]int64, 0, len(a.dirty))
+	for id := range a.dirty {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	a.dirty = make(map[int64]bool)
+	return ids
+}
+
+// sortedIDs returns the active story IDs in order.
+func (a *Assigner) sortedIDs() []int64 {
+	ids := make([]int64, 0, len(a.stories))
+	for id := range a.stories {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+type storyHeap []*story
+
+func (h storyHeap) Len() int { return len(h) }
+func (h storyHeap) Less(i, j int) bool {
+	if !h[i].last.Equal(h[j].last) {
+		return h[i].last.Before(h[j].last)
+	}
+	return h[i].id < h[j].id
+}
+func (h storyHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].heapIdx = i
+	h[j].heapIdx = j
+}
+func (h *storyHeap) Push(x any) {
+	s := x.(*story)
+	s.heapIdx = len(*h)
+	*h = append(*h, s)
+}
+func (h *storyHeap) Pop() any {
+	old := *h
+	s := old[len(old)-1]
+	*h = old[:len(old)-1]
+	s.heapIdx = -1
+	return s
+}

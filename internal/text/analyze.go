@@ -1,0 +1,271 @@
+package text
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Term is one feature of a document with its (title-weighted) count.
+//
+// Keys share one namespace, told apart by prefix:
+//
+//	stem     a stemmed content word or a CJK bigram (language-specific)
+//	#1000    a number or year (language-independent)
+//	@12      a month (language-independent)
+//	e:rutte  a name-like token, folded to lowercase without accents
+//	k:rt     a transliteration key: names in any script that sound alike
+//	x:govern an English gloss of a foreign word (from a Translator)
+type Term struct {
+	Key string
+	N   float64
+}
+
+// Anchor reports whether the term can match across languages.
+func (t Term) Anchor() bool { return IsAnchor(t.Key) }
+
+// IsAnchor reports whether a term key is language-independent: a number,
+// month, name, transliteration key or English gloss.
+func IsAnchor(key string) bool {
+	if key == "" {
+		return false
+	}
+	switch key[0] {
+	case '#', '@':
+		return true
+	}
+	return len(key) > 2 && key[1] == ':'
+}
+
+// Doc is the analysed form of one article.
+type Doc struct {
+	Lang  string
+	Terms []Term // sorted by Key, keys unique
+	// Surface maps a term key to a readable form (the first spelling seen)
+	// for story summaries.
+	Surface map[string]string
+}
+
+// Translator glosses a foreign word in English. *lexicon.Lexicon satisfies
+// it; a nil *Lexicon is a valid Translator that knows nothing.
+type Translator interface {
+	English(lang, word string) []string
+}
+
+// Translit turns words of any script into comparable forms. The functions
+// of internal/translit fit: Latin spells a word in lowercase Latin letters,
+// Key gives its consonant skeleton.
+type Translit struct {
+	Latin func(string) string
+	Key   func(string) string
+}
+
+// Analyzer turns article text into a Doc. The zero value is usable: no
+// glosses, no transliteration, titles counted twice.
+type Analyzer struct {
+	Translator Translator // optional English glosses for cross-language terms
+	Translit   Translit   // optional; defaults to DefaultTranslit
+	// TitleWeight multiplies counts of title tokens; 0 means 2.
+	TitleWeight float64
+	// MaxGlosses bounds the English glosses taken per word; 0 means 2.
+	MaxGlosses int
+}
+
+// DefaultTranslit is used by analyzers that set no Translit. It is empty
+// until a transliteration package registers itself (see translit.go).
+var DefaultTranslit Translit
+
+// nonLatinLangs write in a script without Latin letters, so Latin tokens in
+// their text are names, brands or acronyms.
+var nonLatinLangs = map[string]bool{
+	"ar": true, "fa": true, "ur": true, "he": true, "ru": true, "uk": true, "bg": true, "sr": true,
+	"el": true, "zh": true, "ja": true, "ko": true, "hi": true, "th": true, "ka": true, "hy": true,
+}
+
+// Analyze analyses one article with the zero Analyzer.
+func Analyze(lang, title, body string) *Doc {
+	var a Analyzer
+	return a.Analyze(lang, title, body)
+}
+
+// Analyze tokenises title and body in language lang (ISO 639-1, "" when
+// unknown), drops stop words, stems, and adds language-independent anchors.
+func (a *Analyzer) Analyze(lang, title, body string) *Doc {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if i := strings.IndexAny(lang, "-_"); i > 0 {
+		lang = lang[:i]
+	}
+	tw := a.TitleWeight
+	if tw == 0 {
+		tw = 2
+	}
+	tl := a.Translit
+	if tl.Key == nil && tl.Latin == nil {
+		tl = DefaultTranslit
+	}
+	maxG := a.MaxGlosses
+	if maxG == 0 {
+		maxG = 2
+	}
+	b := builder{counts: make(map[string]float64), surface: make(map[string]string)}
+	st := NewStemmer(lang)
+	en := st
+	if lang != "en" {
+		en = NewStemmer("en")
+	}
+	var glossCache map[string][]string
+	for part, txt := range [2]string{title, body} {
+		w := 1.0
+		if part == 0 {
+			w = tw
+		}
+		toks := Tokenize(txt)
+		nonLatin := nonLatinLangs[lang] || (lang == "" && mostlyNonLatin(toks))
+		// Capitalised words seen mid-sentence are names; the same word at a
+		// sentence start is then a name too.
+		midCap := make(map[string]bool)
+		lower := make(map[string]bool)
+		for _, t := range toks {
+			if t.Kind != KindWord {
+				continue
+			}
+			if t.Cap && !t.Initial {
+				midCap[t.Text] = true
+			}
+			if !t.Cap && hasCase(t.Surface) {
+				lower[t.Text] = true
+			}
+		}
+		for _, t := range toks {
+			switch t.Kind {
+			case KindNumber, KindYear:
+				b.add("#"+t.Text, w, t.Text)
+				continue
+			case KindMonth:
+				b.add("@"+t.Text, w, t.Surface)
+				continue
+			case KindCJK:
+				b.add(t.Text, w, t.Surface)
+				continue
+			}
+			if utf8.RuneCountInString(t.Text) < 2 || IsStop(lang, t.Text) {
+				continue
+			}
+			stem := st.Stem(t.Text)
+			b.add(stem, w, t.Surface)
+
+			entity := false
+			switch {
+			case nonLatin && t.Latin:
+				entity = true
+			case t.Acronym && utf8.RuneCountInString(t.Text) <= 8:
+				entity = true
+			case t.Cap && (!t.Initial || midCap[t.Text]) && !lower[t.Text]:
+				entity = true
+			}
+			if entity {
+				key := Fold(t.Text)
+				if !t.Latin && tl.Latin != nil {
+					if l := tl.Latin(t.Text); l != "" {
+						key = l
+					}
+				}
+				b.add("e:"+key, w, t.Surface)
+			}
+			// Transliteration keys link names across scripts. Scripts
+			// without case (Arabic) cannot tell names apart, so all their
+			// content words get a key and IDF sorts them out.
+			if tl.Key != nil && (entity || !hasCase(t.Surface)) && utf8.RuneCountInString(t.Text) >= 3 {
+				if k := tl.Key(t.Text); utf8.RuneCountInString(k) >= 2 {
+					b.add("k:"+k, w, t.Surface)
+				}
+			}
+			if a.Translator != nil && lang != "en" && lang != "" && !entity {
+				if glossCache == nil {
+					glossCache = make(map[string][]string)
+				}
+				gl, ok := glossCache[t.Text]
+				if !ok {
+					gl = a.Translator.English(lang, t.Text)
+					glossCache[t.Text] = gl
+				}
+				for i, g := range gl {
+					if i == maxG {
+						break
+					}
+					g = strings.ToLower(g)
+					if strings.ContainsRune(g, ' ') || IsStop("en", g) {
+						continue
+					}
+					b.add("x:"+en.Stem(g), w/float64(min(len(gl), maxG)), g)
+				}
+			}
+		}
+	}
+	return b.doc(lang)
+}
+
+type builder struct {
+	counts  map[string]float64
+	surface map[string]string
+}
+
+func (b *builder) add(key string, w float64, surface string) {
+	b.counts[key] += w
+	if _, ok := b.surface[key]; !ok {
+		b.surface[key] = surface
+	}
+}
+
+func (b *builder) doc(lang string) *Doc {
+	d := &Doc{Lang: lang, Terms: make([]Term, 0, len(b.counts)), Surface: b.surface}
+	for k, n := range b.counts {
+		d.Terms = append(d.Terms, Term{Key: k, N: n})
+	}
+	sort.Slice(d.Terms, func(i, j int) bool { return d.Terms[i].Key < d.Terms[j].Key })
+	return d
+}
+
+func mostlyNonLatin(toks []Token) bool {
+	latin, other := 0, 0
+	for _, t := range toks {
+		switch {
+		case t.Kind == KindCJK:
+			other++
+		case t.Kind == KindWord && t.Latin:
+			latin++
+		case t.Kind == KindWord:
+			other++
+		}
+	}
+	return other > latin
+}
+
+// Fold lowercases s and strips accents, so that "Müller", "muller" and
+// "MULLER" compare equal and names match across Latin-script languages.
+func Fold(s string) string {
+	var sb strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		switch r {
+		case 'ß':
+			sb.WriteString("ss")
+			continue
+		case 'ı':
+			r = 'i'
+		case 'ł':
+			r = 'l'
+		case 'ø':
+			r = 'o'
+		case 'đ':
+			r = 'd'
+		}
+		sb.WriteRune(r)
+	}
+	return sb.String()
+}

@@ -1,0 +1,177 @@
+package text
+
+import (
+	"math"
+	"sort"
+)
+
+// Model holds document frequencies learned from the stream. IDF is smoothed
+// (log((1+N)/(1+df)) + 1) so the first articles get usable, if flat, weights.
+// A Model is not safe for concurrent use.
+type Model struct {
+	n  int
+	df map[string]int32
+}
+
+// NewModel returns an empty model.
+func NewModel() *Model { return &Model{df: make(map[string]int32)} }
+
+// Add counts one document.
+func (m *Model) Add(d *Doc) {
+	m.n++
+	for _, t := range d.Terms {
+		m.df[t.Key]++
+	}
+}
+
+// Docs returns how many documents the model has seen.
+func (m *Model) Docs() int { return m.n }
+
+// DF returns the document frequency of a term key.
+func (m *Model) DF(key string) int { return int(m.df[key]) }
+
+// IDF returns the smoothed inverse document frequency of a term key.
+func (m *Model) IDF(key string) float64 {
+	return math.Log(float64(1+m.n)/float64(1+m.df[key])) + 1
+}
+
+// Weights scale term kinds in vectors. Names, numbers and dates tell two
+// events of the same kind apart (two earthquakes, two rehab check-ins), so
+// they may count for more than common words.
+type Weights struct {
+	Word     float64 // stems and CJK bigrams
+	Entity   float64 // e: names
+	Number   float64 // # numbers and years
+	Month    float64 // @ months
+	Translit float64 // k: transliteration keys
+	Gloss    float64 // x: English glosses
+}
+
+// DefaultWeights are tuned on the development sets (see internal/story tests).
+var DefaultWeights = Weights{Word: 1, Entity: 1, Number: 0.5, Month: 0.5, Translit: 1, Gloss: 0.5}
+
+func (w Weights) of(key string) float64 {
+	if !IsAnchor(key) {
+		return w.Word
+	}
+	switch key[0] {
+	case '#':
+		return w.Number
+	case '@':
+		return w.Month
+	case 'e':
+		return w.Entity
+	case 'k':
+		return w.Translit
+	case 'x':
+		return w.Gloss
+	}
+	return w.Word
+}
+
+// Entry is one weighted dimension of a Vector.
+type Entry struct {
+	Key string
+	W   float64
+}
+
+// Vector is a sparse vector sorted by Key. Sorted order makes dot products
+// independent of map iteration, so scores are bit-for-bit reproducible.
+type Vector []Entry
+
+// Vector weights a document: sublinear tf × IDF × kind weight, L2-normalised.
+// Terms with a zero weight are left out. A nil model means flat IDF.
+func (m *Model) Vector(d *Doc, w Weights) Vector {
+	v := make(Vector, 0, len(d.Terms))
+	for _, t := range d.Terms {
+		kw := w.of(t.Key)
+		if kw == 0 || t.N <= 0 {
+			continue
+		}
+		idf := 1.0
+		if m != nil {
+			idf = m.IDF(t.Key)
+		}
+		v = append(v, Entry{t.Key, (1 + math.Log(t.N)) * idf * kw})
+	}
+	return v.Normalize()
+}
+
+// Normalize scales v to unit length in place and returns it.
+func (v Vector) Normalize() Vector {
+	var s float64
+	for _, e := range v {
+		s += e.W * e.W
+	}
+	if s == 0 {
+		return v
+	}
+	s = 1 / math.Sqrt(s)
+	for i := range v {
+		v[i].W *= s
+	}
+	return v
+}
+
+// Norm returns the Euclidean length of v.
+func (v Vector) Norm() float64 {
+	var s float64
+	for _, e := range v {
+		s += e.W * e.W
+	}
+	return math.Sqrt(s)
+}
+
+// Filter returns the entries for which keep is true, in a new vector.
+func (v Vector) Filter(keep func(key string) bool) Vector {
+	out := make(Vector, 0, len(v))
+	for _, e := range v {
+		if keep(e.Key) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Top returns the n heaviest entries, heaviest first (ties by key).
+func (v Vector) Top(n int) Vector {
+	out := append(Vector(nil), v...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].W != out[j].W {
+			return out[i].W > out[j].W
+		}
+		return out[i].Key < out[j].Key
+	})
+	if len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+// Dot returns the dot product of two sorted vectors.
+func Dot(a, b Vector) float64 {
+	var s float64
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i].Key < b[j].Key:
+			i++
+		case a[i].Key > b[j].Key:
+			j++
+		default:
+			s += a[i].W * b[j].W
+			i++
+			j++
+		}
+	}
+	return s
+}
+
+// Cosine returns the cosine of two sorted vectors (0 when either is empty).
+func Cosine(a, b Vector) float64 {
+	na, nb := a.Norm(), b.Norm()
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return Dot(a, b) / (na * nb)
+}
