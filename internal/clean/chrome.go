@@ -120,7 +120,9 @@ func markChrome(l *line) {
 		return
 	}
 	if k == "" {
-		l.chrome = true // only digits and punctuation: counters, separators
+		// Only digits and punctuation: counters and separators, or table
+		// cells; context decides.
+		l.numeric = true
 		return
 	}
 	if l.words <= 8 && !l.sentEnd || l.words <= 4 {

@@ -153,10 +153,17 @@ func score(ls []line, i int) float64 {
 	case nearGood:
 		return 0.4
 	case short:
-		if l.dup {
-			return -1
+		switch {
+		case l.dup:
+			return tunDup
+		case l.numeric:
+			return tunNum
+		case l.words >= 4 && l.stop > 0:
+			return tunShortLong
+		case l.words <= 1:
+			return tunShort1
 		}
-		return -0.35
+		return tunShort
 	}
 	if l.related {
 		return -4
@@ -272,3 +279,11 @@ func demoteInlineHeads(lines []line) {
 		}
 	}
 }
+
+var (
+	tunDup       = -1.0
+	tunNum       = -0.8
+	tunShortLong = -0.4
+	tunShort1    = -0.7
+	tunShort     = -0.4
+)

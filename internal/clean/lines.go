@@ -29,6 +29,7 @@ type line struct {
 	chrome   bool // matches a chrome phrase
 	related  bool // a "related articles"-style header
 	comments bool // a comment-section header
+	numeric  bool // digits and punctuation only
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
@@ -137,6 +138,9 @@ func classify(l *line) {
 	switch {
 	case l.chrome || l.related || l.linky || l.caption:
 		l.cls = bad
+		return
+	case l.numeric:
+		l.cls = short
 		return
 	case l.digits > 0.5 && l.runes < 200:
 		l.cls = bad

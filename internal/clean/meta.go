@@ -171,6 +171,9 @@ func normOutlet(s string) string {
 // isMetaLine reports header lines that may sit inside the body block but
 // are not body: bylines, date lines, "Published …".
 func isMetaLine(l *line) bool {
+	if l.runes < 600 && sourceURLRe.MatchString(l.text) {
+		return true
+	}
 	if l.runes > 120 || l.sentEnd && l.words > 6 {
 		return false
 	}
