@@ -1,0 +1,174 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/storyline/storyline/internal/article"
+)
+
+// format is how a file is read, from its name.
+type format int
+
+const (
+	fmtUnknown format = iota
+	fmtText
+	fmtHTML
+	fmtJSONL
+	fmtWARC
+)
+
+// fileFormat maps a file name to its format and whether it is gzipped.
+func fileFormat(name string) (format, bool) {
+	name = strings.ToLower(name)
+	gz := strings.HasSuffix(name, ".gz")
+	name = strings.TrimSuffix(name, ".gz")
+	switch filepath.Ext(name) {
+	case ".txt", ".text":
+		return fmtText, gz
+	case ".html", ".htm", ".xhtml":
+		return fmtHTML, gz
+	case ".jsonl", ".ndjson":
+		return fmtJSONL, gz
+	case ".warc":
+		return fmtWARC, gz
+	}
+	return fmtUnknown, gz
+}
+
+// readPath reads a file, or every file under a folder in lexical order.
+// Hidden entries (name starting with ".") inside a folder are skipped
+// silently; a named hidden file is read.
+func (e *emitter) readPath(root string) {
+	fi, err := os.Stat(root)
+	if err != nil {
+		e.fail(root, err)
+		return
+	}
+	if !fi.IsDir() {
+		e.readFile(root)
+		return
+	}
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if !e.ok() {
+			return filepath.SkipAll
+		}
+		if err != nil {
+			e.fail(p, err)
+			if d != nil && d.IsDir() && p != root {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if p != root && strings.HasPrefix(d.Name(), ".") {
+			e.skip()
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			// Follow symlinks to files; skip sockets, devices and links to folders.
+			fi, err := os.Stat(p)
+			if err != nil || !fi.Mode().IsRegular() {
+				e.skip()
+				return nil
+			}
+		}
+		e.readFile(p)
+		return nil
+	})
+}
+
+func (e *emitter) readFile(p string) {
+	f, gz := fileFormat(filepath.Base(p))
+	if f == fmtUnknown {
+		e.fail(p, fmt.Errorf("%s: %w", p, ErrUnsupported))
+		return
+	}
+	fh, err := os.Open(p)
+	if err != nil {
+		e.fail(p, err)
+		return
+	}
+	defer fh.Close()
+	var r io.Reader = fh
+	if gz {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(fh, 64<<10))
+		if err != nil {
+			e.fail(p, fmt.Errorf("gzip %s: %w", p, err))
+			return
+		}
+		defer zr.Close()
+		r = zr
+	}
+	switch f {
+	case fmtJSONL:
+		e.readJSONL(r, p)
+	case fmtWARC:
+		e.readWARC(r, p)
+	default:
+		if !gz {
+			if fi, err := fh.Stat(); err == nil && fi.Size() > e.opt.MaxBodyBytes {
+				e.fail(p, fmt.Errorf("%s: %w (%d bytes, limit %d)", p, ErrTooLarge, fi.Size(), e.opt.MaxBodyBytes))
+				return
+			}
+		}
+		kind := article.KindText
+		if f == fmtHTML {
+			kind = article.KindHTML
+		}
+		page, err := readDocument(r, p, kind, e.opt.MaxBodyBytes)
+		if err != nil {
+			e.fail(p, err)
+			return
+		}
+		e.page(page)
+	}
+}
+
+// readDocument reads one .txt or .html body (already decompressed) into a
+// page.
+func readDocument(r io.Reader, p string, kind article.Kind, limit int64) (article.Page, error) {
+	page := article.Page{Input: p, Kind: kind}
+	body, err := readLimited(r, limit)
+	if err != nil {
+		return page, fmt.Errorf("%s: %w", p, err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return page, fmt.Errorf("%s: %w", p, ErrEmpty)
+	}
+	body, err = toUTF8(body, "", kind == article.KindHTML)
+	if err != nil {
+		return page, fmt.Errorf("%s: %w", p, err)
+	}
+	page.Body = body
+	return page, nil
+}
+
+// readLimited reads r to the end, failing with ErrTooLarge past limit
+// bytes without holding more than limit+1 bytes.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+			return nil, fmt.Errorf("truncated or corrupt: %w", err)
+		}
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, limit)
+	}
+	return b, nil
+}

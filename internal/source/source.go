@@ -1,0 +1,214 @@
+// Package source turns what the user names on the command line — files,
+// folders, JSONL and WARC archives, page and feed URLs — into raw
+// article.Page values with UTF-8 bodies, one at a time.
+//
+// Read never stops on a bad item: every failure is an Item with Err set and
+// Page.Input naming the item, and the run goes on with the next one. The
+// only early stop is context cancellation (or the consumer breaking out of
+// the range loop); the caller checks ctx.Err() to tell the two apart.
+package source
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+)
+
+// Defaults used when the matching Options field is zero.
+const (
+	DefaultMaxBodyBytes = 20 << 20
+	DefaultTimeout      = 30 * time.Second
+	DefaultUserAgent    = "Storyline/0.1 (+https://github.com/storyline/storyline)"
+)
+
+// Per-item failures wrap one of these, so callers can count them with
+// errors.Is.
+var (
+	ErrUnsupported = errors.New("unsupported file type")
+	ErrBinary      = errors.New("binary content")
+	ErrEmpty       = errors.New("empty")
+	ErrTooLarge    = errors.New("too large")
+	// ErrNoContent marks a JSONL line or feed item with nothing to read.
+	ErrNoContent = errors.New("no text or html")
+	// ErrHTTPStatus marks a non-2xx HTTP response.
+	ErrHTTPStatus = errors.New("http status")
+)
+
+// Item is one page, or one item that could not be read.
+type Item struct {
+	Page article.Page
+	// Err != nil is a per-item failure; Page.Input says which item.
+	Err error
+}
+
+// ValidatorStore keeps the ETag and Last-Modified values of each feed URL
+// so the next fetch can be a conditional GET. Implementations must be safe
+// for concurrent use.
+type ValidatorStore interface {
+	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
+	SetValidators(ctx context.Context, url, etag, lastModified string) error
+}
+
+// Options tune Read. The zero value works.
+type Options struct {
+	// MaxBodyBytes caps one page: a file, a decompressed .gz, an HTTP body,
+	// one JSONL line or one WARC record. Archives themselves (JSONL, WARC)
+	// may be any size. Default DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// Timeout bounds each HTTP request including reading its body.
+	// Default DefaultTimeout.
+	Timeout    time.Duration
+	UserAgent  string       // default DefaultUserAgent
+	HTTPClient *http.Client // default a plain client on http.DefaultTransport
+	// Validators enables conditional GET for feeds; nil fetches in full.
+	Validators ValidatorStore
+	Logger     *slog.Logger // default discards
+	// Stats, when set, is updated as Read goes.
+	Stats *Stats
+}
+
+// Stats counts what Read did. Fields are updated atomically while Read
+// runs; read them after the loop ends.
+type Stats struct {
+	Pages  atomic.Int64 // Items yielded without Err
+	Errors atomic.Int64 // Items yielded with Err
+	// Skipped counts items dropped silently: non-response and non-HTML WARC
+	// records, non-2xx WARC responses, hidden files in folders, blank
+	// JSONL lines.
+	Skipped atomic.Int64
+	// NotModified counts feeds answered 304 Not Modified.
+	NotModified atomic.Int64
+}
+
+func (o Options) withDefaults() Options {
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = DefaultUserAgent
+	}
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Stats == nil {
+		o.Stats = new(Stats)
+	}
+	return o
+}
+
+// Read yields every page the inputs hold, in input order (files in a folder
+// in lexical order, recursively), streaming: nothing is read ahead of the
+// consumer. Inputs starting with http:// or https:// are fetched; anything
+// else is a file or folder path.
+func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
+	opt = opt.withDefaults()
+	return func(yield func(Item) bool) {
+		e := &emitter{ctx: ctx, yield: yield, opt: opt}
+		for _, in := range inputs {
+			if !e.ok() {
+				return
+			}
+			if isURL(in) {
+				e.readURL(in)
+			} else {
+				e.readPath(in)
+			}
+		}
+	}
+}
+
+// emitter carries the consumer's yield through the readers; every reader
+// returns as soon as ok reports false.
+type emitter struct {
+	ctx     context.Context
+	yield   func(Item) bool
+	opt     Options
+	stopped bool
+}
+
+func (e *emitter) ok() bool {
+	if e.stopped {
+		return false
+	}
+	if e.ctx.Err() != nil {
+		e.stopped = true
+	}
+	return !e.stopped
+}
+
+func (e *emitter) page(p article.Page) bool {
+	if !e.ok() {
+		return false
+	}
+	e.opt.Stats.Pages.Add(1)
+	if !e.yield(Item{Page: p}) {
+		e.stopped = true
+	}
+	return !e.stopped
+}
+
+func (e *emitter) fail(input string, err error) bool {
+	if !e.ok() {
+		return false
+	}
+	// A failure caused by cancellation is not the item's fault.
+	if e.ctx.Err() != nil {
+		e.stopped = true
+		return false
+	}
+	e.opt.Stats.Errors.Add(1)
+	e.opt.Logger.Debug("source item failed", "input", input, "err", err)
+	if !e.yield(Item{Page: article.Page{Input: input}, Err: err}) {
+		e.stopped = true
+	}
+	return !e.stopped
+}
+
+func (e *emitter) skip() { e.opt.Stats.Skipped.Add(1) }
+
+func isURL(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
+}
+
+// MemValidators is an in-memory ValidatorStore for tests and one-shot runs.
+// The zero value is ready to use.
+type MemValidators struct {
+	mu sync.Mutex
+	m  map[string][2]string
+}
+
+// Validators returns the stored ETag and Last-Modified of url, or "" "".
+func (s *MemValidators) Validators(_ context.Context, url string) (etag, lastModified string, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.m[url]
+	return v[0], v[1], nil
+}
+
+// SetValidators stores the ETag and Last-Modified of url.
+func (s *MemValidators) SetValidators(_ context.Context, url, etag, lastModified string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil {
+		s.m = make(map[string][2]string)
+	}
+	s.m[url] = [2]string{etag, lastModified}
+	return nil
+}
+
+var _ ValidatorStore = (*MemValidators)(nil)
