@@ -1,0 +1,5 @@
+package extract
+
+import trafilatura "github.com/markusmobius/go-trafilatura"
+
+func dropLeftovers(paras []string, m trafilatura.Metadata) []string { return paras }

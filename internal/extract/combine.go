@@ -1,0 +1,146 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// The combination of the two extractors rests on one observation, measured
+// on the Scrapinghub set: a paragraph that trafilatura keeps but
+// readability does not is nearly always chrome (about 6% of such words are
+// article text), while the paragraphs both keep are nearly all article
+// text. Readability on its own keeps more chrome but recovers article text
+// that trafilatura cuts off after an inline ad or subscription box.
+
+const (
+	// supportMin is the share of a paragraph's shingles the other
+	// extractor must have for the paragraph to count as agreed on.
+	supportMin = 0.5
+	// agreeMin is the share of trafilatura's words that must be agreed on
+	// for the pair to be combined paragraph by paragraph; below it the two
+	// picked different parts of the page.
+	agreeMin = 0.5
+	// containedMin is the share of readability's words found in
+	// trafilatura's text above which readability's text is taken to be
+	// the core of trafilatura's (which then carries chrome around it).
+	containedMin = 0.8
+	// proseWords is how long a paragraph past the agreed region must be,
+	// ending like a sentence, for readability's continuation to be kept.
+	proseWords = 10
+)
+
+var tokenRe = regexp.MustCompile(`[\p{L}\p{N}_]+`)
+
+// shingleSet is the set of 4-token shingles of one or more paragraphs.
+type shingleSet map[string]struct{}
+
+func shingleKeys(p string) []string {
+	toks := tokenRe.FindAllString(p, -1)
+	if len(toks) == 0 {
+		return nil
+	}
+	if len(toks) < 4 {
+		return []string{strings.Join(toks, "\x00")}
+	}
+	keys := make([]string, 0, len(toks)-3)
+	for i := 0; i+4 <= len(toks); i++ {
+		keys = append(keys, toks[i]+"\x00"+toks[i+1]+"\x00"+toks[i+2]+"\x00"+toks[i+3])
+	}
+	return keys
+}
+
+func newShingleSet(paras []string) shingleSet {
+	s := shingleSet{}
+	for _, p := range paras {
+		for _, k := range shingleKeys(p) {
+			s[k] = struct{}{}
+		}
+	}
+	return s
+}
+
+// support is the share of p's shingles found in s; a paragraph without
+// words is fully supported, having nothing to disagree about.
+func (s shingleSet) support(p string) float64 {
+	keys := shingleKeys(p)
+	if len(keys) == 0 {
+		return 1
+	}
+	n := 0
+	for _, k := range keys {
+		if _, ok := s[k]; ok {
+			n++
+		}
+	}
+	return float64(n) / float64(len(keys))
+}
+
+func wordCount(p string) int { return len(strings.Fields(p)) }
+
+// combine merges trafilatura's paragraphs t with readability's r.
+//   - When they agree on most of t, t's agreed paragraphs are kept in its
+//     order, followed by readability's prose paragraphs that directly
+//     continue past the last agreed one (trafilatura tends to stop at an
+//     inline box that readability steps over).
+//   - When they disagree but r is nearly all inside t, r is the article and
+//     t the article plus chrome.
+//   - Otherwise t stands: trafilatura is the better extractor on its own.
+func combine(t, r []string) []string {
+	if len(t) == 0 {
+		return r
+	}
+	if len(r) == 0 {
+		return t
+	}
+	rs, ts := newShingleSet(r), newShingleSet(t)
+	tSup := make([]bool, len(t))
+	tWords, tAgreed := 0, 0
+	for i, p := range t {
+		w := wordCount(p)
+		tWords += w
+		if rs.support(p) > supportMin {
+			tSup[i] = true
+			tAgreed += w
+		}
+	}
+	rSup := make([]bool, len(r))
+	rWords, rAgreed, last := 0, 0, -1
+	for i, p := range r {
+		w := wordCount(p)
+		rWords += w
+		if ts.support(p) > supportMin {
+			rSup[i] = true
+			rAgreed += w
+			last = i
+		}
+	}
+	if float64(tAgreed) < agreeMin*float64(tWords) {
+		if float64(rAgreed) >= containedMin*float64(rWords) {
+			return r
+		}
+		return t
+	}
+	out := make([]string, 0, len(t))
+	for i, p := range t {
+		if tSup[i] {
+			out = append(out, p)
+		}
+	}
+	if last >= 0 {
+		for i := last + 1; i < len(r) && !rSup[i] && isProse(r[i], proseWords); i++ {
+			out = append(out, r[i])
+		}
+	}
+	return out
+}
+
+// isProse reports whether p reads like a sentence of running text rather
+// than a link, heading or button: enough words and a sentence ending.
+func isProse(p string, minWords int) bool {
+	if wordCount(p) < minWords {
+		return false
+	}
+	r, _ := utf8.DecodeLastRuneInString(p)
+	return strings.ContainsRune(`.!?…"”’»)]`, r)
+}

@@ -1,0 +1,193 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	nurl "net/url"
+	"strings"
+
+	readability "codeberg.org/readeck/go-readability/v2"
+	"codeberg.org/readeck/go-readability/v2/render"
+	trafilatura "github.com/markusmobius/go-trafilatura"
+	"golang.org/x/net/html"
+
+	"github.com/storyline/storyline/internal/article"
+)
+
+// maxDepth is how deep fromHTML lets elements nest. The HTML parser refuses
+// documents nested deeper than 512; hostile or broken pages get their
+// excess nesting flattened instead, which keeps their text.
+const maxDepth = 400
+
+// htmlConfig holds the knobs measured on the Scrapinghub set; defaultConfig
+// is the combination that scored best.
+type htmlConfig struct {
+	focus       trafilatura.ExtractionFocus
+	fallback    bool // trafilatura's own readability/distiller comparison
+	readability bool // our readability pass and paragraph-agreement choice
+	clean       bool // drop caption- and byline-like leftovers
+}
+
+var defaultConfig = htmlConfig{focus: trafilatura.FavorRecall, readability: true, clean: true}
+
+func fromHTML(ctx context.Context, p article.Page, body []byte) ([]article.Article, error) {
+	return fromHTMLConfig(ctx, p, body, defaultConfig)
+}
+
+// htmlResult is what the extractors found in one page.
+type htmlResult struct {
+	paras []string
+	meta  trafilatura.Metadata
+	rTitle, rByline, rSite string
+}
+
+func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlConfig) ([]article.Article, error) {
+	doc, err := parseHTML(body)
+	if err != nil {
+		return nil, err
+	}
+	var pageURL *nurl.URL
+	if u, err := nurl.Parse(p.URL); err == nil && u.Scheme != "" && u.Host != "" {
+		pageURL = u
+	}
+	res, err := extractHTML(ctx, doc, pageURL, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := base(p)
+	a.Text = strings.Join(res.paras, "\n\n")
+	if a.Text == "" {
+		return nil, ErrNoText
+	}
+	m := res.meta
+	a.Title = firstNonEmpty(m.Title, res.rTitle, a.Title)
+	a.Author = firstNonEmpty(m.Author, res.rByline)
+	if !m.Date.IsZero() {
+		a.Published = m.Date
+	}
+	canon := ""
+	if u, err := nurl.Parse(m.URL); err == nil && u.Scheme != "" && u.Host != "" {
+		canon = u.String()
+	}
+	a.URL = firstNonEmpty(a.URL, canon)
+	a.Source = firstNonEmpty(m.Sitename, res.rSite, a.Source, hostOf(canon), hostOf(a.URL))
+	if a.Lang == "" {
+		a.Lang = m.Language
+	}
+	return []article.Article{a}, nil
+}
+
+func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, cfg htmlConfig) (*htmlResult, error) {
+	res := &htmlResult{}
+	tr, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
+		OriginalURL:     pageURL,
+		Focus:           cfg.focus,
+		EnableFallback:  cfg.fallback,
+		ExcludeComments: true,
+		HtmlDateMode:    trafilatura.Default,
+	})
+	var tparas []string
+	if terr == nil {
+		res.meta = tr.Metadata
+		tparas = nodeParagraphs(tr.ContentNode)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var rparas []string
+	if cfg.readability {
+		ps := readability.NewParser()
+		ps.Logger = slog.New(slog.DiscardHandler)
+		if ra, err := ps.ParseDocument(doc, pageURL); err == nil && ra.Node != nil {
+			rparas = paragraphs(render.InnerText(ra.Node))
+			res.rTitle, res.rByline, res.rSite = ra.Title(), ra.Byline(), ra.SiteName()
+		}
+	}
+	if cfg.readability {
+		res.paras = combine(tparas, rparas)
+	} else {
+		res.paras = tparas
+	}
+	if cfg.clean {
+		res.paras = dropLeftovers(res.paras, res.meta)
+	}
+	if len(res.paras) == 0 {
+		if terr != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNoText, terr)
+		}
+		return nil, ErrNoText
+	}
+	return res, nil
+}
+
+// parseHTML parses body, flattening nesting deeper than maxDepth that the
+// parser would otherwise refuse.
+func parseHTML(body []byte) (*html.Node, error) {
+	doc, err := html.Parse(bytes.NewReader(body))
+	if err == nil {
+		return doc, nil
+	}
+	doc, err2 := html.Parse(bytes.NewReader(flatten(body)))
+	if err2 != nil {
+		return nil, fmt.Errorf("parse html: %w", errors.Join(err, err2))
+	}
+	return doc, nil
+}
+
+// flatten re-serialises the token stream of body, dropping start and end
+// tags of elements that would open below maxDepth. Depth is counted on raw
+// tags, which over-counts unclosed elements — harmless, since only hostile
+// pages get here.
+func flatten(body []byte) []byte {
+	z := html.NewTokenizer(bytes.NewReader(body))
+	var out bytes.Buffer
+	out.Grow(len(body))
+	depth := 0
+	var dropped []int // depths at which tags were dropped, to skip their end tags
+	_ = dropped
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			if z.Err() == io.EOF {
+				return out.Bytes()
+			}
+			return out.Bytes()
+		case html.StartTagToken:
+			depth++
+			if depth > maxDepth {
+				continue
+			}
+		case html.EndTagToken:
+			depth--
+			if depth >= maxDepth {
+				continue
+			}
+			if depth < 0 {
+				depth = 0
+			}
+		}
+		out.Write(z.Raw())
+	}
+}
+
+// nodeParagraphs renders an extracted tree as paragraphs, one per line of
+// its text.
+func nodeParagraphs(n *html.Node) []string {
+	if n == nil {
+		return nil
+	}
+	return paragraphs(render.InnerText(n))
+}
+
+func hostOf(raw string) string {
+	u, err := nurl.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+}
