@@ -110,7 +110,7 @@ var (
 func markChrome(l *line) {
 	k := l.keyLower
 	t := strings.TrimSpace(l.text)
-	if (urlRe.MatchString(t) || imgRe.MatchString(t)) && !commentHeads[k] {
+	if (!strings.ContainsAny(t, " \t") && urlRe.MatchString(t) || strings.HasPrefix(t, "[") && imgRe.MatchString(t)) && !commentHeads[k] {
 		l.linky = true
 		return
 	}
@@ -137,6 +137,10 @@ func markChrome(l *line) {
 		l.chrome = true
 		return
 	}
+	if l.runes < 100 && creditLineRe.MatchString(t) {
+		l.caption = true
+		return
+	}
 	if l.words <= 15 || l.runes < 120 {
 		for _, p := range chromePrefix {
 			if hasWordPrefix(k, p) {
@@ -159,11 +163,7 @@ func markChrome(l *line) {
 			}
 		}
 	}
-	if l.runes < 100 && creditLineRe.MatchString(t) {
-		l.caption = true
-		return
-	}
-	if creditParen.MatchString(t) {
+	if strings.HasSuffix(t, ")") && creditParen.MatchString(t) {
 		l.caption = true
 	}
 }

@@ -59,6 +59,7 @@ func Text(s string) Result {
 	markCaptions(lines)
 	for i := range lines {
 		classify(&lines[i])
+		lines[i].meta = isMetaLine(&lines[i])
 	}
 	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
@@ -246,7 +247,7 @@ func bodyText(ls []line) string {
 		if l.cls == bad || l.dup && isRepeatable(l) {
 			continue
 		}
-		if isMetaLine(l) {
+		if l.meta {
 			continue
 		}
 		if b.Len() > 0 {

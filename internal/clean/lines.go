@@ -30,6 +30,7 @@ type line struct {
 	related  bool // a "related articles"-style header
 	comments bool // a comment-section header
 	numeric  bool // digits and punctuation only
+	meta     bool // byline, date or source line (isMetaLine)
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text

@@ -46,6 +46,12 @@ func meta(lines []line, a, b int, d Doc) Doc {
 		if d.Source == "" {
 			d.Source = outletAround(l.text, da, db)
 		}
+		// A bare date line may sit under or over a bare outlet line.
+		for _, j := range []int{i - 1, i + 1} {
+			if d.Source == "" && j >= 0 && j < a && isOutletLine(&lines[j]) && !lines[j].dup {
+				d.Source = normOutlet(trimBullet(lines[j].text))
+			}
+		}
 	}
 	if d.URL != "" {
 		if u, err := url.Parse(d.URL); err == nil && u.Host != "" {
@@ -201,10 +207,7 @@ func headlineLike(l *line) bool {
 	if l.words < 3 || l.words > 30 || l.runes > 200 || l.digits > 0.3 {
 		return false
 	}
-	if isMetaLine(l) {
-		return false
-	}
-	return true
+	return !l.meta
 }
 
 // findTitle picks the headline before the body starting at line a: a
@@ -294,10 +297,10 @@ func relatedDocs(lines []line, b int) []Doc {
 			head, markers, outlet = i, 0, ""
 			continue
 		}
-		if head >= 0 && (l.chrome || isOutletLine(l) || isMetaLine(l)) {
+		if head >= 0 && (l.chrome || isOutletLine(l) || l.meta) {
 			markers++
 			if outlet == "" && isOutletLine(l) {
-				outlet = strings.TrimLeftFunc(l.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+				outlet = trimBullet(l.text)
 			}
 		}
 		_ = lastProse
@@ -321,8 +324,12 @@ func isOutletLine(l *line) bool {
 	if l.words == 0 || l.words > 3 || l.runes > 40 || l.sentEnd {
 		return false
 	}
-	t := strings.TrimLeftFunc(l.text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
-	return isOutletName(t)
+	return isOutletName(trimBullet(l.text))
+}
+
+// trimBullet drops leading bullets and punctuation: "• Euronews".
+func trimBullet(s string) string {
+	return strings.TrimLeftFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
 func docDate(ls []line) (t0 time.Time, ok bool) {
