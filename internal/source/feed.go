@@ -198,8 +198,9 @@ func parseXMLFeed(body []byte, contentType string) (*feed, error) {
 		return nil, err
 	}
 	d := xml.NewDecoder(bytes.NewReader(body))
+	// Lenient: feeds carry HTML entities and stray ampersands. No
+	// AutoClose: it would close RSS <link> as if it were HTML.
 	d.Strict = false
-	d.AutoClose = xml.HTMLAutoClose
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
 	var x xmlFeed
