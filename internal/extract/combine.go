@@ -141,6 +141,12 @@ func isProse(p string, minWords int) bool {
 	if wordCount(p) < minWords {
 		return false
 	}
+	return endsSentence(p)
+}
+
+// endsSentence reports whether p ends like a sentence (or a quote or
+// parenthesis closing one).
+func endsSentence(p string) bool {
 	r, _ := utf8.DecodeLastRuneInString(p)
-	return strings.ContainsRune(`.!?…"”’»)]`, r)
+	return strings.ContainsRune(`.!?…"”’»)]。！？`, r)
 }

@@ -54,7 +54,7 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 	if u, err := nurl.Parse(p.URL); err == nil && u.Scheme != "" && u.Host != "" {
 		pageURL = u
 	}
-	res, err := extractHTML(ctx, doc, pageURL, cfg)
+	res, err := extractHTML(ctx, doc, pageURL, p.URL, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 	return []article.Article{a}, nil
 }
 
-func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, cfg htmlConfig) (*htmlResult, error) {
+func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, rawURL string, cfg htmlConfig) (*htmlResult, error) {
 	res := &htmlResult{}
 	tr, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
 		OriginalURL:     pageURL,
@@ -113,7 +113,7 @@ func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, cfg htm
 		res.paras = tparas
 	}
 	if cfg.clean {
-		res.paras = dropLeftovers(res.paras, res.meta)
+		res.paras = dropLeftovers(res.paras, res.meta, rawURL)
 	}
 	if len(res.paras) == 0 {
 		if terr != nil {
