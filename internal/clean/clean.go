@@ -60,6 +60,7 @@ func Text(s string) Result {
 	for i := range lines {
 		classify(&lines[i])
 		lines[i].meta = isMetaLine(&lines[i])
+		lines[i].cmark = lines[i].runes <= 80 && commentMarkRe.MatchString(lines[i].text)
 	}
 	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
@@ -198,7 +199,7 @@ func mainBlock(lines []line) (int, int) {
 		if sc > best {
 			bestA, bestB, best = segStart+a, segStart+b, sc
 		}
-		if i < len(lines) && lines[i].comments {
+		if i < len(lines) && !lines[i].related {
 			closed = true
 		}
 		segStart = i + 1
@@ -208,29 +209,52 @@ func mainBlock(lines []line) (int, int) {
 }
 
 // isThreadHead reports whether line i opens a comment thread: a comment
-// header followed closely by comment-like lines (authors "said:", reply
-// buttons, "2 days ago", vote counts).
+// header, or a comment-like line (an author "says:", a reply button, a
+// "2 days ago" or "at 6:34 am" stamp, a vote count), followed closely by
+// more comment-like lines.
 func isThreadHead(lines []line, i int) bool {
-	if !lines[i].comments {
+	l := &lines[i]
+	if l.cls == good || l.runes > 80 {
+		return false
+	}
+	if !l.comments && !l.cmark {
 		return false
 	}
 	n := 0
-	for j := i + 1; j < len(lines) && j <= i+20; j++ {
-		if commentMarkRe.MatchString(lines[j].text) {
+	for j := i + 1; j < len(lines) && j <= i+15; j++ {
+		if lines[j].cmark {
 			n++
 		}
 	}
-	return n >= 2
+	return n >= 3 || l.comments && n >= 2
 }
 
 func kadane(ls []line) (int, int, float64) {
 	bestA, bestB, best := 0, 0, 0.0
 	curA, cur := 0, 0.0
+	// gapEnd[i] is the next good line at or after i; a short gap between
+	// good lines (a subhead, a photo file name, a product line) is body
+	// furniture, and costs less than the same lines in a menu.
+	nextGood := len(ls)
+	gapNext := make([]int, len(ls))
+	for i := len(ls) - 1; i >= 0; i-- {
+		if ls[i].cls == good {
+			nextGood = i
+		}
+		gapNext[i] = nextGood
+	}
+	prevGood := -1
 	for i := range ls {
 		if cur <= 0 {
 			curA, cur = i, 0
 		}
-		cur += score(ls, i)
+		sc := score(ls, i)
+		if ls[i].cls == good {
+			prevGood = i
+		} else if sc < 0 && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
+			sc *= tunGapF
+		}
+		cur += sc
 		if cur > best {
 			bestA, bestB, best = curA, i+1, cur
 		}
@@ -287,4 +311,6 @@ var (
 	tunShortLong = -0.4
 	tunShort1    = -0.7
 	tunShort     = -0.4
+	tunGap       = 4
+	tunGapF      = 0.35
 )

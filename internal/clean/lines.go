@@ -31,6 +31,7 @@ type line struct {
 	comments bool // a comment-section header
 	numeric  bool // digits and punctuation only
 	meta     bool // byline, date or source line (isMetaLine)
+	cmark    bool // looks like a comment thread's furniture
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
