@@ -1,0 +1,92 @@
+package store
+
+// migrations are applied in order, each in its own transaction; the number
+// applied is kept in schema_version. Append only: never edit a released step.
+var migrations = []string{
+	// 1: articles, bands, stories, events, validators, full-text index.
+	`
+CREATE TABLE story (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	headline   TEXT NOT NULL DEFAULT '',
+	titles     TEXT,    -- JSON object lang → title
+	first_seen TEXT,
+	last_seen  TEXT,
+	articles   INTEGER NOT NULL DEFAULT 0,
+	langs      TEXT,    -- JSON arrays
+	outlets    TEXT,
+	top_terms  TEXT
+);
+CREATE INDEX story_last_seen ON story(last_seen);
+
+CREATE TABLE article (
+	id           INTEGER PRIMARY KEY,
+	external_id  TEXT NOT NULL DEFAULT '',
+	input        TEXT NOT NULL DEFAULT '',
+	url          TEXT NOT NULL DEFAULT '',
+	source       TEXT NOT NULL DEFAULT '',
+	lang         TEXT NOT NULL DEFAULT '',
+	title        TEXT NOT NULL DEFAULT '',
+	text         TEXT NOT NULL DEFAULT '',
+	author       TEXT NOT NULL DEFAULT '',
+	dateline     TEXT NOT NULL DEFAULT '',
+	published    TEXT,
+	fetched      TEXT,
+	stored       TEXT NOT NULL,
+	related      INTEGER NOT NULL DEFAULT 0,
+	related_of   INTEGER REFERENCES article(id) DEFERRABLE INITIALLY DEFERRED,
+	content_hash TEXT,
+	minhash      BLOB,
+	duplicate_of INTEGER REFERENCES article(id) DEFERRABLE INITIALLY DEFERRED,
+	story        INTEGER REFERENCES story(id) DEFERRABLE INITIALLY DEFERRED,
+	stemmed      TEXT NOT NULL DEFAULT ''
+);
+-- Exact copies may be kept as duplicates, so the hash is unique among originals.
+CREATE UNIQUE INDEX article_hash ON article(content_hash)
+	WHERE content_hash IS NOT NULL AND duplicate_of IS NULL;
+CREATE INDEX article_story ON article(story);
+CREATE INDEX article_time ON article(COALESCE(published, fetched, stored));
+CREATE INDEX article_duplicate_of ON article(duplicate_of) WHERE duplicate_of IS NOT NULL;
+CREATE INDEX article_related_of ON article(related_of) WHERE related_of IS NOT NULL;
+
+-- LSH band keys of originals' MinHash signatures, clustered by key.
+CREATE TABLE band (
+	key        INTEGER NOT NULL,
+	article_id INTEGER NOT NULL REFERENCES article(id),
+	PRIMARY KEY (key, article_id)
+) WITHOUT ROWID;
+
+CREATE TABLE story_event (
+	id     INTEGER PRIMARY KEY,
+	kind   TEXT NOT NULL CHECK (kind IN ('merge', 'split')),
+	story  INTEGER NOT NULL,  -- no foreign key: events outlive merged stories
+	other  INTEGER NOT NULL DEFAULT 0,
+	at     TEXT,
+	detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX story_event_story ON story_event(story);
+CREATE INDEX story_event_other ON story_event(other);
+
+CREATE TABLE validator (
+	url           TEXT PRIMARY KEY,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	updated       TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE article_fts USING fts5(
+	title, text, stemmed,
+	content='article', content_rowid='id',
+	tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN
+	INSERT INTO article_fts(rowid, title, text, stemmed) VALUES (new.id, new.title, new.text, new.stemmed);
+END;
+CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
+	INSERT INTO article_fts(article_fts, rowid, title, text, stemmed) VALUES ('delete', old.id, old.title, old.text, old.stemmed);
+END;
+CREATE TRIGGER article_fts_update AFTER UPDATE OF title, text, stemmed ON article BEGIN
+	INSERT INTO article_fts(article_fts, rowid, title, text, stemmed) VALUES ('delete', old.id, old.title, old.text, old.stemmed);
+	INSERT INTO article_fts(rowid, title, text, stemmed) VALUES (new.id, new.title, new.text, new.stemmed);
+END;
+`,
+}

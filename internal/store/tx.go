@@ -1,0 +1,318 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/dedup"
+)
+
+// sqliteTx is the SQLite Tx. Statements used once per article are prepared
+// once per transaction.
+type sqliteTx struct {
+	tx       *sql.Tx
+	done     bool
+	insert   *sql.Stmt
+	bands    *sql.Stmt // dedup.NumBands rows at once
+	nearStmt *sql.Stmt // dedup.NumBands keys
+}
+
+var (
+	_ Tx            = (*sqliteTx)(nil)
+	_ StemmedSetter = (*sqliteTx)(nil)
+)
+
+func (t *sqliteTx) prepare(ctx context.Context, p **sql.Stmt, query string) (*sql.Stmt, error) {
+	if *p == nil {
+		st, err := t.tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		*p = st
+	}
+	return *p, nil
+}
+
+// ArticleByHash finds the original article with this content hash.
+func (t *sqliteTx) ArticleByHash(ctx context.Context, hash string) (int64, bool, error) {
+	if hash == "" {
+		return 0, false, nil
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx,
+		"SELECT id FROM article WHERE content_hash = ? AND duplicate_of IS NULL", hash).Scan(&id)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("store: article by hash: %w", err)
+	}
+	return id, true, nil
+}
+
+// maxBandKeys bounds one NearDuplicates query well below SQLite's limit on
+// bound parameters.
+const maxBandKeys = 1024
+
+func nearQuery(n int) string {
+	// Count shared bands per article through the (key, article_id) primary
+	// key: one index seek per band key, never a scan of the table.
+	return `SELECT a.id, a.story, a.minhash
+		FROM (SELECT article_id, COUNT(*) AS n FROM band WHERE key IN (?` + strings.Repeat(",?", n-1) + `)
+		      GROUP BY article_id ORDER BY n DESC, article_id LIMIT ` + fmt.Sprint(MaxCandidates) + `) AS c
+		JOIN article AS a ON a.id = c.article_id
+		WHERE a.duplicate_of IS NULL
+		ORDER BY c.n DESC, a.id`
+}
+
+// NearDuplicates returns the originals sharing a band key with bands.
+func (t *sqliteTx) NearDuplicates(ctx context.Context, bands []uint64) ([]Candidate, error) {
+	if len(bands) == 0 {
+		return nil, nil
+	}
+	if len(bands) > maxBandKeys {
+		return nil, fmt.Errorf("store: near duplicates: %d band keys, at most %d", len(bands), maxBandKeys)
+	}
+	args := make([]any, len(bands))
+	for i, k := range bands {
+		args[i] = int64(k) // SQLite integers are signed; the bits are kept
+	}
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if len(bands) == dedup.NumBands {
+		var st *sql.Stmt
+		if st, err = t.prepare(ctx, &t.nearStmt, nearQuery(dedup.NumBands)); err == nil {
+			rows, err = st.QueryContext(ctx, args...)
+		}
+	} else {
+		rows, err = t.tx.QueryContext(ctx, nearQuery(len(bands)), args...)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: near duplicates: %w", err)
+	}
+	defer rows.Close()
+	var out []Candidate
+	for rows.Next() {
+		var (
+			c     Candidate
+			story sql.NullInt64
+			mh    []byte
+		)
+		if err := rows.Scan(&c.ID, &story, &mh); err != nil {
+			return nil, fmt.Errorf("store: near duplicates: %w", err)
+		}
+		if c.MinHash, err = decodeMinHash(mh); err != nil {
+			return nil, fmt.Errorf("store: near duplicates: article %d: %w", c.ID, err)
+		}
+		c.Story = story.Int64
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: near duplicates: %w", err)
+	}
+	return out, nil
+}
+
+// InsertArticle stores a, sets a.ID and indexes its LSH bands.
+func (t *sqliteTx) InsertArticle(ctx context.Context, a *article.Article) error {
+	if a == nil {
+		return errors.New("store: insert article: nil article")
+	}
+	published, err := encodeTime(a.Published)
+	if err != nil {
+		return fmt.Errorf("store: insert article %q: published: %w", a.Input, err)
+	}
+	fetched, err := encodeTime(a.Fetched)
+	if err != nil {
+		return fmt.Errorf("store: insert article %q: fetched: %w", a.Input, err)
+	}
+	stored, _ := encodeTime(time.Now())
+	st, err := t.prepare(ctx, &t.insert, `INSERT INTO article (id, external_id, input, url, source, lang,
+		title, text, author, dateline, published, fetched, stored, related, related_of, content_hash,
+		minhash, duplicate_of, story) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("store: insert article: %w", err)
+	}
+	res, err := st.ExecContext(ctx, nullID(a.ID), a.ExternalID, a.Input, a.URL, a.Source, a.Lang,
+		a.Title, a.Text, a.Author, a.Dateline, published, fetched, stored.String, a.Related,
+		nullID(a.RelatedOf), nullString(a.ContentHash), encodeMinHash(a.MinHash), nullID(a.DuplicateOf),
+		nullID(a.Story))
+	if isUniqueViolation(err) && a.ContentHash != "" {
+		return fmt.Errorf("store: insert article %q: %w", a.Input, ErrDuplicateHash)
+	}
+	if err != nil {
+		return fmt.Errorf("store: insert article %q: %w", a.Input, err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("store: insert article %q: %w", a.Input, err)
+	}
+	if a.DuplicateOf == 0 {
+		// Copies are never candidates (their original is), so their bands
+		// would only cost space and lookups.
+		if err := t.insertBands(ctx, id, dedup.Bands(a.MinHash)); err != nil {
+			return fmt.Errorf("store: insert article %q: bands: %w", a.Input, err)
+		}
+	}
+	a.ID = id
+	return nil
+}
+
+func (t *sqliteTx) insertBands(ctx context.Context, id int64, keys []uint64) error {
+	if len(keys) != dedup.NumBands {
+		return nil // no signature
+	}
+	st, err := t.prepare(ctx, &t.bands, "INSERT OR IGNORE INTO band (key, article_id) VALUES (?, ?)"+
+		strings.Repeat(", (?, ?)", dedup.NumBands-1))
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, int64(k), id)
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
+}
+
+// SetArticleStory moves an article to another story.
+func (t *sqliteTx) SetArticleStory(ctx context.Context, articleID, storyID int64) error {
+	res, err := t.tx.ExecContext(ctx, "UPDATE article SET story = ? WHERE id = ?", nullID(storyID), articleID)
+	if err == nil {
+		err = mustAffect(res, articleID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: set article %d story %d: %w", articleID, storyID, err)
+	}
+	return nil
+}
+
+// SetStemmed fills the article's stemmed full-text column.
+func (t *sqliteTx) SetStemmed(ctx context.Context, articleID int64, stemmed string) error {
+	res, err := t.tx.ExecContext(ctx, "UPDATE article SET stemmed = ? WHERE id = ?", stemmed, articleID)
+	if err == nil {
+		err = mustAffect(res, articleID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: set article %d stemmed: %w", articleID, err)
+	}
+	return nil
+}
+
+func mustAffect(res sql.Result, id int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("article %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// jsonOrNull encodes v, storing empty maps and lists as NULL.
+func jsonOrNull(v any, empty bool) (sql.NullString, error) {
+	if empty {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return sql.NullString{}, err
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+// PutStory inserts or replaces a story.
+func (t *sqliteTx) PutStory(ctx context.Context, s *Story) error {
+	if s == nil {
+		return errors.New("store: put story: nil story")
+	}
+	first, err := encodeTime(s.FirstSeen)
+	if err != nil {
+		return fmt.Errorf("store: put story %d: first seen: %w", s.ID, err)
+	}
+	last, err := encodeTime(s.LastSeen)
+	if err != nil {
+		return fmt.Errorf("store: put story %d: last seen: %w", s.ID, err)
+	}
+	var enc [4]sql.NullString
+	for i, f := range []struct {
+		v     any
+		empty bool
+	}{{s.Titles, len(s.Titles) == 0}, {s.Langs, len(s.Langs) == 0}, {s.Outlets, len(s.Outlets) == 0}, {s.TopTerms, len(s.TopTerms) == 0}} {
+		if enc[i], err = jsonOrNull(f.v, f.empty); err != nil {
+			return fmt.Errorf("store: put story %d: %w", s.ID, err)
+		}
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO story (id, headline, titles, first_seen, last_seen,
+		articles, langs, outlets, top_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET headline = excluded.headline, titles = excluded.titles,
+		first_seen = excluded.first_seen, last_seen = excluded.last_seen, articles = excluded.articles,
+		langs = excluded.langs, outlets = excluded.outlets, top_terms = excluded.top_terms`,
+		nullID(s.ID), s.Headline, enc[0], first, last, s.Articles, enc[1], enc[2], enc[3])
+	if err != nil {
+		return fmt.Errorf("store: put story %d: %w", s.ID, err)
+	}
+	if s.ID == 0 {
+		if s.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: put story: %w", err)
+		}
+	}
+	return nil
+}
+
+// DeleteStory removes a story.
+func (t *sqliteTx) DeleteStory(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story WHERE id = ?", id); err != nil {
+		return fmt.Errorf("store: delete story %d: %w", id, err)
+	}
+	return nil
+}
+
+// AddStoryEvent records a merge or split.
+func (t *sqliteTx) AddStoryEvent(ctx context.Context, e StoryEvent) error {
+	at, err := encodeTime(e.At)
+	if err != nil {
+		return fmt.Errorf("store: story %d event: %w", e.Story, err)
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO story_event (id, kind, story, other, at, detail)
+		VALUES (?, ?, ?, ?, ?, ?)`, nullID(e.ID), e.Kind, e.Story, e.Other, at, e.Detail)
+	if err != nil {
+		return fmt.Errorf("store: story %d %s event: %w", e.Story, e.Kind, err)
+	}
+	return nil
+}
+
+// Commit makes the batch durable; deferred reference checks run here.
+func (t *sqliteTx) Commit() error {
+	if t.done {
+		return errors.New("store: commit: transaction already ended")
+	}
+	t.done = true
+	// A failed COMMIT (a dangling reference, say) is rolled back by the
+	// driver, so the batch is lost whole and the connection comes back clean.
+	if err := t.tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// Rollback discards the batch; after Commit or Rollback it does nothing.
+func (t *sqliteTx) Rollback() error {
+	if t.done {
+		return nil
+	}
+	t.done = true
+	if err := t.tx.Rollback(); err != nil {
+		return fmt.Errorf("store: rollback: %w", err)
+	}
+	return nil
+}
