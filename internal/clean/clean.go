@@ -143,6 +143,10 @@ func markCaptions(lines []line) {
 // score is a line's contribution to a candidate body block.
 func score(ls []line, i int) float64 {
 	l := &ls[i]
+	if l.meta && l.cls != good {
+		// A byline or date line inside a run starts another article.
+		return tunMeta
+	}
 	switch l.cls {
 	case good:
 		sc := 1 + float64(min(l.runes, 800))/250
@@ -251,7 +255,7 @@ func kadane(ls []line) (int, int, float64) {
 		sc := score(ls, i)
 		if ls[i].cls == good {
 			prevGood = i
-		} else if sc < 0 && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
+		} else if sc < 0 && !ls[i].meta && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
 			sc *= tunGapF
 		}
 		cur += sc
@@ -311,6 +315,7 @@ var (
 	tunShortLong = -0.4
 	tunShort1    = -0.7
 	tunShort     = -0.4
+	tunMeta      = -2.0
 	tunGap       = 4
 	tunGapF      = 0.35
 )
