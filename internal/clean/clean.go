@@ -143,6 +143,9 @@ func markCaptions(lines []line) {
 // score is a line's contribution to a candidate body block.
 func score(ls []line, i int) float64 {
 	l := &ls[i]
+	if l.boxed {
+		return -0.2
+	}
 	if l.meta && l.cls != good {
 		// A byline or date line inside a run starts another article.
 		return tunMeta
@@ -272,7 +275,7 @@ func bodyText(ls []line) string {
 	var b strings.Builder
 	for i := range ls {
 		l := &ls[i]
-		if l.cls == bad || l.dup && isRepeatable(l) {
+		if l.cls == bad || l.boxed || l.dup && isRepeatable(l) {
 			continue
 		}
 		if l.meta {
@@ -292,19 +295,43 @@ func isRepeatable(l *line) bool {
 	return l.words >= 6 || l.runes >= 40
 }
 
-// demoteInlineHeads turns a "Read more"-style header that is directly
-// followed by prose into plain chrome: it is an inline link label inside
-// the article, not the start of a tail of other stories.
+// demoteInlineHeads turns "Read more"/"Related" headers that sit inside
+// the article into plain chrome. Such a header is an inline link box when
+// prose resumes right after it, or when a short box of headline lines is
+// followed by a run of body paragraphs. A box that carries outlet, date or
+// time lines is a tail of other articles and stays a header.
 func demoteInlineHeads(lines []line) {
 	for i := range lines {
 		if !lines[i].related {
 			continue
 		}
-		prev := i > 0 && lines[i-1].cls >= nearGood || i > 1 && lines[i-1].cls == short && lines[i-2].cls >= nearGood
-		next := i+1 < len(lines) && lines[i+1].cls == good || i+2 < len(lines) && lines[i+1].cls == short && lines[i+2].cls == good
-		if prev && next {
+		if i > 0 && lines[i-1].cls >= nearGood && i+1 < len(lines) && lines[i+1].cls == good {
 			lines[i].related = false
 			lines[i].chrome = true
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && j <= i+10 && lines[j].cls != good {
+			j++
+		}
+		if j+1 >= len(lines) || j > i+10 || lines[j+1].cls != good {
+			continue
+		}
+		inline := true
+		for k := i + 1; k < j; k++ {
+			l := &lines[k]
+			if l.meta || l.cmark || isOutletLine(l) || k > i+1 && lines[k-1].text == l.text {
+				inline = false
+				break
+			}
+		}
+		if !inline {
+			continue
+		}
+		lines[i].related = false
+		lines[i].chrome = true
+		for k := i + 1; k < j; k++ {
+			lines[k].boxed = true
 		}
 	}
 }

@@ -32,6 +32,7 @@ type line struct {
 	numeric  bool // digits and punctuation only
 	meta     bool // byline, date or source line (isMetaLine)
 	cmark    bool // looks like a comment thread's furniture
+	boxed    bool // inside an inline "related" link box
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
