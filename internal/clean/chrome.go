@@ -32,7 +32,7 @@ share on|share this|share your|share with|follow us|follow on|sign up|subscribe 
 // chromeContains are phrases that mark a short or medium line as chrome
 // wherever they occur in it.
 var chromeContains = phraseList(`
-all rights reserved|privacy policy|terms of use|terms of service|cookie policy|cookies|newsletter|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|share this|share on|click here|javascript|your browser|ad blocker|adblock|information storage space|does not represent the views|do not necessarily reflect|not necessarily reflect|views expressed|only provides information|responsibility for the content|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|本平台|仅代表|不代表|信息存储空间|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+all rights reserved|subject to copyright|without written permission|without the written permission|privacy policy|terms of use|terms of service|cookie policy|cookies|newsletter|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|share this|share on|click here|javascript|your browser|ad blocker|adblock|information storage space|does not represent the views|do not necessarily reflect|not necessarily reflect|views expressed|only provides information|responsibility for the content|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|本平台|仅代表|不代表|信息存储空间|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
 
 // relatedHeads open the tail of other stories.
 var relatedHeads = phraseList(`
@@ -102,6 +102,8 @@ func containsWord(key, p string) bool {
 var (
 	urlRe        = regexp.MustCompile(`(?i)^(?:\[?https?://\S+\]?|www\.\S+|\S+\.(?:com|org|net|jpg|png|gif)\S*)$`)
 	imgRe        = regexp.MustCompile(`^\[[^\]]*\]$`)
+	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
+	creditTail   = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
 	creditParen  = regexp.MustCompile(`(?i)\((?:[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
 	creditLineRe = regexp.MustCompile(`(?i)^(?:(?:ap|afp|reuters|epa|getty|xinhua|kyodo|anadolu|dpa|ansa|efe|bloomberg|file|pool|press)\b[\w /.&-]{0,30}\b(?:photo|photos|images|image|foto|pool)|(?:photo|foto|image|picture|credit|bild|imagem|imagen|фото|ảnh)\s*(?:by|:|/|credit|©)?[^.]{0,60}|getty images|shutterstock|©.{0,60})$`)
 )
@@ -127,7 +129,7 @@ func markChrome(l *line) {
 	}
 	if l.words <= 8 && !l.sentEnd || l.words <= 4 {
 		for _, p := range relatedHeads {
-			if k == p || l.words <= 6 && hasWordPrefix(k, p) && strings.HasSuffix(strings.TrimSpace(t), ":") {
+			if k == p || l.words <= 6 && hasWordPrefix(k, p) && strings.HasSuffix(t, ":") {
 				l.related = true
 				return
 			}
@@ -167,6 +169,10 @@ func markChrome(l *line) {
 				return
 			}
 		}
+	}
+	if l.words <= 80 && creditTail.MatchString(t) {
+		l.caption = true
+		return
 	}
 	if strings.HasSuffix(t, ")") && creditParen.MatchString(t) {
 		l.caption = true
