@@ -314,7 +314,16 @@ func demoteInlineHeads(lines []line) {
 		for j < len(lines) && j <= i+10 && lines[j].cls != good {
 			j++
 		}
-		if j+1 >= len(lines) || j > i+10 || lines[j+1].cls != good {
+		if j >= len(lines) || j > i+10 {
+			continue
+		}
+		resumed := 0
+		for k := j; k < len(lines) && k < j+4; k++ {
+			if lines[k].cls == good {
+				resumed++
+			}
+		}
+		if resumed < 2 {
 			continue
 		}
 		inline := true
