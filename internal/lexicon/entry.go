@@ -1,0 +1,270 @@
+package lexicon
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Entry bodies of the FreeDict dictd files are TEI rendered as plain text:
+//
+//	headword /ipa/ <pos>
+//	1. translation, translation <n>
+//	   Synonyms: {…}
+//	 see: {…}
+//	      "example"  - example
+//	2. (grammar)
+//	 [domain] translation
+//
+// WikDict-derived dictionaries (Polish, Indonesian) put a definition in the
+// source language under each sense, and number senses "1. tr, tr 2." with
+// the next number dangling at the end of the line. parseBody keeps the
+// translations in order and drops the rest.
+
+// maxWordsPerTranslation drops definitions that a dictionary gives where a
+// translation would stand.
+const maxWordsPerTranslation = 4
+
+// parseBody returns the cleaned, lowercased translations of one entry
+// body, in the dictionary's order, without duplicates.
+func parseBody(body string, wikdict bool) []string {
+	var out []string
+	lines := strings.Split(body, "\n")
+	if len(lines) <= 1 {
+		return nil
+	}
+	for li, line := range lines[1:] {
+		raw := line
+		line = strings.TrimSpace(line)
+		if line == "" || skipLine(line) {
+			continue
+		}
+		numbered := false
+		if rest, ok := cutNumber(line); ok {
+			line, numbered = rest, true
+		}
+		if wikdict {
+			// Only the first line and lines opening a new sense at the left
+			// margin hold translations; indented numbers open a definition.
+			if li != 0 && !(numbered && !strings.HasPrefix(raw, " ")) {
+				continue
+			}
+			line = trimDanglingNumber(line)
+		}
+		if isOnlyGrammar(line) {
+			continue
+		}
+		for _, t := range splitTranslations(line) {
+			if !contains(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out
+}
+
+var skipPrefixes = []string{
+	"synonym", "see:", "see also", "note:", "antonym", "usage:", "example",
+	"\"", "(bak.", "bkz.", "cf.", "→",
+}
+
+func skipLine(line string) bool {
+	l := strings.ToLower(line)
+	for _, p := range skipPrefixes {
+		if strings.HasPrefix(l, p) {
+			return true
+		}
+	}
+	return strings.Contains(l, "(bak.)")
+}
+
+// cutNumber removes a sense number: "1.", "12.", "I.", "IV.", "a)".
+func cutNumber(line string) (string, bool) {
+	i := 0
+	for i < len(line) && line[i] >= '0' && line[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		for i < len(line) && strings.IndexByte("IVX", line[i]) >= 0 {
+			i++
+		}
+	}
+	if i > 0 && i < 5 && i < len(line) && line[i] == '.' {
+		return strings.TrimSpace(line[i+1:]), true
+	}
+	if i > 0 && i == len(line)-1 && line[i] == '.' {
+		return "", true
+	}
+	return line, false
+}
+
+// trimDanglingNumber drops the " 2." that WikDict leaves at the end of a
+// sense's translation line.
+func trimDanglingNumber(line string) string {
+	s := strings.TrimRight(line, " ")
+	if !strings.HasSuffix(s, ".") {
+		return line
+	}
+	j := len(s) - 1
+	k := j
+	for k > 0 && s[k-1] >= '0' && s[k-1] <= '9' {
+		k--
+	}
+	if k < j && (k == 0 || s[k-1] == ' ') {
+		return strings.TrimSpace(s[:k])
+	}
+	return line
+}
+
+// isOnlyGrammar reports a line that is nothing but parenthesised or
+// bracketed labels, like JMdict's "(noun (common) (futsuumeishi))".
+func isOnlyGrammar(line string) bool {
+	return strings.TrimSpace(stripBracketed(line)) == "" && line != ""
+}
+
+// stripBracketed removes (…), […], {…} and <…> spans, nested or not, and
+// turns slashes into separators.
+func stripBracketed(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(' || r == '[' || r == '{' || r == '<':
+			depth++
+			continue
+		case r == ')' || r == ']' || r == '}' || r == '>':
+			if depth > 0 {
+				depth--
+			}
+			if depth == 0 {
+				// A part-of-speech tag ends a translation: "government <n>Gov."
+				if r == '>' {
+					b.WriteRune(',')
+				} else {
+					b.WriteRune(' ')
+				}
+			}
+			continue
+		case depth > 0:
+			continue
+		case r == '/':
+			// A slash separates alternatives (place/spot); an IPA span
+			// "/…/" becomes a part that cleanTranslation drops.
+			b.WriteRune(',')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// fillers are words a translation carries for grammar, not meaning.
+var fillers = map[string]bool{
+	"sb.": true, "sth.": true, "sb": true, "sth": true, "sb's": true,
+	"so.": true, "sg.": true, "smb.": true, "smth.": true, "etw.": true,
+	"jdm.": true, "jdn.": true, "jds.": true, "o.s.": true, "oneself": true,
+}
+
+func splitTranslations(line string) []string {
+	line = stripBracketed(line)
+	var out []string
+	for _, part := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' }) {
+		if t := cleanTranslation(part); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func cleanTranslation(s string) string {
+	s = strings.ToLower(norm.NFC.String(s))
+	// Typographic hyphens and quotes become ASCII so that matching against
+	// article text works.
+	s = strings.Map(func(r rune) rune {
+		switch r {
+		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
+			return '-'
+		case '\u2018', '\u2019':
+			return '\''
+		case '\u2026':
+			return -1
+		}
+		return r
+	}, s)
+	fs := strings.Fields(s)
+	// A lone short abbreviation ("Gov.", "Govt.") is no translation.
+	if len(fs) == 1 && strings.HasSuffix(fs[0], ".") && utf8.RuneCountInString(fs[0]) <= 5 {
+		return ""
+	}
+	kept := fs[:0]
+	for _, f := range fs {
+		if !fillers[f] {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) > 1 && (kept[0] == "to" || kept[0] == "a" || kept[0] == "an" || kept[0] == "the") {
+		kept = kept[1:]
+	}
+	if len(kept) == 0 || len(kept) > maxWordsPerTranslation {
+		return ""
+	}
+	t := strings.Trim(strings.Join(kept, " "), ".:!?\"'-+*… ")
+	if t == "" || utf8.RuneCountInString(t) > 40 || !hasLetter(t) || strings.ContainsAny(t, "ˈˌːʔ") {
+		return ""
+	}
+	return t
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// normWord folds a headword or a looked-up word to the form both sides are
+// compared in: NFC, lowercase, no Arabic or Hebrew vowel points, one alef,
+// no tatweel, trimmed.
+func normWord(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf || ('A' <= s[i] && s[i] <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	s = strings.ToLower(norm.NFC.String(s))
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640: // harakat, dagger alif, tatweel
+			return -1
+		case r >= 0x0591 && r <= 0x05C7 && r != 0x05BE: // Hebrew points
+			return -1
+		case r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ':
+			return 'ا'
+		case r == 0x0307: // the dot left by lowercasing Turkish İ
+			return -1
+		}
+		return r
+	}, s)
+}
