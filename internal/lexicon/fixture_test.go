@@ -86,7 +86,7 @@ func fixtureIndex(entries []fixtureEntry) (index, body []byte) {
 	}
 	sort.Slice(lines, func(i, j int) bool { return lines[i].head < lines[j].head })
 	var ix bytes.Buffer
-	ix.WriteString("\tA\tB\n")       // blank headword
+	ix.WriteString("\tA\tB\n")        // blank headword
 	ix.WriteString("broken\t!!\tB\n") // bad number
 	ix.WriteString("short line\n")
 	for _, l := range lines {
