@@ -28,6 +28,37 @@ type jsonlRecord struct {
 	Source    looseString `json:"source"`
 }
 
+// strictRecord is jsonlRecord with plain strings: decoding into it parses
+// each field once, where looseString's UnmarshalJSON parses twice.
+type strictRecord struct {
+	ID        string `json:"id"`
+	URL       string `json:"url"`
+	Title     string `json:"title"`
+	Text      string `json:"text"`
+	HTML      string `json:"html"`
+	Lang      string `json:"lang"`
+	Published string `json:"published"`
+	Source    string `json:"source"`
+}
+
+// decodeJSONLine decodes a line fast when every known field is a string
+// or absent, and leniently otherwise.
+func decodeJSONLine(line []byte) (jsonlRecord, error) {
+	var s strictRecord
+	err := json.Unmarshal(line, &s)
+	if err == nil {
+		return jsonlRecord{looseString(s.ID), looseString(s.URL), looseString(s.Title), looseString(s.Text),
+			looseString(s.HTML), looseString(s.Lang), looseString(s.Published), looseString(s.Source)}, nil
+	}
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return jsonlRecord{}, err
+	}
+	var rec jsonlRecord
+	err = json.Unmarshal(line, &rec)
+	return rec, err
+}
+
 // looseString accepts a JSON string, or the literal text of a number or
 // boolean; objects, arrays and null read as "".
 type looseString string
@@ -95,8 +126,8 @@ func (e *emitter) readJSONL(r io.Reader, p string) {
 // parseJSONLine turns one JSONL line into a page.
 func parseJSONLine(line []byte, input string) (article.Page, error) {
 	page := article.Page{Input: input}
-	var rec jsonlRecord
-	if err := json.Unmarshal(line, &rec); err != nil {
+	rec, err := decodeJSONLine(line)
+	if err != nil {
 		return page, fmt.Errorf("jsonl %s: not a JSON object: %w", input, err)
 	}
 	page.ExternalID = strings.TrimSpace(string(rec.ID))
