@@ -27,7 +27,7 @@ udostępnij|komentarze|komentarz|reklama|szukaj|strona główna|czytaj także|cz
 
 // chromePrefix are line openings that mark chrome on short lines.
 var chromePrefix = phraseList(`
-share on|share this|share your|share with|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
+share on|share this|share your|share with|subscribe|sign in|log in|register now|to read the full|to continue reading|continue reading|most popular|most read|most viewed|most shared|trending|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
 
 // chromeContains are phrases that mark a short or medium line as chrome
 // wherever they occur in it.
@@ -39,7 +39,21 @@ var relatedHeads = phraseList(`
 related articles|related stories|related news|you may like|you may also be interested in|you might like|also on|você pode gostar|você também pode gostar|te puede interesar|también te puede interesar|puede que te guste|das könnte sie interessieren|vous aimerez aussi|vous pourriez aussi aimer|ti potrebbe interessare|potrebbe piacerti anche|вам может понравиться|может быть интересно|ilginizi çekebilir|może cię zainteresować|anda mungkin suka|mungkin anda suka|你可能喜欢|猜你喜欢|قد يعجبك أيضا|related posts|related content|related coverage|related reading|related links|related|read more|read next|more stories|more news|more from|more on this|more in|you may also like|you might also like|you may be interested|recommended|recommended for you|recommended stories|most popular|most read|popular stories|top stories|latest news|latest stories|trending now|trending|what to read next|also read|further reading|see also|other news|baca juga|berita terkait|artikel terkait|berita lainnya|terpopuler|lihat juga|leia também|veja também|notícias relacionadas|mais lidas|lee también|noticias relacionadas|más leídas|mehr zum thema|lesen sie auch|das könnte sie auch interessieren|meistgelesen|à lire aussi|lire aussi|sur le même sujet|les plus lus|articles similaires|leggi anche|potrebbe interessarti|articoli correlati|i più letti|читайте также|по теме|самое читаемое|ilgili haberler|benzer haberler|çok okunanlar|czytaj także|zobacz także|powiązane artykuły|najczęściej czytane|相关文章|相关新闻|相关阅读|热门文章|推荐阅读|関連記事|関連ニュース|おすすめ記事|اقرأ أيضا|اقرأ ايضا|مقالات ذات صلة|أخبار ذات صلة|الأكثر قراءة`)
 
 // commentHeads open a comment section.
-var commentHeads = phraseSet(`comments|comment|top rated comments|reader comments|readers comments|user comments|all comments|discussion|join the discussion|join the conversation|leave a reply|leave a comment|post a comment|add a comment|responses|replies|show comments|view comments|view all comments|read all comments|add your comment|comments are closed|conversation|komentar|tulis komentar|komentar anda|comentários|comentarios|deja un comentario|deixe seu comentário|deixe um comentário|kommentare|kommentar schreiben|commentaires|laisser un commentaire|commenti|lascia un commento|комментарии|yorumlar|yorum yap|komentarze|评论|网友评论|コメント|تعليقات|التعليقات`)
+var commentHeads = phraseSet(`добавить комментарий|оставить комментарий|оставьте комментарий|écrire un commentaire|scrivi un commento|escribe un comentario|escreva um comentário|yorum yaz|dodaj komentarz|tulis komentar|发表评论|コメントを書く|comments|comment|top rated comments|reader comments|readers comments|user comments|all comments|discussion|join the discussion|join the conversation|leave a reply|leave a comment|post a comment|add a comment|responses|replies|show comments|view comments|view all comments|read all comments|add your comment|comments are closed|conversation|komentar|tulis komentar|komentar anda|comentários|comentarios|deja un comentario|deixe seu comentário|deixe um comentário|kommentare|kommentar schreiben|commentaires|laisser un commentaire|commenti|lascia un commento|комментарии|yorumlar|yorum yap|komentarze|评论|网友评论|コメント|تعليقات|التعليقات`)
+
+// isCommentHead reports whether key is a comment-section header, alone or
+// followed by a button label ("Add comment Cancel reply").
+func isCommentHead(key string) bool {
+	if commentHeads[key] {
+		return true
+	}
+	for p := range commentHeads {
+		if strings.Contains(p, " ") && hasWordPrefix(key, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // commentMarkRe matches lines typical of comment threads.
 var commentMarkRe = regexp.MustCompile(`(?i)(?:\b(?:said|says|wrote|writes|replied|dice|disse|schrieb|a écrit|написал|napisał)\s*:\s*$|^(?:reply|report|flag|like|avatar|responder|antworten|répondre|rispondi|balas|ответить|yanıtla|odpowiedz|回复|返信|رد)$|^rating:|\bvotes?$|\b(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|^.{0,40}\b(?:at|um|à|alle|в)\s+\d{1,2}[:.]\d\d\s*(?:am|pm|h)?$|^\d+\s+(?:responses|comments|replies|komentar|comentários|comentarios|kommentare|commentaires|commenti|комментари\w*|yorum|komentarz\w*)\b)`)
@@ -116,7 +130,7 @@ func markChrome(l *line) {
 		l.linky = true
 		return
 	}
-	if commentHeads[k] && l.words <= 5 {
+	if l.words <= 6 && isCommentHead(k) {
 		l.comments = true
 		l.chrome = true
 		return

@@ -64,6 +64,9 @@ func Text(s string) Result {
 	}
 	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
+	if tunExtend {
+		b = extendBlock(lines, a, b)
+	}
 	var res Result
 	if a < b {
 		res.Main.Text = bodyText(lines[a:b])
@@ -269,6 +272,36 @@ func kadane(ls []line) (int, int, float64) {
 	return bestA, bestB, best
 }
 
+// extendBlock carries the body past its best-scoring end through list-like
+// lines (recipe steps, tour dates, table rows) that score below zero one by
+// one. It stops at any chrome, header, byline or date line, and at a run of
+// one- and two-word lines, which is how menus look.
+func extendBlock(lines []line, a, b int) int {
+	if a >= b {
+		return b
+	}
+	end, weak := b, 0
+	for i := b; i < len(lines); i++ {
+		l := &lines[i]
+		if l.related || l.comments || l.meta || l.cmark || l.chrome || l.linky {
+			break
+		}
+		if l.caption || l.boxed {
+			continue
+		}
+		if l.cls == short && (l.words <= tunExtWords && !l.numeric || l.dup) {
+			weak++
+			if weak >= tunExtWeak {
+				break
+			}
+			continue
+		}
+		weak = 0
+		end = i + 1
+	}
+	return end
+}
+
 // bodyText joins the body lines of a block, dropping chrome, captions and
 // repeated paragraphs.
 func bodyText(ls []line) string {
@@ -352,6 +385,9 @@ var (
 	tunShort1    = -0.7
 	tunShort     = -0.4
 	tunMeta      = -2.0
+	tunExtend    = true
+	tunExtWords  = 2
+	tunExtWeak   = 1
 	tunGap       = 4
 	tunGapF      = 0.35
 )
