@@ -56,6 +56,9 @@ func newTestServer(t *testing.T) *testServer {
 	serve("/euckr", "text/html; charset=EUC-KR", encode(t, korean.EUCKR, htmlDoc("", korean_)))
 	serve("/gbk", "text/html", encode(t, simplifiedchinese.GBK, htmlDoc(`<meta charset="gbk">`, chinese_)))
 	serve("/nodecl1256", "text/html", encode(t, charmap.Windows1256, htmlDoc("", strings.Repeat(arabic+" ", 5))))
+	serve("/nodeclsjis", "text/html", encode(t, japanese.ShiftJIS, htmlDoc("", strings.Repeat(japanese_, 3))))
+	serve("/nodecl1252", "", encode(t, charmap.Windows1252, htmlDoc("", latin1+" — “quoted”")))
+	serve("/nodeclgbk", "text/html", encode(t, simplifiedchinese.GBK, htmlDoc("", strings.Repeat(chinese_, 3))))
 	serve("/mislabeled", "text/html; charset=iso-8859-1", []byte(htmlDoc("", latin1)))
 	serve("/liar-utf8", "text/html; charset=utf-8", encode(t, charmap.Windows1256, htmlDoc(`<meta charset="windows-1256">`, arabic)))
 	serve("/text", "text/plain; charset=utf-8", []byte("Plain text page.\nSecond line."))
@@ -153,6 +156,9 @@ func TestFetchPages(t *testing.T) {
 		{"/euckr", nil, article.KindHTML, korean_, ""},
 		{"/gbk", nil, article.KindHTML, chinese_, ""},
 		{"/nodecl1256", nil, article.KindHTML, arabic, ""},
+		{"/nodeclsjis", nil, article.KindHTML, japanese_, ""},
+		{"/nodecl1252", nil, article.KindHTML, latin1 + " — “quoted”", ""},
+		{"/nodeclgbk", nil, article.KindHTML, chinese_, ""},
 		{"/mislabeled", nil, article.KindHTML, latin1, ""},
 		{"/liar-utf8", nil, article.KindHTML, arabic, ""},
 		{"/text", nil, article.KindText, "Plain text page.", ""},
