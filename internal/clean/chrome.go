@@ -41,6 +41,20 @@ related articles|related stories|related news|you may like|you may also be inter
 // commentHeads open a comment section.
 var commentHeads = phraseSet(`добавить комментарий|оставить комментарий|оставьте комментарий|écrire un commentaire|scrivi un commento|escribe un comentario|escreva um comentário|yorum yaz|dodaj komentarz|tulis komentar|发表评论|コメントを書く|comments|comment|top rated comments|reader comments|readers comments|user comments|all comments|discussion|join the discussion|join the conversation|leave a reply|leave a comment|post a comment|add a comment|responses|replies|show comments|view comments|view all comments|read all comments|add your comment|comments are closed|conversation|komentar|tulis komentar|komentar anda|comentários|comentarios|deja un comentario|deixe seu comentário|deixe um comentário|kommentare|kommentar schreiben|commentaires|laisser un commentaire|commenti|lascia un commento|комментарии|yorumlar|yorum yap|komentarze|评论|网友评论|コメント|تعليقات|التعليقات`)
 
+var socialWords = phraseSet(`facebook|twitter|x|email|e mail|mail|linkedin|reddit|pinterest|whatsapp|telegram|print|share|tweet|google|flipboard|tumblr|vk|instagram|youtube|messenger|copy|link|sms|pocket|line|weibo|wechat|qq|kakao|naver`)
+
+// allSocial reports whether a line is nothing but share-button labels.
+func allSocial(key string) bool {
+	n := 0
+	for _, w := range strings.Fields(key) {
+		if !socialWords[w] {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
 // isCommentHead reports whether key is a comment-section header, alone or
 // followed by a button label ("Add comment Cancel reply").
 func isCommentHead(key string) bool {
@@ -118,7 +132,7 @@ var (
 	imgRe        = regexp.MustCompile(`^\[[^\]]*\]$`)
 	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
 	creditTail   = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
-	creditParen  = regexp.MustCompile(`(?i)\((?:[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
+	creditParen  = regexp.MustCompile(`(?i)\((?:[\pL.' -]{2,40}/[\pL.' -]{2,40}|[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
 	creditLineRe = regexp.MustCompile(`(?i)^(?:(?:ap|afp|reuters|epa|getty|xinhua|kyodo|anadolu|dpa|ansa|efe|bloomberg|file|pool|press)\b[\w /.&-]{0,30}\b(?:photo|photos|images|image|foto|pool)|(?:photo|foto|image|picture|credit|bild|imagem|imagen|фото|ảnh)\s*(?:by|:|/|credit|©)?[^.]{0,60}|getty images|shutterstock|©.{0,60})$`)
 )
 
@@ -148,6 +162,10 @@ func markChrome(l *line) {
 				return
 			}
 		}
+	}
+	if l.words <= 12 && allSocial(k) {
+		l.chrome = true
+		return
 	}
 	if l.words <= 4 && !l.sentEnd && strings.HasPrefix(k, "more ") {
 		// "More Washington Examiner", "More from Sport": a tail of teasers.
