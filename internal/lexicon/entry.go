@@ -179,38 +179,51 @@ func splitTranslations(line string) []string {
 }
 
 func cleanTranslation(s string) string {
-	s = strings.ToLower(norm.NFC.String(s))
-	// Typographic hyphens and quotes become ASCII so that matching against
-	// article text works.
-	s = strings.Map(func(r rune) rune {
-		switch r {
-		case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
-			return '-'
-		case '\u2018', '\u2019':
-			return '\''
-		case '\u2026':
-			return -1
-		}
-		return r
-	}, s)
 	fs := strings.Fields(s)
+	// Definitions are dropped before any normalising work: reverse
+	// dictionaries are full of them.
+	if len(fs) == 0 || len(fs) > maxWordsPerTranslation+2 {
+		return ""
+	}
 	// A lone short abbreviation ("Gov.", "Govt.") is no translation.
 	if len(fs) == 1 && strings.HasSuffix(fs[0], ".") && utf8.RuneCountInString(fs[0]) <= 5 {
 		return ""
 	}
 	kept := fs[:0]
 	for _, f := range fs {
-		if !fillers[f] {
+		if !fillers[strings.ToLower(f)] {
 			kept = append(kept, f)
 		}
 	}
-	if len(kept) > 1 && (kept[0] == "to" || kept[0] == "a" || kept[0] == "an" || kept[0] == "the") {
-		kept = kept[1:]
+	if len(kept) > 1 {
+		switch strings.ToLower(kept[0]) {
+		case "to", "a", "an", "the":
+			kept = kept[1:]
+		}
 	}
 	if len(kept) == 0 || len(kept) > maxWordsPerTranslation {
 		return ""
 	}
-	t := strings.Trim(strings.Join(kept, " "), ".:!?\"'-+*… ")
+	t := strings.Join(kept, " ")
+	if !isNormal(t) {
+		t = strings.ToLower(norm.NFC.String(t))
+	}
+	// Typographic hyphens and quotes become ASCII so that matching against
+	// article text works.
+	if strings.ContainsAny(t, "\u2010\u2011\u2012\u2013\u2014\u2018\u2019\u2026") {
+		t = strings.Map(func(r rune) rune {
+			switch r {
+			case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014':
+				return '-'
+			case '\u2018', '\u2019':
+				return '\''
+			case '\u2026':
+				return -1
+			}
+			return r
+		}, t)
+	}
+	t = strings.Trim(t, ".:!?\"'-+*… ")
 	if t == "" || utf8.RuneCountInString(t) > 40 || !hasLetter(t) || strings.ContainsAny(t, "ˈˌːʔ") {
 		return ""
 	}
@@ -250,7 +263,7 @@ func normWord(s string) string {
 			break
 		}
 	}
-	if ascii {
+	if ascii || isNormal(s) {
 		return s
 	}
 	s = strings.ToLower(norm.NFC.String(s))
@@ -267,4 +280,23 @@ func normWord(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// isNormal reports whether normWord would leave s unchanged; dictd indexes
+// are mostly lowercased already, and loading skips the copies for them.
+func isNormal(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				return false
+			}
+		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640,
+			r >= 0x0591 && r <= 0x05C7,
+			r == 'أ' || r == 'إ' || r == 'آ' || r == 'ٱ', r == 0x0307,
+			unicode.IsUpper(r) || unicode.IsTitle(r):
+			return false
+		}
+	}
+	return norm.NFC.IsNormalString(s)
 }

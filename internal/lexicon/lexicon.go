@@ -20,6 +20,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -160,14 +161,33 @@ func (l *Lexicon) Preload(ctx context.Context) error {
 	if l == nil {
 		return nil
 	}
+	// Languages load independently; a worker per CPU shortens the wait.
+	langs := make(chan string)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(l.langs))) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for lang := range langs {
+				l.dicts[lang].load()
+			}
+		}()
+	}
+	var err error
+	for _, lang := range l.langs {
+		if err = ctx.Err(); err != nil {
+			break
+		}
+		langs <- lang
+	}
+	close(langs)
+	wg.Wait()
+	if err != nil {
+		return err
+	}
 	var errs []error
 	for _, lang := range l.langs {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		d := l.dicts[lang]
-		d.load()
-		if d.err != nil {
+		if d := l.dicts[lang]; d.err != nil {
 			errs = append(errs, d.err)
 		}
 	}
