@@ -3,6 +3,7 @@ package clean
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Chrome phrases, matched against a line's lower-cased letters-only key
@@ -61,16 +62,62 @@ func isCommentHead(key string) bool {
 	if commentHeads[key] {
 		return true
 	}
-	for p := range commentHeads {
-		if strings.Contains(p, " ") && hasWordPrefix(key, p) {
+	for _, p := range commentHeadsMulti {
+		if hasWordPrefix(key, p) {
 			return true
 		}
 	}
 	return false
 }
 
-// commentMarkRe matches lines typical of comment threads.
-var commentMarkRe = regexp.MustCompile(`(?i)(?:\b(?:said|says|wrote|writes|replied|dice|disse|schrieb|a écrit|написал|napisał)\s*:\s*$|^(?:reply|report|flag|like|avatar|responder|antworten|répondre|rispondi|balas|ответить|yanıtla|odpowiedz|回复|返信|رد)$|^rating:|\bvotes?$|\b(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b|^.{0,40}\b(?:at|um|à|alle|в)\s+\d{1,2}[:.]\d\d\s*(?:am|pm|h)?$|^\d+\s+(?:responses|comments|replies|komentar|comentários|comentarios|kommentare|commentaires|commenti|комментари\w*|yorum|komentarz\w*)\b)`)
+// commentHeadsMulti are the multi-word comment headers, which may carry a
+// button label after them.
+var commentHeadsMulti = func() []string {
+	var out []string
+	for p := range commentHeads {
+		if strings.Contains(p, " ") {
+			out = append(out, p)
+		}
+	}
+	return out
+}()
+
+// Comment-thread furniture: author lines ("Jane says:"), buttons, vote
+// counts, timestamps and "12 comments" counters. Split into cheap checks so
+// that most lines never reach a regexp.
+var (
+	saidRe        = regexp.MustCompile(`(?i)\b(?:said|says|wrote|writes|replied|dice|disse|schrieb|a écrit|написал|napisał)\s*:\s*$`)
+	commentBtns   = phraseSet(`reply|report|flag|like|avatar|responder|antworten|répondre|rispondi|balas|ответить|yanıtla|odpowiedz|回复|返信|رد`)
+	agoRe         = regexp.MustCompile(`(?i)\b(?:\d+|an?)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b`)
+	stampRe       = regexp.MustCompile(`(?i)\b(?:at|um|à|alle|в)\s+\d{1,2}[:.]\d\d\s*(?:am|pm|h)?$`)
+	countRe       = regexp.MustCompile(`(?i)^\d+\s+(?:responses|comments|replies|komentar|comentários|comentarios|kommentare|commentaires|commenti|комментари\w*|yorum|komentarz\w*)\b`)
+	votesSuffixRe = regexp.MustCompile(`(?i)\bvotes?$`)
+)
+
+// isCommentMark reports whether l looks like comment-thread furniture.
+func isCommentMark(l *line) bool {
+	if l.runes > 80 {
+		return false
+	}
+	t := l.text
+	switch {
+	case commentBtns[l.keyLower]:
+		return true
+	case strings.HasSuffix(t, ":") && saidRe.MatchString(t):
+		return true
+	case strings.HasPrefix(l.keyLower, "rating"):
+		return true
+	case votesSuffixRe.MatchString(t):
+		return true
+	case strings.Contains(t, "ago") && agoRe.MatchString(t):
+		return true
+	case l.digits > 0 && strings.ContainsAny(t, ":.") && stampRe.MatchString(t):
+		return true
+	case l.digits > 0 && countRe.MatchString(t):
+		return true
+	}
+	return false
+}
 
 // timeAgo marks "3 hours ago"-style lines; on short lines they are feed
 // chrome, not body.
@@ -128,8 +175,8 @@ func containsWord(key, p string) bool {
 }
 
 var (
-	urlRe        = regexp.MustCompile(`(?i)^(?:\[?https?://\S+\]?|www\.\S+|\S+\.(?:com|org|net|jpg|png|gif)\S*)$`)
-	imgRe        = regexp.MustCompile(`^\[[^\]]*\]$`)
+	urlRe = regexp.MustCompile(`(?i)^(?:\[?https?://\S+\]?|www\.\S+|\S+\.(?:com|org|net|jpg|png|gif)\S*)$`)
+	imgRe = regexp.MustCompile(`^\[[^\]]*\]$`)
 	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
 	creditTail   = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
 	creditParen  = regexp.MustCompile(`(?i)\((?:[\pL.' -]{2,40}/[\pL.' -]{2,40}|[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
@@ -202,11 +249,18 @@ func markChrome(l *line) {
 			}
 		}
 	}
-	if l.words <= 80 && creditTail.MatchString(t) {
+	tail := t
+	if len(tail) > 160 {
+		tail = tail[len(tail)-160:]
+		for len(tail) > 0 && !utf8.RuneStart(tail[0]) {
+			tail = tail[1:]
+		}
+	}
+	if l.words <= 80 && strings.Contains(tail, ":") && creditTail.MatchString(tail) {
 		l.caption = true
 		return
 	}
-	if strings.HasSuffix(t, ")") && creditParen.MatchString(t) {
+	if strings.HasSuffix(t, ")") && creditParen.MatchString(tail) {
 		l.caption = true
 	}
 }

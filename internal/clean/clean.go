@@ -60,7 +60,7 @@ func Text(s string) Result {
 	for i := range lines {
 		classify(&lines[i])
 		lines[i].meta = isMetaLine(&lines[i])
-		lines[i].cmark = lines[i].runes <= 80 && commentMarkRe.MatchString(lines[i].text)
+		lines[i].cmark = isCommentMark(&lines[i])
 	}
 	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
