@@ -224,6 +224,11 @@ func cleanTranslation(s string) string {
 		}, t)
 	}
 	t = strings.Trim(t, ".:!?\"'-+*… ")
+	// Control characters (NUL separates translations in storage) never
+	// belong to a word.
+	if strings.IndexFunc(t, unicode.IsControl) >= 0 {
+		return ""
+	}
 	if t == "" || utf8.RuneCountInString(t) > 40 || !hasLetter(t) || strings.ContainsAny(t, "ˈˌːʔ") {
 		return ""
 	}

@@ -409,3 +409,22 @@ func BenchmarkEnglish(b *testing.B) {
 	b.ReportMetric(float64(found)/float64(b.N), "found/op")
 	_ = start
 }
+
+func FuzzEnglish(f *testing.F) {
+	l := loadFixture(f, "de", "ar", "ru", "pl")
+	for _, w := range []string{"regierungen", "والحكومة", "Бухаресте", "a", "ال", "\x00", "ＲＥＧＩＥＲＵＮＧ"} {
+		f.Add("de", w)
+		f.Add("ar", w)
+	}
+	f.Fuzz(func(t *testing.T, lang, word string) {
+		got := l.English(lang, word)
+		if len(got) > MaxTranslations {
+			t.Fatalf("English(%q, %q) = %q: too many", lang, word, got)
+		}
+		for _, tr := range got {
+			if tr == "" || tr != strings.ToLower(tr) {
+				t.Fatalf("English(%q, %q) = %q", lang, word, got)
+			}
+		}
+	})
+}
