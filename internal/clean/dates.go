@@ -2,10 +2,11 @@ package clean
 
 import (
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // monthNames maps month names and abbreviations in the engine's languages
@@ -33,27 +34,10 @@ var monthNames = func() map[string]time.Month {
 	return m
 }()
 
-var monthAlt = func() string {
-	names := make([]string, 0, len(monthNames))
-	for n := range monthNames {
-		names = append(names, regexp.QuoteMeta(n))
-	}
-	// Longest first so that "june" wins over "jun".
-	sort.Slice(names, func(i, j int) bool {
-		if len(names[i]) != len(names[j]) {
-			return len(names[i]) > len(names[j])
-		}
-		return names[i] < names[j]
-	})
-	return strings.Join(names, "|")
-}()
-
 var (
 	isoDateRe  = regexp.MustCompile(`(?:^|\D)((?:19|20)\d\d)[-/.]\s?(\d{1,2})[-/.]\s?(\d{1,2})(?:\D|$)`)
 	dmyDateRe  = regexp.MustCompile(`(?:^|\D)(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d\d)(?:\D|$)`)
 	cjkDateRe  = regexp.MustCompile(`((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]`)
-	mdyDateRe  = regexp.MustCompile(`(?i)(?:^|[^\pL])(` + monthAlt + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)(?:\D|$)`)
-	dmyNameRe  = regexp.MustCompile(`(?i)(?:^|\D)(\d{1,2})(?:st|nd|rd|th|er|º|\.)?\s+(?:de\s+)?(` + monthAlt + `)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)(?:\D|$)`)
 	urlDateRe  = regexp.MustCompile(`/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?:[/-]|$)`)
 	urlMonthRe = regexp.MustCompile(`/((?:19|20)\d\d)/(\d{1,2})/`)
 )
@@ -97,18 +81,80 @@ func findDate(s string) (time.Time, int, int, bool) {
 		t, ok := mkDate(s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]])
 		try(t, ok, m[2], m[1])
 	}
-	if m := mdyDateRe.FindStringSubmatchIndex(s); m != nil {
-		t, ok := mkNamed(s[m[6]:m[7]], s[m[2]:m[3]], s[m[4]:m[5]])
-		try(t, ok, m[2], m[7])
-	}
-	if m := dmyNameRe.FindStringSubmatchIndex(s); m != nil {
-		t, ok := mkNamed(s[m[6]:m[7]], s[m[4]:m[5]], s[m[2]:m[3]])
-		try(t, ok, m[2], m[7])
+	if t, a, b, ok := namedDate(s); ok {
+		try(t, ok, a, b)
 	}
 	if best == nil {
 		return time.Time{}, 0, 0, false
 	}
 	return best.t, best.a, best.b, true
+}
+
+type dateTok struct {
+	s    string // lower-cased word, or digits
+	a, b int    // byte range in the scanned text
+	num  bool
+}
+
+// namedDate finds "April 9, 2025", "Nov. 19, 2019", "9 April 2025",
+// "14. März 2024" and "8 de abril de 2025" by scanning word tokens around
+// each year: a month-name regexp alternation costs far more per line.
+func namedDate(s string) (time.Time, int, int, bool) {
+	var toks []dateTok
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= '0' && r <= '9':
+			j := i
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			toks = append(toks, dateTok{s: s[i:j], a: i, b: j, num: true})
+			// Ordinal suffixes ("9th", "1er") belong to the number.
+			k := j
+			for k < len(s) && k < j+2 && (s[k] >= 'a' && s[k] <= 'z') {
+				k++
+			}
+			if sfx := s[j:k]; sfx == "st" || sfx == "nd" || sfx == "rd" || sfx == "th" || sfx == "er" {
+				j = k
+			}
+			i = j
+		case unicode.IsLetter(r):
+			j := i
+			for j < len(s) {
+				r2, n2 := utf8.DecodeRuneInString(s[j:])
+				if !unicode.IsLetter(r2) {
+					break
+				}
+				j += n2
+			}
+			w := strings.ToLower(s[i:j])
+			if w != "de" && w != "of" && w != "del" {
+				toks = append(toks, dateTok{s: w, a: i, b: j})
+			}
+			i = j
+		default:
+			i += n
+		}
+	}
+	for k := 2; k < len(toks); k++ {
+		y := toks[k]
+		if !y.num || len(y.s) != 4 || !(strings.HasPrefix(y.s, "19") || strings.HasPrefix(y.s, "20")) {
+			continue
+		}
+		t1, t2 := toks[k-1], toks[k-2]
+		if !t1.num && t2.num && len(t2.s) <= 2 {
+			if t, ok := mkNamed(y.s, t1.s, t2.s); ok {
+				return t, t2.a, y.b, true
+			}
+		}
+		if t1.num && len(t1.s) <= 2 && !t2.num {
+			if t, ok := mkNamed(y.s, t2.s, t1.s); ok {
+				return t, t2.a, y.b, true
+			}
+		}
+	}
+	return time.Time{}, 0, 0, false
 }
 
 // urlDate reads a /2025/04/08/ style date from a URL path.
