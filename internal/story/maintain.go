@@ -1,6 +1,342 @@
 package story
 
-import "time"
+import (
+	"fmt"
+	"math"
+	"sort"
+	"time"
+)
 
-// Maintain runs the periodic pass. (stub while assignment is tuned)
-func (a *Assigner) Maintain(now time.Time) []Event { return nil }
+// Maintain runs the periodic pass over stories changed since the last one:
+// it expires stories that left the window (now advances stream time when
+// later), splits a story whose members form two separate groups, gives
+// each recently added article a second chance to move to a story that
+// fits it better, and merges stories that turn out to be one event.
+func (a *Assigner) Maintain(now time.Time) []Event {
+	if now.After(a.now) {
+		a.now = now
+	}
+	a.expire()
+	var events []Event
+	changed := a.changedIDs()
+	for _, id := range changed {
+		if s := a.stories[id]; s != nil {
+			a.refresh(s)
+		}
+	}
+	for _, id := range changed {
+		s := a.stories[id]
+		if s == nil {
+			continue
+		}
+		if ev, ok := a.trySplit(s); ok {
+			events = append(events, ev)
+		}
+	}
+	for _, id := range a.changedIDs() {
+		if s := a.stories[id]; s != nil {
+			events = append(events, a.reassign(s)...)
+		}
+	}
+	for _, id := range a.changedIDs() {
+		s := a.stories[id]
+		if s == nil {
+			continue
+		}
+		for _, o := range a.candidates(s.centroid(), s.id) {
+			if a.stories[s.id] == nil {
+				break
+			}
+			if a.stories[o.id] == nil {
+				continue
+			}
+			if sim := avgLink(s, o); sim >= a.cfg.MergeThreshold {
+				keep, gone := s, o
+				if len(o.members) > len(s.members) || len(o.members) == len(s.members) && o.id < s.id {
+					keep, gone = o, s
+				}
+				events = append(events, a.merge(keep, gone, sim))
+			}
+		}
+	}
+	for _, s := range a.stories {
+		s.changed = false
+	}
+	return events
+}
+
+func (a *Assigner) changedIDs() []int64 {
+	var ids []int64
+	for id, s := range a.stories {
+		if s.changed {
+			ids = append(ids, id)
+		}
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// centroid returns the story's sum vector, sorted, for candidate lookup.
+func (s *story) centroid() vec {
+	v := make(vec, 0, len(s.sum))
+	for k, w := range s.sum {
+		v = append(v, ent{k, w})
+	}
+	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
+	return v
+}
+
+// avgLink is the mean similarity over all pairs of members of s and o: the
+// sums of unit vectors make it one dot product.
+func avgLink(s, o *story) float64 {
+	if len(s.members) == 0 || len(o.members) == 0 {
+		return 0
+	}
+	var d float64
+	small, big := s.sum, o.sum
+	if len(small) > len(big) {
+		small, big = big, small
+	}
+	for k, w := range small {
+		d += w * big[k]
+	}
+	return d / float64(len(s.members)*len(o.members))
+}
+
+// merge moves every member of gone into keep.
+func (a *Assigner) merge(keep, gone *story, sim float64) Event {
+	ids := make([]int64, 0, len(gone.members))
+	members := gone.members
+	a.unpost(gone)
+	a.byTime.remove(gone)
+	delete(a.stories, gone.id)
+	for _, m := range members {
+		a.add(keep, m)
+		ids = append(ids, m.id)
+	}
+	a.dirty[gone.id] = true
+	return Event{Kind: "merge", Story: keep.id, Other: gone.id, Articles: ids,
+		Detail: fmt.Sprintf("average-link similarity %.3f", sim)}
+}
+
+// bisect splits members into two groups with spherical 2-means, seeded
+// deterministically with the member least like the centroid and the member
+// least like that one.
+func bisect(ms []*member) (x, y []*member) {
+	if len(ms) < 2 {
+		return ms, nil
+	}
+	sum := make(map[uint32]float64)
+	var n2 float64
+	for _, m := range ms {
+		addVec(sum, &n2, m.vec, 1)
+	}
+	far := func(c map[uint32]float64, skip *member) *member {
+		var best *member
+		bs := math.Inf(1)
+		for _, m := range ms {
+			if m == skip {
+				continue
+			}
+			var d float64
+			for _, e := range m.vec {
+				d += e.w * c[e.k]
+			}
+			if d < bs {
+				best, bs = m, d
+			}
+		}
+		return best
+	}
+	s1 := far(sum, nil)
+	c1 := make(map[uint32]float64)
+	for _, e := range s1.vec {
+		c1[e.k] = e.w
+	}
+	s2 := far(c1, s1)
+	c2 := make(map[uint32]float64)
+	for _, e := range s2.vec {
+		c2[e.k] = e.w
+	}
+	side := make([]bool, len(ms))
+	for iter := 0; iter < 10; iter++ {
+		moved := false
+		for i, m := range ms {
+			var d1, d2 float64
+			for _, e := range m.vec {
+				d1 += e.w * c1[e.k]
+				d2 += e.w * c2[e.k]
+			}
+			b := d2 > d1
+			if b != side[i] || iter == 0 {
+				moved = moved || b != side[i]
+				side[i] = b
+			}
+		}
+		if !moved && iter > 0 {
+			break
+		}
+		c1, c2 = make(map[uint32]float64), make(map[uint32]float64)
+		var z1, z2 float64
+		for i, m := range ms {
+			if side[i] {
+				addVec(c2, &z2, m.vec, 1)
+			} else {
+				addVec(c1, &z1, m.vec, 1)
+			}
+		}
+		scale(c1, z1)
+		scale(c2, z2)
+	}
+	for i, m := range ms {
+		if side[i] {
+			y = append(y, m)
+		} else {
+			x = append(x, m)
+		}
+	}
+	return x, y
+}
+
+func scale(c map[uint32]float64, n2 float64) {
+	if n2 <= 0 {
+		return
+	}
+	f := 1 / math.Sqrt(n2)
+	for k := range c {
+		c[k] *= f
+	}
+}
+
+// cohesion returns the mean pairwise similarity within ms and between ms and
+// os.
+func cohesion(ms, os []*member) (within, between float64) {
+	s1, s2 := make(map[uint32]float64), make(map[uint32]float64)
+	var n1, n2 float64
+	for _, m := range ms {
+		addVec(s1, &n1, m.vec, 1)
+	}
+	for _, m := range os {
+		addVec(s2, &n2, m.vec, 1)
+	}
+	if len(ms) > 1 {
+		within = (n1 - float64(len(ms))) / float64(len(ms)*(len(ms)-1))
+	}
+	var d float64
+	for k, w := range s1 {
+		d += w * s2[k]
+	}
+	if len(ms) > 0 && len(os) > 0 {
+		between = d / float64(len(ms)*len(os))
+	}
+	return within, between
+}
+
+// trySplit splits s in two when its members form two groups that are far
+// less alike than each group is inside.
+func (a *Assigner) trySplit(s *story) (Event, bool) {
+	if len(s.members) < 2*a.cfg.MinSplit {
+		return Event{}, false
+	}
+	x, y := bisect(s.members)
+	if len(x) < a.cfg.MinSplit || len(y) < a.cfg.MinSplit {
+		return Event{}, false
+	}
+	wx, between := cohesion(x, y)
+	wy, _ := cohesion(y, nil)
+	if between > a.cfg.SplitThreshold*math.Min(wx, wy) {
+		return Event{}, false
+	}
+	// The group holding the story's first article keeps the story ID.
+	if y[0].seq < x[0].seq {
+		x, y = y, x
+	}
+	a.unpost(s)
+	s.members = nil
+	s.sum, s.asum = make(map[uint32]float64), make(map[uint32]float64)
+	s.norm2, s.anorm2 = 0, 0
+	s.langs = make(map[string]int)
+	for _, m := range x {
+		a.add(s, m)
+	}
+	o := a.open(a.nextID, y[0].t)
+	a.nextID++
+	ids := make([]int64, len(y))
+	for i, m := range y {
+		a.add(o, m)
+		ids[i] = m.id
+	}
+	s.first, s.last = x[0].t, x[0].t
+	for _, m := range x {
+		if m.t.Before(s.first) {
+			s.first = m.t
+		}
+		if m.t.After(s.last) {
+			s.last = m.t
+		}
+	}
+	a.byTime.fix(s)
+	return Event{Kind: "split", Story: s.id, Other: o.id, Articles: ids,
+		Detail: fmt.Sprintf("within %.3f/%.3f, between %.3f", wx, wy, between)}, true
+}
+
+// reassign gives each member of s a second chance: scored against s without
+// itself and against the other candidate stories with today's IDF, it moves
+// when another story fits clearly better. Early articles, placed while IDF
+// was still flat, are the usual movers.
+func (a *Assigner) reassign(s *story) []Event {
+	var events []Event
+	for i := 0; i < len(s.members); i++ {
+		m := s.members[i]
+		a.detach(s, i)
+		own := 0.0
+		if len(s.members) > 0 {
+			own, _ = a.score(m, s)
+		}
+		best, sc := a.best(m, s.id)
+		if best != nil && sc > own+a.cfg.MoveMargin {
+			a.add(best, m)
+			if len(s.members) == 0 {
+				// The story's only article moved: the story is merged away.
+				a.unpost(s)
+				a.byTime.remove(s)
+				delete(a.stories, s.id)
+				return append(events, Event{Kind: "merge", Story: best.id, Other: s.id, Articles: []int64{m.id},
+					Detail: fmt.Sprintf("single article fits better: %.3f", sc)})
+			}
+			events = append(events, Event{Kind: "split", Story: s.id, Other: best.id, Articles: []int64{m.id},
+				Detail: fmt.Sprintf("moved: %.3f here, %.3f there", own, sc)})
+			i--
+			continue
+		}
+		a.attach(s, m, i)
+	}
+	return events
+}
+
+// detach takes member i out of s's sums and member list (the index keeps
+// its postings: a stale posting only costs a wasted candidate).
+func (a *Assigner) detach(s *story, i int) {
+	m := s.members[i]
+	s.members = append(s.members[:i:i], s.members[i+1:]...)
+	addVec(s.sum, &s.norm2, m.vec, -1)
+	addVec(s.asum, &s.anorm2, m.anchor, -1)
+	s.langs[m.lang]--
+	if s.langs[m.lang] == 0 {
+		delete(s.langs, m.lang)
+	}
+	delete(a.owner, m.id)
+	s.changed = true
+	a.dirty[s.id] = true
+}
+
+// attach puts m back at position i of s.
+func (a *Assigner) attach(s *story, m *member, i int) {
+	s.members = append(s.members, nil)
+	copy(s.members[i+1:], s.members[i:])
+	s.members[i] = m
+	addVec(s.sum, &s.norm2, m.vec, 1)
+	addVec(s.asum, &s.anorm2, m.anchor, 1)
+	s.langs[m.lang]++
+	a.owner[m.id] = s.id
+}

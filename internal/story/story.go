@@ -54,9 +54,12 @@ type Config struct {
 	// LinkMembers bounds the members compared one by one for the
 	// best-member link (the most recent ones). Default 32.
 	LinkMembers int
-	// Link weighs best-member link against centroid similarity (0..1).
-	// Default 0.5.
+	// Link weighs best-member link against centroid similarity (0..1);
+	// 0, the default, scores against the centroid only.
 	Link float64
+	// MoveMargin is how much better another story must fit an article for
+	// Maintain to move it there. Default 0.05.
+	MoveMargin float64
 	// Weights scale term kinds; zero means text.DefaultWeights.
 	Weights text.Weights
 	// Analyzer turns text into features; zero value is fine.
@@ -97,8 +100,8 @@ func (c Config) withDefaults() Config {
 	if c.LinkMembers == 0 {
 		c.LinkMembers = 32
 	}
-	if c.Link == 0 {
-		c.Link = 0.5
+	if c.MoveMargin == 0 {
+		c.MoveMargin = 0.05
 	}
 	if c.Weights == (text.Weights{}) {
 		c.Weights = text.DefaultWeights
@@ -216,7 +219,7 @@ type Assigner struct {
 	byTime  storyHeap // active stories by latest time, for expiry
 	index   map[uint32]map[int64]struct{}
 	vocab   map[string]uint32
-	keys    []string // vocab inverted
+	keys    []string        // vocab inverted
 	owner   map[int64]int64 // article → story, active stories only
 	nextID  int64
 	now     time.Time // stream time: latest publication time seen
@@ -486,7 +489,7 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 	full := centroidCos(m.vec, s.sum, s.norm2)
 	link := 0.0
 	n := len(s.members)
-	for i := n - 1; i >= 0 && i >= n-a.cfg.LinkMembers; i-- {
+	for i := n - 1; a.cfg.Link > 0 && i >= 0 && i >= n-a.cfg.LinkMembers; i-- {
 		if c := dot(m.vec, s.members[i].vec); c > link {
 			link = c
 		}
@@ -603,4 +606,16 @@ func (h *storyHeap) Pop() any {
 	*h = old[:len(old)-1]
 	s.heapIdx = -1
 	return s
+}
+
+func (h *storyHeap) remove(s *story) {
+	if s.heapIdx >= 0 && s.heapIdx < len(*h) && (*h)[s.heapIdx] == s {
+		heap.Remove(h, s.heapIdx)
+	}
+}
+
+func (h *storyHeap) fix(s *story) {
+	if s.heapIdx >= 0 && s.heapIdx < len(*h) && (*h)[s.heapIdx] == s {
+		heap.Fix(h, s.heapIdx)
+	}
 }

@@ -19,6 +19,7 @@ import (
 //	e:rutte  a name-like token, folded to lowercase without accents
 //	k:rt     a transliteration key: names in any script that sound alike
 //	x:govern an English gloss of a foreign word (from a Translator)
+//	p:pande  a Latin-script word's first letters, folded (cognates)
 type Term struct {
 	Key string
 	N   float64
@@ -156,6 +157,11 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 			}
 			stem := st.Stem(t.Text)
 			b.add(stem, w, t.Surface)
+			// Cognates share their first letters across Latin-script
+			// languages ("pandemia", "pandemie", "pandemic").
+			if t.Latin && utf8.RuneCountInString(t.Text) >= cognateLen {
+				b.add("p:"+prefix(Fold(t.Text), cognateLen), w, t.Surface)
+			}
 
 			entity := false
 			switch {
@@ -183,6 +189,11 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 					b.add("k:"+k, w, t.Surface)
 				}
 			}
+			// English words stand for themselves in the gloss space, so
+			// that glossed foreign words meet them.
+			if a.Translator != nil && lang == "en" && !entity {
+				b.add("x:"+stem, w, t.Surface)
+			}
 			if a.Translator != nil && lang != "en" && lang != "" && !entity {
 				if glossCache == nil {
 					glossCache = make(map[string][]string)
@@ -207,6 +218,9 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 	}
 	return b.doc(lang)
 }
+
+// cognateLen is the prefix length of p: cognate anchors.
+const cognateLen = 5
 
 type builder struct {
 	counts  map[string]float64

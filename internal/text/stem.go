@@ -35,19 +35,43 @@ func HasStemmer(lang string) bool { return stemmers[lang] != nil }
 // Stemmer stems lowercase words of one language. A Stemmer is not safe for
 // concurrent use; make one per goroutine.
 type Stemmer struct {
-	stem func(*snowballstem.Env) bool
+	prefix bool
+	stem   func(*snowballstem.Env) bool
 	env  *snowballstem.Env
 }
 
-// NewStemmer returns a stemmer for lang; for a language without a Snowball
-// stemmer it returns words unchanged.
+// NewStemmer returns a stemmer for lang. A language without a Snowball
+// stemmer gets prefix truncation when it is known to inflect (Polish,
+// Czech, Indonesian, …) and words unchanged otherwise.
 func NewStemmer(lang string) *Stemmer {
-	return &Stemmer{stem: stemmers[lang], env: snowballstem.NewEnv("")}
+	return &Stemmer{stem: stemmers[lang], env: snowballstem.NewEnv(""), prefix: prefixLangs[lang]}
 }
+
+var prefixLangs = map[string]bool{"pl": true, "cs": true, "sk": true, "uk": true, "bg": true, "hr": true,
+	"sr": true, "sl": true, "id": true, "ms": true, "lt": true, "lv": true, "et": true}
+
+// prefix returns the first n runes of w.
+func prefix(w string, n int) string {
+	for i := range w {
+		if n == 0 {
+			return w[:i]
+		}
+		n--
+	}
+	return w
+}
+
+// prefixLen is how many letters a word keeps in languages without a
+// Snowball stemmer (Polish, Indonesian, …): a crude stem, but inflected
+// forms mostly share their first letters.
+const prefixLen = 6
 
 // Stem returns the stem of the lowercase word w.
 func (s *Stemmer) Stem(w string) (stem string) {
 	if s.stem == nil {
+		if s.prefix {
+			return prefix(w, prefixLen)
+		}
 		return w
 	}
 	// A generated stemmer must not take the pipeline down on odd input.

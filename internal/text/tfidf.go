@@ -45,10 +45,15 @@ type Weights struct {
 	Month    float64 // @ months
 	Translit float64 // k: transliteration keys
 	Gloss    float64 // x: English glosses
+	Cognate  float64 // p: word prefixes
+	// IDFPower raises IDF to a power: above 1 it favours rare terms (the
+	// names and places that tell one event from another of its kind) over
+	// the vocabulary a topic shares. 0 means 1.
+	IDFPower float64
 }
 
 // DefaultWeights are tuned on the development sets (see internal/story tests).
-var DefaultWeights = Weights{Word: 1, Entity: 1, Number: 0.5, Month: 0.5, Translit: 1, Gloss: 0.5}
+var DefaultWeights = Weights{Word: 1, Entity: 2, Number: 1, Month: 0.5, Translit: 1, Gloss: 0.5, Cognate: 0.5}
 
 func (w Weights) of(key string) float64 {
 	if !IsAnchor(key) {
@@ -65,6 +70,8 @@ func (w Weights) of(key string) float64 {
 		return w.Translit
 	case 'x':
 		return w.Gloss
+	case 'p':
+		return w.Cognate
 	}
 	return w.Word
 }
@@ -91,6 +98,9 @@ func (m *Model) Vector(d *Doc, w Weights) Vector {
 		idf := 1.0
 		if m != nil {
 			idf = m.IDF(t.Key)
+			if w.IDFPower != 0 && w.IDFPower != 1 {
+				idf = math.Pow(idf, w.IDFPower)
+			}
 		}
 		v = append(v, Entry{t.Key, (1 + math.Log(t.N)) * idf * kw})
 	}

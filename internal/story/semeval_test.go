@@ -1,0 +1,86 @@
+package story
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/storyline/storyline/internal/lexicon"
+	"github.com/storyline/storyline/internal/shared"
+	"github.com/storyline/storyline/internal/text"
+)
+
+type semPair struct {
+	Pair    string  `json:"pair"`
+	Lang1   string  `json:"lang1"`
+	Lang2   string  `json:"lang2"`
+	Text1   string  `json:"text1"`
+	Text2   string  `json:"text2"`
+	Overall float64 `json:"overall"`
+}
+
+type semResult struct {
+	all, same, cross, f1 float64
+}
+
+// runSemEval scores every pair with IDF fitted on all pair texts (as the
+// reference did) and correlates the scores with -overall.
+func runSemEval(pairs []semPair, p Pair) semResult {
+	model := text.NewModel()
+	dx := make([]*text.Doc, len(pairs))
+	dy := make([]*text.Doc, len(pairs))
+	for i, q := range pairs {
+		dx[i] = p.Analyzer.Analyze(q.Lang1, "", q.Text1)
+		dy[i] = p.Analyzer.Analyze(q.Lang2, "", q.Text2)
+		model.Add(dx[i])
+		model.Add(dy[i])
+	}
+	var sa, ga, ss, gs, sc, gc, sf []float64
+	var pos []bool
+	for i, q := range pairs {
+		s := p.Docs(dx[i], dy[i], model)
+		sa, ga = append(sa, s), append(ga, -q.Overall)
+		if q.Lang1 == q.Lang2 {
+			ss, gs = append(ss, s), append(gs, -q.Overall)
+		} else {
+			sc, gc = append(sc, s), append(gc, -q.Overall)
+		}
+		if q.Overall <= 1.5 || q.Overall >= 3 {
+			sf = append(sf, s)
+			pos = append(pos, q.Overall <= 1.5)
+		}
+	}
+	return semResult{pearson(sa, ga), pearson(ss, gs), pearson(sc, gc), bestF1(sf, pos)}
+}
+
+func TestSemEvalPairs(t *testing.T) {
+	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
+	r := runSemEval(pairs, Pair{})
+	t.Logf("SemEval-8 dev (%d pairs), no lexicon: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
+		len(pairs), r.all, r.same, r.cross, r.f1)
+	lex := loadLexicon(t)
+	if lex == nil {
+		return
+	}
+	var p Pair
+	p.Analyzer.Translator = lex
+	r = runSemEval(pairs, p)
+	t.Logf("SemEval-8 dev (%d pairs), lexicon: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
+		len(pairs), r.all, r.same, r.cross, r.f1)
+}
+
+// loadLexicon loads the system's FreeDict dictionaries, or returns nil when
+// they are not installed.
+func loadLexicon(tb testing.TB) *lexicon.Lexicon {
+	const dir = "/usr/share/dictd"
+	if _, err := os.Stat(dir); err != nil {
+		tb.Logf("no dictionaries in %s: running without a lexicon", dir)
+		return nil
+	}
+	lex, err := lexicon.Load(context.Background(), dir, []string{"ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id"})
+	if err != nil {
+		tb.Fatalf("lexicon: %v", err)
+	}
+	tb.Cleanup(func() { lex.Close() })
+	return lex
+}
