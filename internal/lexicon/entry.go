@@ -254,7 +254,7 @@ func contains(ss []string, s string) bool {
 }
 
 // normWord folds a headword or a looked-up word to the form both sides are
-// compared in: NFC, lowercase, no Arabic or Hebrew vowel points, one alef,
+// compared in: NFKC, lowercase, no Arabic or Hebrew vowel points, one alef,
 // no tatweel, trimmed.
 func normWord(s string) string {
 	s = strings.TrimSpace(s)
@@ -271,7 +271,7 @@ func normWord(s string) string {
 	if ascii || isNormal(s) {
 		return s
 	}
-	s = strings.ToLower(norm.NFC.String(s))
+	s = strings.ToLower(norm.NFKC.String(s))
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= 0x064B && r <= 0x065F, r == 0x0670, r == 0x0640: // harakat, dagger alif, tatweel
@@ -303,5 +303,5 @@ func isNormal(s string) bool {
 			return false
 		}
 	}
-	return norm.NFC.IsNormalString(s)
+	return norm.NFKC.IsNormalString(s)
 }

@@ -20,8 +20,53 @@ import (
 // Han ideographs and other scripts without a table are kept verbatim, so
 // 石破 keys to itself. Short keys are ambiguous by construction; callers
 // should not link names on keys of one consonant.
+//
+// The Arabic article and the prepositions fused with it (ال، وال، بال، لل
+// ...) and a Latin "al-"/"el-" are dropped when at least three letters
+// remain, since Latin spellings mostly omit them: الناتو keys like NATO,
+// القاعدة like al-Qaeda and Qaeda. Single-letter proclitics (وناتو "and
+// NATO") are ambiguous with names that begin with the same letter (واشنطن
+// Washington), so Key keeps them and Keys offers the stripped reading as
+// an alternative.
 func Key(s string) string {
-	return Skeleton(Latin(s))
+	return Skeleton(Latin(stripArticle(s)))
+}
+
+// Keys returns Key(s) followed by the keys of other plausible readings of
+// s: today, s without a single-letter Arabic proclitic (و ف ب ل ك). Match a
+// name if any of its keys matches.
+func Keys(s string) []string {
+	k := Key(s)
+	out := []string{k}
+	s = strings.TrimSpace(s)
+	r, n := utf8.DecodeRuneInString(s)
+	switch r {
+	case 'و', 'ف', 'ب', 'ل', 'ك':
+		if rest := s[n:]; utf8.RuneCountInString(rest) >= 3 {
+			if k2 := Key(rest); k2 != "" && k2 != k {
+				out = append(out, k2)
+			}
+		}
+	}
+	return out
+}
+
+var arabicArticles = []string{"وال", "فال", "بال", "كال", "لل", "ال"}
+
+// stripArticle drops a leading Arabic article (with a fused preposition)
+// or a Latin al-/el- when three or more letters remain.
+func stripArticle(s string) string {
+	s = strings.TrimSpace(s)
+	for _, p := range arabicArticles {
+		if rest, ok := strings.CutPrefix(s, p); ok && utf8.RuneCountInString(rest) >= 3 {
+			return rest
+		}
+	}
+	if len(s) > 3 && (s[1] == 'l' || s[1] == 'L') && s[2] == '-' && (s[0]|0x20 == 'a' || s[0]|0x20 == 'e') &&
+		utf8.RuneCountInString(s[3:]) >= 3 {
+		return s[3:]
+	}
+	return s
 }
 
 // Skeleton reduces a lowercase Latin spelling to its consonant classes:
@@ -32,7 +77,8 @@ func Key(s string) string {
 //     consonant) disagree on them;
 //   - similar consonants share a class: c/k/q/ck/kh → k, ph/f/v/w → f,
 //     z/s/ts/tz/soft c → s, sh/ch/sch/tch/zh → x, p/b → b (Arabic has no
-//     p), th → t, dh → d, gh → g, x → ks;
+//     p), th → t, dh → d, gh → g, x → ks, and ng before a consonant or at
+//     the end → n;
 //   - repeated classes collapse, also across a dropped vowel, so that
 //     Nakatani (nktn) matches ناكاتاني and Rutte matches Rutt.
 //
@@ -87,6 +133,12 @@ func Skeleton(latin string) string {
 			continue
 		case n1 == 'h' && (c == 'k' || c == 'g' || c == 'p' || c == 't' || c == 'd'):
 			emit(map[byte]string{'k': "k", 'g': "g", 'p': "f", 't': "t", 'd': "d"}[c])
+			i += 2
+			continue
+		case c == 'n' && n1 == 'g' && !isVowelByte(n2) && n2 != 'y':
+			// English ng before a consonant or at the end is one nasal,
+			// and other scripts write it so (Washington, واشنطن).
+			emit("n")
 			i += 2
 			continue
 		case c == 'c' && n1 == 'k':

@@ -1,6 +1,7 @@
 package translit
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode"
@@ -70,7 +71,8 @@ func TestKeySameName(t *testing.T) {
 		{"Ishiba", "إيشيبا", "イシバ", "Ишиба"},
 		{"Nakatani", "ناكاتاني", "ナカタニ", "Накатани"},
 		{"Wiesbaden", "فيسبادن", "ويزبادن", "Висбаден", "Visbaden"},
-		{"NATO", "ناتو", "НАТО", "Nato", "ナトー"},
+		{"NATO", "ناتو", "НАТО", "Nato", "ナトー", "الناتو", "للناتو"},
+		{"Qaeda", "al-Qaeda", "القاعدة", "Al-Qaida"},
 		{"Zelensky", "Zelenskyy", "Зеленский", "Зеленський", "زيلينسكي"},
 		{"Tokyo", "Tokio", "طوكيو", "Токио", "トーキョー"},
 		{"Paris", "باريس", "Париж"[:len("Пари")] + "с", "Πάρις"},
@@ -107,6 +109,26 @@ func TestKeyDifferentNames(t *testing.T) {
 		if a, b := Key(p[0]), Key(p[1]); a == b {
 			t.Errorf("Key(%q) = Key(%q) = %q", p[0], p[1], a)
 		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"وناتو", []string{Key("وناتو"), Key("NATO")}}, // "and NATO"
+		{"واشنطن", []string{Key("Washington"), Key("اشنطن")}},
+		{"Rutte", []string{"rt"}},
+		{"ولد", []string{Key("ولد")}}, // too short to strip
+	}
+	for _, tt := range tests {
+		if got := Keys(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("Keys(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if Key("واشنطن") != Key("Washington") {
+		t.Errorf("Key(واشنطن) = %q, Key(Washington) = %q", Key("واشنطن"), Key("Washington"))
 	}
 }
 
