@@ -67,7 +67,7 @@ func toUTF8(body []byte, contentType string, html bool) ([]byte, error) {
 				return validUTF8(body), nil
 			}
 		case isSingleByte(declared) && utf8.Valid(body) && hasHighBit(body):
-			return body, nil
+			return validUTF8(body), nil
 		default:
 			return decodeWith(declared, body)
 		}
@@ -165,20 +165,22 @@ func isSingleByte(e encoding.Encoding) bool {
 	return ok
 }
 
-// isBinary reports NUL bytes, or more than 2% C0 control bytes other than
-// whitespace and ESC (which ISO-2022 encodings use), in the body's head.
+// isBinary reports more than 0.1% NUL bytes, or more than 2% C0 control
+// bytes other than whitespace and ESC (which ISO-2022 encodings use), in
+// the body's head. A stray NUL in a real page does not make it binary;
+// image and archive formats have NULs and controls throughout.
 func isBinary(body []byte) bool {
 	head := body[:min(len(body), sniffLen)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
-	}
-	ctl := 0
+	nul, ctl := 0, 0
 	for _, c := range head {
-		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B {
+		switch {
+		case c == 0:
+			nul++
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B:
 			ctl++
 		}
 	}
-	return ctl*50 > len(head)
+	return nul*1000 > len(head) || (nul+ctl)*50 > len(head)
 }
 
 func hasHighBit(b []byte) bool {
@@ -249,9 +251,14 @@ func guessCharset(body []byte, html bool) (encoding.Encoding, int) {
 
 // validUTF8 returns b itself when it is valid UTF-8, else a copy with each
 // invalid sequence replaced by U+FFFD.
+// NUL bytes, which no text needs and which trouble C-string consumers,
+// are dropped.
 func validUTF8(b []byte) []byte {
-	if utf8.Valid(b) {
-		return b
+	if !utf8.Valid(b) {
+		b = bytes.ToValidUTF8(b, []byte("\uFFFD"))
 	}
-	return bytes.ToValidUTF8(b, []byte("\uFFFD"))
+	if bytes.IndexByte(b, 0) >= 0 {
+		b = bytes.ReplaceAll(b, []byte{0}, nil)
+	}
+	return b
 }

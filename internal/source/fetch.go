@@ -30,7 +30,13 @@ type response struct {
 // when set, make it a conditional GET; a 304 comes back with Status 304
 // and no error. Other non-2xx statuses are errors.
 func (e *emitter) fetch(u, etag, lastModified string) (*response, error) {
-	ctx, cancel := context.WithTimeout(e.ctx, e.opt.Timeout)
+	return e.fetchCtx(e.ctx, u, etag, lastModified)
+}
+
+// fetchCtx is fetch under a caller's context. It reads only e.opt, so
+// several may run at once.
+func (e *emitter) fetchCtx(parent context.Context, u, etag, lastModified string) (*response, error) {
+	ctx, cancel := context.WithTimeout(parent, e.opt.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
@@ -141,8 +147,9 @@ func responsePage(input string, resp *response) (article.Page, error) {
 
 // readFeed yields each item of the feed fetched from u: the page at the
 // item's link, or the item's own content when the link fails. The feed's
-// validators are stored only once every item has been handed on, so an
-// interrupted run fetches the feed in full next time.
+// validators are stored only once every item has been handed on without
+// error, so an interrupted or partly failed run fetches the feed in full
+// next time (the store's dedup drops what was already ingested).
 func (e *emitter) readFeed(u string, resp *response) {
 	f, err := parseFeed(resp.Body, resp.Header.Get("Content-Type"))
 	if err != nil {
@@ -151,11 +158,18 @@ func (e *emitter) readFeed(u string, resp *response) {
 	}
 	base, _ := url.Parse(resp.URL)
 	e.opt.Logger.Debug("feed", "url", u, "items", len(f.Items))
+	links := make([]string, len(f.Items))
+	for i, it := range f.Items {
+		links[i] = resolveLink(base, it.Link)
+	}
+	pf := e.prefetch(links)
+	defer pf.stop()
+	failed := false
 	for i, it := range f.Items {
 		if !e.ok() {
 			return
 		}
-		link := resolveLink(base, it.Link)
+		link := links[i]
 		input := link
 		if input == "" {
 			input = u + "#item" + strconv.Itoa(i+1)
@@ -168,9 +182,9 @@ func (e *emitter) readFeed(u string, resp *response) {
 		if page.Lang == "" {
 			page.Lang = normLang(f.Lang)
 		}
-		var fetchErr error
+		var linkErr error
 		if link != "" {
-			r, err := e.fetch(link, "", "")
+			r, err := pf.get(i)
 			if err == nil && r.Status == http.StatusNotModified {
 				err = fmt.Errorf("GET %s: unexpected 304", link)
 			}
@@ -184,29 +198,30 @@ func (e *emitter) readFeed(u string, resp *response) {
 					continue
 				}
 			}
-			fetchErr = err
+			linkErr = err
 			if e.ctx.Err() != nil {
 				return
 			}
 		}
 		if strings.TrimSpace(it.Content) != "" {
-			if fetchErr != nil {
-				e.opt.Logger.Warn("feed item link failed; using its content", "feed", u, "link", link, "err", fetchErr)
+			if linkErr != nil {
+				e.opt.Logger.Warn("feed item link failed; using its content", "feed", u, "link", link, "err", linkErr)
 			}
-			page.Body = []byte(it.Content)
+			page.Body = validUTF8([]byte(it.Content))
 			if !e.page(page) {
 				return
 			}
 			continue
 		}
-		if fetchErr == nil {
-			fetchErr = fmt.Errorf("feed %s item %d: %w", u, i+1, ErrNoContent)
+		if linkErr == nil {
+			linkErr = fmt.Errorf("feed %s item %d: %w", u, i+1, ErrNoContent)
 		}
-		if !e.fail(input, fetchErr) {
+		failed = true
+		if !e.fail(input, linkErr) {
 			return
 		}
 	}
-	if e.opt.Validators != nil && e.ok() {
+	if e.opt.Validators != nil && e.ok() && !failed {
 		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		if etag != "" || lm != "" {
 			if err := e.opt.Validators.SetValidators(e.ctx, u, etag, lm); err != nil {
@@ -234,4 +249,51 @@ func resolveLink(base *url.URL, link string) string {
 		return ""
 	}
 	return ref.String()
+}
+
+// prefetcher fetches feed item links a few ahead of the consumer, so a
+// feed's pages arrive in feed order without waiting on each in turn.
+type prefetcher struct {
+	e       *emitter
+	links   []string
+	results []chan fetchResult
+	next    int // first link not yet started
+	ctx     context.Context
+	stop    context.CancelFunc
+}
+
+type fetchResult struct {
+	resp *response
+	err  error
+}
+
+func (e *emitter) prefetch(links []string) *prefetcher {
+	ctx, cancel := context.WithCancel(e.ctx)
+	p := &prefetcher{e: e, links: links, results: make([]chan fetchResult, len(links)), ctx: ctx, stop: cancel}
+	for i := range p.results {
+		p.results[i] = make(chan fetchResult, 1) // buffered: a cancelled fetch never blocks
+	}
+	return p
+}
+
+// get returns the fetch of link i, starting it and up to FeedConcurrency-1
+// later ones if they are not running yet. Calls must come in index order.
+func (p *prefetcher) get(i int) (*response, error) {
+	for p.next < len(p.links) && p.next < i+p.e.opt.FeedConcurrency {
+		j := p.next
+		p.next++
+		if p.links[j] == "" {
+			p.results[j] <- fetchResult{err: errors.New("no link")}
+			continue
+		}
+		go func() {
+			r, err := p.e.fetchCtx(p.ctx, p.links[j], "", "")
+			p.results[j] <- fetchResult{r, err}
+		}()
+	}
+	if i >= p.next {
+		return nil, errors.New("prefetch: out of order")
+	}
+	res := <-p.results[i]
+	return res.resp, res.err
 }

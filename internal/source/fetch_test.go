@@ -228,8 +228,8 @@ func TestFetchUserAgentAndClient(t *testing.T) {
 
 type feedWant struct {
 	input, url, title, source, lang, contains string
-	published                                time.Time
-	err                                      bool
+	published                                 time.Time
+	err                                       bool
 }
 
 func checkFeed(t *testing.T, items []Item, wants []feedWant) {
@@ -391,4 +391,48 @@ func FuzzFeed(f *testing.F) {
 		}
 		_ = fmt.Sprint(fd)
 	})
+}
+
+// TestFeedPrefetchOrder checks that prefetched feed pages still come in
+// feed order, with no more than FeedConcurrency fetches in flight.
+func TestFeedPrefetchOrder(t *testing.T) {
+	const n, conc = 9, 3
+	var (
+		mu       sync.Mutex
+		inFlight int
+		maxSeen  int
+	)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/feed", func(w http.ResponseWriter, r *http.Request) {
+		var b strings.Builder
+		b.WriteString("<rss><channel><title>P</title>")
+		for i := range n {
+			fmt.Fprintf(&b, "<item><link>/p/%d</link></item>", i)
+		}
+		b.WriteString("</channel></rss>")
+		w.Write([]byte(b.String()))
+	})
+	mux.HandleFunc("/p/{i}", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		maxSeen = max(maxSeen, inFlight)
+		mu.Unlock()
+		defer func() { mu.Lock(); inFlight--; mu.Unlock() }()
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(htmlDoc("", "page "+r.PathValue("i"))))
+	})
+	ts := httptest.NewServer(mux)
+	defer ts.Close()
+	items := collect(t, []string{ts.URL + "/feed"}, Options{FeedConcurrency: conc})
+	if len(items) != n {
+		t.Fatalf("got %d items", len(items))
+	}
+	for i, it := range items {
+		if it.Err != nil || !strings.Contains(string(it.Page.Body), fmt.Sprintf("page %d<", i)) {
+			t.Errorf("item %d: %v %.100q", i, it.Err, it.Page.Body)
+		}
+	}
+	if maxSeen > conc {
+		t.Errorf("%d fetches in flight, limit %d", maxSeen, conc)
+	}
 }

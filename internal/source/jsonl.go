@@ -139,10 +139,10 @@ func parseJSONLine(line []byte, input string) (article.Page, error) {
 	switch {
 	case strings.TrimSpace(string(rec.Text)) != "":
 		page.Kind = article.KindClean
-		page.Body = []byte(rec.Text)
+		page.Body = validUTF8([]byte(rec.Text))
 	case strings.TrimSpace(string(rec.HTML)) != "":
 		page.Kind = article.KindHTML
-		page.Body = []byte(rec.HTML)
+		page.Body = validUTF8([]byte(rec.HTML))
 	default:
 		return page, fmt.Errorf("jsonl %s: %w", input, ErrNoContent)
 	}

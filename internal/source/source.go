@@ -68,6 +68,9 @@ type Options struct {
 	Timeout    time.Duration
 	UserAgent  string       // default DefaultUserAgent
 	HTTPClient *http.Client // default a plain client on http.DefaultTransport
+	// FeedConcurrency is how many feed item links are fetched at once
+	// (pages are still yielded in feed order). Default 4.
+	FeedConcurrency int
 	// Validators enables conditional GET for feeds; nil fetches in full.
 	Validators ValidatorStore
 	Logger     *slog.Logger // default discards
@@ -95,6 +98,9 @@ func (o Options) withDefaults() Options {
 	if o.Timeout <= 0 {
 		o.Timeout = DefaultTimeout
 	}
+	if o.FeedConcurrency <= 0 {
+		o.FeedConcurrency = 4
+	}
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
 	}
@@ -112,7 +118,7 @@ func (o Options) withDefaults() Options {
 
 // Read yields every page the inputs hold, in input order (files in a folder
 // in lexical order, recursively), streaming: nothing is read ahead of the
-// consumer. Inputs starting with http:// or https:// are fetched; anything
+// consumer but the links of a feed's next few items. Inputs starting with http:// or https:// are fetched; anything
 // else is a file or folder path.
 func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
 	opt = opt.withDefaults()
