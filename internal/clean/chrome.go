@@ -28,12 +28,18 @@ udostępnij|komentarze|komentarz|reklama|szukaj|strona główna|czytaj także|cz
 
 // chromePrefix are line openings that mark chrome on short lines.
 var chromePrefix = phraseList(`
-share on|share this|share your|share with|subscribe|sign in|log in|register now|to read the full|to continue reading|continue reading|most popular|most read|most viewed|most shared|trending|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
+share on|share this|share your|share with|subscribe|sign in|log in|register now|to read the full|to continue reading|continue reading|most popular|most read|most viewed|most shared|trending|newsletter|get our newsletter|our newsletter|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
 
-// chromeContains are phrases that mark a short or medium line as chrome
-// wherever they occur in it.
+// chromeContains are phrases that mark a short line as chrome wherever
+// they occur in it.
 var chromeContains = phraseList(`
-all rights reserved|subject to copyright|without written permission|without the written permission|privacy policy|terms of use|terms of service|cookie policy|cookies|newsletter|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|share this|share on|click here|javascript|your browser|ad blocker|adblock|information storage space|does not represent the views|do not necessarily reflect|not necessarily reflect|views expressed|only provides information|responsibility for the content|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|本平台|仅代表|不代表|信息存储空间|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+all rights reserved|newsletter|cookies|subject to copyright|without written permission|without the written permission|privacy policy|terms of use|terms of service|cookie policy|use cookies|uses cookies|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|click here|enable javascript|your browser|ad blocker|adblock|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+
+// disclaimerContains mark platform disclaimers, which run long: "the views
+// expressed are the author's own", "this platform only provides
+// information storage space".
+var disclaimerContains = phraseList(`
+information storage space|does not represent the views|do not necessarily reflect|not necessarily reflect|views expressed|only provides information|responsibility for the content|for reference only|本平台|仅代表|不代表|信息存储空间|仅供参考`)
 
 // relatedHeads open the tail of other stories.
 var relatedHeads = phraseList(`
@@ -243,6 +249,14 @@ func markChrome(l *line) {
 	}
 	if l.words <= 60 {
 		for _, p := range chromeContains {
+			if containsWord(k, p) {
+				l.chrome = true
+				return
+			}
+		}
+	}
+	if l.words <= 80 {
+		for _, p := range disclaimerContains {
 			if containsWord(k, p) {
 				l.chrome = true
 				return

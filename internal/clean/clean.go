@@ -123,13 +123,19 @@ func splitLines(s string) []line {
 		} else {
 			t, s = s, ""
 		}
-		t = strings.TrimFunc(t, unicode.IsSpace)
+		t = strings.TrimFunc(t, isBlank)
 		if t == "" {
 			continue
 		}
 		out = append(out, line{text: t, idx: len(out)})
 	}
 	return out
+}
+
+// isBlank reports spaces and invisible format characters (zero-width
+// spaces and joiners, BOM), which scrapes leave on otherwise empty lines.
+func isBlank(r rune) bool {
+	return unicode.IsSpace(r) || unicode.Is(unicode.Cf, r)
 }
 
 // markCaptions flags photo captions: a line directly followed by a photo
