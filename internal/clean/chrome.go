@@ -33,7 +33,11 @@ share on|share this|share your|share with|subscribe|sign in|log in|register now|
 // chromeContains are phrases that mark a short line as chrome wherever
 // they occur in it.
 var chromeContains = phraseList(`
-all rights reserved|newsletter|cookies|subject to copyright|without written permission|without the written permission|privacy policy|terms of use|terms of service|cookie policy|use cookies|uses cookies|download the app|download our app|app store|google play|play store|no comments yet|be the first to|sign up for|subscribe to our|follow us on|click here|enable javascript|your browser|ad blocker|adblock|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+all rights reserved|newsletter|cookies|subject to copyright|without written permission|without the written permission|privacy policy|terms of use|terms of service|cookie policy|use cookies|uses cookies|download the app|download our app|app store|google play|play store|no comments yet|kata kunci|hak cipta|yang pertama|keyword|palavra chave|palabra clave|suchbegriff|mot clé|parola chiave|ключевое слово|anahtar kelime|słowo kluczowe|版权所有|無断転載|著作権|جميع الحقوق محفوظة|todos os direitos reservados|todos los derechos reservados|alle rechte vorbehalten|tous droits réservés|tutti i diritti riservati|все права защищены|tüm hakları saklıdır|wszelkie prawa zastrzeżone`)
+
+// chromeContainsShort are chrome phrases that also occur in prose, so they
+// only mark lines of a few words.
+var chromeContainsShort = phraseList(`be the first to|sign up for|subscribe to our|follow us on|click here|enable javascript|your browser|ad blocker|adblock`)
 
 // disclaimerContains mark platform disclaimers, which run long: "the views
 // expressed are the author's own", "this platform only provides
@@ -249,6 +253,14 @@ func markChrome(l *line) {
 	}
 	if l.words <= 60 {
 		for _, p := range chromeContains {
+			if containsWord(k, p) {
+				l.chrome = true
+				return
+			}
+		}
+	}
+	if l.words <= 35 {
+		for _, p := range chromeContainsShort {
 			if containsWord(k, p) {
 				l.chrome = true
 				return
