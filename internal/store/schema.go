@@ -73,20 +73,13 @@ CREATE TABLE validator (
 	updated       TEXT NOT NULL
 );
 
+-- Kept by the code, not by triggers: a batch's articles are indexed in one
+-- statement at commit, because FTS5 flushes its pending terms at every
+-- statement savepoint and per-row indexing made a segment per article.
 CREATE VIRTUAL TABLE article_fts USING fts5(
 	title, text, stemmed,
 	content='article', content_rowid='id',
 	tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER article_fts_insert AFTER INSERT ON article BEGIN
-	INSERT INTO article_fts(rowid, title, text, stemmed) VALUES (new.id, new.title, new.text, new.stemmed);
-END;
-CREATE TRIGGER article_fts_delete AFTER DELETE ON article BEGIN
-	INSERT INTO article_fts(article_fts, rowid, title, text, stemmed) VALUES ('delete', old.id, old.title, old.text, old.stemmed);
-END;
-CREATE TRIGGER article_fts_update AFTER UPDATE OF title, text, stemmed ON article BEGIN
-	INSERT INTO article_fts(article_fts, rowid, title, text, stemmed) VALUES ('delete', old.id, old.title, old.text, old.stemmed);
-	INSERT INTO article_fts(rowid, title, text, stemmed) VALUES (new.id, new.title, new.text, new.stemmed);
-END;
 `,
 }

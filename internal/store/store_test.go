@@ -759,3 +759,42 @@ func TestReadersDuringWrite(t *testing.T) {
 		t.Errorf("after both commits: %d articles, want 3", n)
 	}
 }
+
+// TestQueryPlans: the lookups made per article or at start-up go through
+// their indexes and never scan a table, whatever its size.
+func TestQueryPlans(t *testing.T) {
+	s, _ := openTest(t)
+	keys := make([]any, dedup.NumBands)
+	for i := range keys {
+		keys[i] = int64(i)
+	}
+	tests := []struct {
+		name, query string
+		args        []any
+		want        string
+	}{
+		{"near duplicates", nearQuery(dedup.NumBands), keys, "SEARCH band USING PRIMARY KEY (key=?)"},
+		{"article by hash", "SELECT id FROM article WHERE content_hash = ? AND duplicate_of IS NULL", []any{"h"}, "USING INDEX article_hash"},
+		{"articles since", sinceQuery, []any{"2025"}, "USING COVERING INDEX article_time"},
+	}
+	for _, tt := range tests {
+		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+tt.query, tt.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "\n")
+		if !strings.Contains(all, tt.want) || strings.Contains(all, "SCAN band") || strings.Contains(all, "SCAN article") {
+			t.Errorf("%s: plan\n%s\nwant %q and no table scan", tt.name, all, tt.want)
+		}
+	}
+}

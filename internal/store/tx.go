@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,9 @@ type sqliteTx struct {
 	insert   *sql.Stmt
 	bands    *sql.Stmt // dedup.NumBands rows at once
 	nearStmt *sql.Stmt // dedup.NumBands keys
+	// unindexed lists the articles inserted by this batch, which Commit
+	// adds to the full-text index in one statement.
+	unindexed []int64
 }
 
 var (
@@ -163,6 +167,7 @@ func (t *sqliteTx) InsertArticle(ctx context.Context, a *article.Article) error 
 		}
 	}
 	a.ID = id
+	t.unindexed = append(t.unindexed, id)
 	return nil
 }
 
@@ -170,7 +175,7 @@ func (t *sqliteTx) insertBands(ctx context.Context, id int64, keys []uint64) err
 	if len(keys) != dedup.NumBands {
 		return nil // no signature
 	}
-	st, err := t.prepare(ctx, &t.bands, "INSERT OR IGNORE INTO band (key, article_id) VALUES (?, ?)"+
+	st, err := t.prepare(ctx, &t.bands, "INSERT INTO band (key, article_id) VALUES (?, ?)"+
 		strings.Repeat(", (?, ?)", dedup.NumBands-1))
 	if err != nil {
 		return err
@@ -197,13 +202,55 @@ func (t *sqliteTx) SetArticleStory(ctx context.Context, articleID, storyID int64
 
 // SetStemmed fills the article's stemmed full-text column.
 func (t *sqliteTx) SetStemmed(ctx context.Context, articleID int64, stemmed string) error {
-	res, err := t.tx.ExecContext(ctx, "UPDATE article SET stemmed = ? WHERE id = ?", stemmed, articleID)
-	if err == nil {
-		err = mustAffect(res, articleID)
-	}
-	if err != nil {
+	if err := t.setStemmed(ctx, articleID, stemmed); err != nil {
 		return fmt.Errorf("store: set article %d stemmed: %w", articleID, err)
 	}
+	return nil
+}
+
+func (t *sqliteTx) setStemmed(ctx context.Context, id int64, stemmed string) error {
+	if slices.Contains(t.unindexed, id) {
+		// Not in the index yet: Commit indexes the new value.
+		res, err := t.tx.ExecContext(ctx, "UPDATE article SET stemmed = ? WHERE id = ?", stemmed, id)
+		if err != nil {
+			return err
+		}
+		return mustAffect(res, id)
+	}
+	// An external-content FTS5 row is removed by giving it the values it
+	// was indexed with, so the old row goes out before the column changes.
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(article_fts, rowid, title, text, stemmed)
+		SELECT 'delete', id, title, text, stemmed FROM article WHERE id = ?`, id)
+	if err != nil {
+		return err
+	}
+	if err := mustAffect(res, id); err != nil {
+		return err
+	}
+	if _, err := t.tx.ExecContext(ctx, "UPDATE article SET stemmed = ? WHERE id = ?", stemmed, id); err != nil {
+		return err
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed)
+		SELECT id, title, text, stemmed FROM article WHERE id = ?`, id)
+	return err
+}
+
+// index adds the batch's new articles to the full-text index.
+func (t *sqliteTx) index(ctx context.Context) error {
+	for ids := t.unindexed; len(ids) > 0; {
+		n := min(len(ids), maxBandKeys)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed)
+			SELECT id, title, text, stemmed FROM article WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	t.unindexed = nil
 	return nil
 }
 
@@ -297,6 +344,10 @@ func (t *sqliteTx) Commit() error {
 		return errors.New("store: commit: transaction already ended")
 	}
 	t.done = true
+	if err := t.index(context.Background()); err != nil {
+		_ = t.tx.Rollback()
+		return fmt.Errorf("store: commit: full-text index: %w", err)
+	}
 	// A failed COMMIT (a dangling reference, say) is rolled back by the
 	// driver, so the batch is lost whole and the connection comes back clean.
 	if err := t.tx.Commit(); err != nil {
