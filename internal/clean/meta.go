@@ -132,20 +132,28 @@ func isOutletName(s string) bool {
 	if !unicode.IsUpper(r) && !unicode.IsDigit(r) {
 		return false
 	}
-	k := normKey(s)
-	if k == "" || chromeExact[k] {
+	if strings.ContainsAny(s, ":@") || strings.HasSuffix(s, ",") {
+		return false // times, handles, lists
+	}
+	l := line{text: s}
+	analyse(&l)
+	markChrome(&l)
+	if l.keyLower == "" || l.chrome || l.related || l.comments || l.linky {
 		return false
 	}
-	for _, w := range strings.Fields(k) {
-		if _, ok := monthNames[w]; ok {
-			return false
-		}
-		if w == "by" || w == "published" || w == "updated" || w == "posted" {
+	for _, w := range strings.Fields(l.keyLower) {
+		if _, ok := monthNames[w]; ok || weekdays[w] || notOutlet[w] {
 			return false
 		}
 	}
 	return true
 }
+
+var weekdays = phraseSet(`monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|senin|selasa|rabu|kamis|jumat|sabtu|minggu|segunda|terça|quarta|quinta|sexta|sábado|domingo|lunes|martes|miércoles|jueves|viernes|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela`)
+
+// notOutlet are words that show a short capitalised line is a label, not
+// an outlet name.
+var notOutlet = phraseSet(`by|published|updated|posted|share|follow|text|texto|photo|foto|am|pm|et|gmt|utc|edt|est|pst|news|columnists|reporter|editor|staff|writer`)
 
 // normOutlet title-cases an all-caps outlet name: "MAINICHI" → "Mainichi".
 // Short acronyms ("BBC", "AFP") stay as they are.
@@ -227,11 +235,11 @@ func findTitle(lines []line, a int) string {
 			continue
 		}
 		sc := 1 - float64(a-1-i)*0.05
-		if l.dup || i+1 < len(lines) && lines[i+1].text == l.text {
-			sc += 2
+		if repeatedNear(lines, i, 3) {
+			sc += 1.5
 		}
 		if i > 0 && strings.HasPrefix(first, l.text) {
-			sc += 2
+			sc += 3
 		}
 		if sc > best {
 			bestI, best = i, sc
@@ -245,6 +253,16 @@ func findTitle(lines []line, a int) string {
 		return ""
 	}
 	return lines[bestI].text
+}
+
+// repeatedNear reports whether line i's text recurs within d lines of it.
+func repeatedNear(lines []line, i, d int) bool {
+	for j := max(0, i-d); j < len(lines) && j <= i+d; j++ {
+		if j != i && lines[j].text == lines[i].text {
+			return true
+		}
+	}
+	return false
 }
 
 // relatedDocs splits the tail after the body (from line b) into the other
