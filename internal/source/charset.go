@@ -82,7 +82,7 @@ func toUTF8(body []byte, contentType string, html bool) ([]byte, error) {
 			return nil, ErrBinary
 		}
 		enc = charmap.Windows1252
-	} else if conf < 30 && highRatio(body) > 0.7 {
+	} else if conf < 10 && highRatio(body) > 0.9 {
 		return nil, ErrBinary
 	}
 	return decodeWith(enc, body)
