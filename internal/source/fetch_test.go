@@ -135,6 +135,10 @@ func newTestServer(t *testing.T) *testServer {
 	cond("/etag", func(h http.Header) { h.Set("ETag", `"v1"`) }, func(r *http.Request) bool { return r.Header.Get("If-None-Match") == `"v1"` })
 	lm := "Wed, 09 Apr 2025 10:00:00 GMT"
 	cond("/lastmod", func(h http.Header) { h.Set("Last-Modified", lm) }, func(r *http.Request) bool { return r.Header.Get("If-Modified-Since") == lm })
+	mux.HandleFunc("/etag-broken", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"b1"`)
+		w.Write([]byte(`<rss><channel><item><link>/fail</link></item></channel></rss>`))
+	})
 	ts.Server = httptest.NewServer(mux)
 	t.Cleanup(ts.Close)
 	return ts
@@ -334,6 +338,18 @@ func TestFeedConditionalGET(t *testing.T) {
 				t.Errorf("conditional headers seen: %q", ts.condReqs)
 			}
 		})
+	}
+}
+
+func TestFeedValidatorsNotStoredOnFailure(t *testing.T) {
+	ts := newTestServer(t)
+	store := &MemValidators{}
+	items := collect(t, []string{ts.URL + "/etag-broken"}, Options{Validators: store})
+	if len(items) != 1 || items[0].Err == nil {
+		t.Fatalf("got %+v", items)
+	}
+	if etag, lm, _ := store.Validators(context.Background(), ts.URL+"/etag-broken"); etag != "" || lm != "" {
+		t.Errorf("validators stored after a failed item: %q %q", etag, lm)
 	}
 }
 
