@@ -129,6 +129,13 @@ func isCommentMark(l *line) bool {
 	return false
 }
 
+// inlineHeads are the related headers that sites also put inside an
+// article, as a link label before one headline.
+var inlineHeads = phraseSet(`read more|read next|see also|also read|related|more|baca juga|lihat juga|simak juga|leia também|leia mais|veja também|lee también|lea también|ver también|lesen sie auch|mehr zum thema|lire aussi|à lire aussi|voir aussi|leggi anche|читайте также|czytaj także|zobacz także|ilgili haber|اقرأ أيضا|اقرأ ايضا|延伸阅读|相关阅读`)
+
+// aboutHeads open an "About the company/author" boilerplate section.
+var aboutHeads = phraseList(`about|sobre|über|à propos de|a propos de|acerca de|a proposito di|tentang|hakkında|об авторе|o autorze|关于|について`)
+
 // timeAgo marks "3 hours ago"-style lines; on short lines they are feed
 // chrome, not body.
 var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|前|منذ`)
@@ -216,6 +223,15 @@ func markChrome(l *line) {
 		for _, p := range relatedHeads {
 			if k == p || l.words <= 6 && hasWordPrefix(k, p) && strings.HasSuffix(t, ":") {
 				l.related = true
+				return
+			}
+		}
+	}
+	if l.words <= 5 && !l.sentEnd && l.words >= 2 {
+		for _, p := range aboutHeads {
+			if hasWordPrefix(k, p) {
+				l.related = true
+				l.about = true
 				return
 			}
 		}

@@ -344,7 +344,7 @@ func demoteInlineHeads(lines []line) {
 		if !lines[i].related {
 			continue
 		}
-		if i > 0 && lines[i-1].cls >= nearGood && i+1 < len(lines) && lines[i+1].cls == good {
+		if inlineHeads[lines[i].keyLower] && i > 0 && lines[i-1].cls >= nearGood && i+1 < len(lines) && lines[i+1].cls == good {
 			lines[i].related = false
 			lines[i].chrome = true
 			continue

@@ -33,6 +33,7 @@ type line struct {
 	meta     bool // byline, date or source line (isMetaLine)
 	cmark    bool // looks like a comment thread's furniture
 	boxed    bool // inside an inline "related" link box
+	about    bool // an "About <name>" boilerplate header
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
