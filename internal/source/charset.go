@@ -38,8 +38,9 @@ var metaCharset = regexp.MustCompile(`(?is)<meta\b[^>]*?charset\s*=\s*["']?\s*([
 // A declared single-byte charset is overridden when the body is valid
 // UTF-8 with non-ASCII bytes, the commonest mislabelling on the web.
 //
-// Bodies with NUL bytes or many control bytes are rejected as ErrBinary,
-// as are bodies that are mostly invalid UTF-8 and match no charset.
+// Bodies with many NUL or control bytes are rejected as ErrBinary, as are
+// bodies that are mostly non-ASCII bytes and match no charset. Stray NULs
+// are dropped.
 func toUTF8(body []byte, contentType string, html bool) ([]byte, error) {
 	switch {
 	case bytes.HasPrefix(body, bomUTF8):
@@ -59,7 +60,9 @@ func toUTF8(body []byte, contentType string, html bool) ([]byte, error) {
 	utf8ish := mostlyUTF8(body)
 	for _, declared := range []encoding.Encoding{header, metaDeclared(body, html)} {
 		switch {
-		case declared == nil:
+		case declared == nil, encName(declared) == "replacement":
+			// WHATWG maps labels of unsafe encodings (ISO-2022-KR, HZ) to
+			// "replacement", which would decode the page to one U+FFFD.
 		case isUTF8(declared) || isUTF16(declared):
 			// A UTF-8 label on a body that is not UTF-8 is a lie; fall
 			// through to the next clue.
@@ -243,7 +246,7 @@ func guessCharset(body []byte, html bool) (encoding.Encoding, int) {
 		return nil, 0
 	}
 	e := lookupCharset(res.Charset)
-	if e == nil || isUTF8(e) || isUTF16(e) {
+	if e == nil || isUTF8(e) || isUTF16(e) || encName(e) == "replacement" {
 		return nil, 0
 	}
 	return e, res.Confidence

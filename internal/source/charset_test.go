@@ -27,6 +27,7 @@ func TestToUTF8(t *testing.T) {
 		{"sloppy header", `text/html; charset="utf-8";`, true, []byte("ok é"), "ok é", nil},
 		{"stray byte in utf8", "", false, append(bytes.Repeat([]byte("é"), 100), 0xff), string(bytes.Repeat([]byte("é"), 100)) + "\uFFFD", nil},
 		{"stray NUL kept out", "", false, append(bytes.Repeat([]byte("text "), 400), 0), string(bytes.Repeat([]byte("text "), 400)), nil},
+		{"replacement label ignored", "text/html; charset=iso-2022-kr", true, []byte("plain ascii page"), "plain ascii page", nil},
 		{"binary", "", false, []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00"), "", ErrBinary},
 		{"latin1 guess", "", false, []byte("Le caf\xe9 \xe9tait ferm\xe9 et l'\xe9t\xe9 fini."), "Le café était fermé et l'été fini.", nil},
 	}
