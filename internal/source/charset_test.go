@@ -56,4 +56,3 @@ func FuzzCharset(f *testing.F) {
 		}
 	})
 }
-

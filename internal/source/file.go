@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/storyline/storyline/internal/article"
@@ -171,4 +172,70 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%w (over %d bytes)", ErrTooLarge, limit)
 	}
 	return b, nil
+}
+
+var itemSuffix = regexp.MustCompile(`^(L[0-9]+|[0-9]+)$`)
+
+// splitItem recognises an item Input ("a.jsonl#L3", "b.warc.gz#1024")
+// naming an existing file, when no file has the full name.
+func splitItem(in string) (path string, ok bool) {
+	i := strings.LastIndexByte(in, '#')
+	if i <= 0 || !itemSuffix.MatchString(in[i+1:]) {
+		return "", false
+	}
+	if _, err := os.Stat(in); err == nil {
+		return "", false
+	}
+	fi, err := os.Stat(in[:i])
+	if err != nil || fi.IsDir() {
+		return "", false
+	}
+	return in[:i], true
+}
+
+// readItem reads the file p holding item in, passing on only that item.
+func (e *emitter) readItem(in, p string) {
+	e.only, e.found = in, false
+	e.readFile(p)
+	found := e.found
+	e.only, e.found = "", false
+	if !found {
+		e.fail(in, fmt.Errorf("%s: no such item in %s", in, p))
+	}
+}
+
+// readStdin sniffs standard input: gzip is undone, then "WARC/" reads as
+// WARC, "{" as JSONL, "<" as HTML and anything else as text. Inputs are
+// named "-", "-#L<line>", "-#<offset>".
+func (e *emitter) readStdin() {
+	const in = "-"
+	br := bufio.NewReaderSize(e.opt.Stdin, 64<<10)
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			e.fail(in, fmt.Errorf("stdin: gzip: %w", err))
+			return
+		}
+		defer zr.Close()
+		br = bufio.NewReaderSize(zr, 64<<10)
+	}
+	head, _ := br.Peek(512)
+	head = bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n")
+	switch {
+	case bytes.HasPrefix(head, []byte("WARC/")):
+		e.readWARC(br, in)
+	case bytes.HasPrefix(head, []byte("{")):
+		e.readJSONL(br, in)
+	default:
+		kind := article.KindText
+		if bytes.HasPrefix(head, []byte("<")) {
+			kind = article.KindHTML
+		}
+		page, err := readDocument(br, in, kind, e.opt.MaxBodyBytes)
+		if err != nil {
+			e.fail(in, err)
+			return
+		}
+		e.page(page)
+	}
 }

@@ -11,9 +11,11 @@ package source
 import (
 	"context"
 	"errors"
+	"io"
 	"iter"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -74,6 +76,8 @@ type Options struct {
 	// Validators enables conditional GET for feeds; nil fetches in full.
 	Validators ValidatorStore
 	Logger     *slog.Logger // default discards
+	// Stdin is read for the input "-"; default os.Stdin.
+	Stdin io.Reader
 	// Stats, when set, is updated as Read goes.
 	Stats *Stats
 }
@@ -110,6 +114,9 @@ func (o Options) withDefaults() Options {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
+	if o.Stdin == nil {
+		o.Stdin = os.Stdin
+	}
 	if o.Stats == nil {
 		o.Stats = new(Stats)
 	}
@@ -118,8 +125,13 @@ func (o Options) withDefaults() Options {
 
 // Read yields every page the inputs hold, in input order (files in a folder
 // in lexical order, recursively), streaming: nothing is read ahead of the
-// consumer but the links of a feed's next few items. Inputs starting with http:// or https:// are fetched; anything
-// else is a file or folder path.
+// consumer but the links of a feed's next few items.
+//
+// Inputs starting with http:// or https:// are fetched. "-" reads
+// standard input (Options.Stdin), sniffed as gzip, WARC, JSONL, HTML or
+// text. An item Input as Read reports it — "file.jsonl#L12" or
+// "file.warc.gz#3456" — reads that one item again. Anything else is a
+// file or folder path.
 func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
 	opt = opt.withDefaults()
 	return func(yield func(Item) bool) {
@@ -128,10 +140,17 @@ func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
 			if !e.ok() {
 				return
 			}
-			if isURL(in) {
+			switch {
+			case isURL(in):
 				e.readURL(in)
-			} else {
-				e.readPath(in)
+			case in == "-":
+				e.readStdin()
+			default:
+				if p, ok := splitItem(in); ok {
+					e.readItem(in, p)
+				} else {
+					e.readPath(in)
+				}
 			}
 		}
 	}
@@ -144,10 +163,15 @@ type emitter struct {
 	yield   func(Item) bool
 	opt     Options
 	stopped bool
+
+	// only, when set, passes on just the item with this Input (and
+	// failures of the file holding it); found ends the current input.
+	only  string
+	found bool
 }
 
 func (e *emitter) ok() bool {
-	if e.stopped {
+	if e.stopped || (e.only != "" && e.found) {
 		return false
 	}
 	if e.ctx.Err() != nil {
@@ -160,11 +184,17 @@ func (e *emitter) page(p article.Page) bool {
 	if !e.ok() {
 		return false
 	}
+	if e.only != "" {
+		if p.Input != e.only {
+			return true
+		}
+		e.found = true
+	}
 	e.opt.Stats.Pages.Add(1)
 	if !e.yield(Item{Page: p}) {
 		e.stopped = true
 	}
-	return !e.stopped
+	return e.ok()
 }
 
 func (e *emitter) fail(input string, err error) bool {
@@ -176,12 +206,18 @@ func (e *emitter) fail(input string, err error) bool {
 		e.stopped = true
 		return false
 	}
+	if e.only != "" {
+		if input != e.only && !strings.HasPrefix(e.only, input+"#") {
+			return true
+		}
+		e.found = true
+	}
 	e.opt.Stats.Errors.Add(1)
 	e.opt.Logger.Debug("source item failed", "input", input, "err", err)
 	if !e.yield(Item{Page: article.Page{Input: input}, Err: err}) {
 		e.stopped = true
 	}
-	return !e.stopped
+	return e.ok()
 }
 
 func (e *emitter) skip() { e.opt.Stats.Skipped.Add(1) }

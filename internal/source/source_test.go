@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -196,5 +197,79 @@ func TestReadStopsOnCancelAndBreak(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("break: got %d", n)
+	}
+}
+
+func TestReadItemInput(t *testing.T) {
+	dir := t.TempDir()
+	jl := filepath.Join(dir, "a.jsonl")
+	writeFile(t, jl, []byte(`{"text":"one"}`+"\n"+`bad`+"\n"+`{"text":"three"}`+"\n"))
+	recs, _ := testWARC(t)
+	var members []byte
+	for _, r := range recs {
+		members = append(members, gz(t, r)...)
+	}
+	wz := filepath.Join(dir, "b.warc.gz")
+	writeFile(t, wz, members)
+	// Find a WARC page's Input the way a user would: from a full read.
+	var warcInput string
+	for _, it := range collect(t, []string{wz}, Options{}) {
+		if it.Err == nil && it.Page.URL == "https://a.example/ar" {
+			warcInput = it.Page.Input
+		}
+	}
+	if warcInput == "" {
+		t.Fatal("no Arabic page in the test WARC")
+	}
+	var st Stats
+	items := collect(t, []string{jl + "#L3", jl + "#L2", jl + "#L9", warcInput, dir + "/nope.jsonl#L1"}, Options{Stats: &st})
+	if len(items) != 5 {
+		t.Fatalf("got %d items", len(items))
+	}
+	if items[0].Err != nil || string(items[0].Page.Body) != "three" || items[0].Page.Input != jl+"#L3" {
+		t.Errorf("#L3: %+v", items[0])
+	}
+	if items[1].Err == nil || items[1].Page.Input != jl+"#L2" {
+		t.Errorf("#L2: %+v", items[1])
+	}
+	if items[2].Err == nil || !strings.Contains(items[2].Err.Error(), "no such item") {
+		t.Errorf("#L9: %+v", items[2])
+	}
+	if items[3].Err != nil || items[3].Page.Input != warcInput || !strings.Contains(string(items[3].Page.Body), arabic) {
+		t.Errorf("warc item: %v %s", items[3].Err, items[3].Page.Input)
+	}
+	if items[4].Err == nil {
+		t.Errorf("missing file: %+v", items[4])
+	}
+	if st.Pages.Load() != 2 || st.Errors.Load() != 3 {
+		t.Errorf("stats: pages %d errors %d, want 2 3", st.Pages.Load(), st.Errors.Load())
+	}
+}
+
+func TestReadStdin(t *testing.T) {
+	recs, _ := testWARC(t)
+	tests := []struct {
+		name  string
+		in    []byte
+		pages int
+		kind  article.Kind
+		input string
+	}{
+		{"jsonl", []byte(`{"text":"a"}` + "\n" + `{"html":"<p>b</p>"}`), 2, article.KindClean, "-#L1"},
+		{"jsonl.gz", gz(t, []byte(`{"text":"a"}`)), 1, article.KindClean, "-#L1"},
+		{"warc", bytes.Join(recs[:3], nil), 1, article.KindHTML, "-#" + strconv.Itoa(len(recs[0])+len(recs[1]))},
+		{"html", []byte("\n  <html><body>x</body></html>"), 1, article.KindHTML, "-"},
+		{"text", []byte("just text"), 1, article.KindText, "-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := collect(t, []string{"-"}, Options{Stdin: bytes.NewReader(tt.in)})
+			if len(items) != tt.pages {
+				t.Fatalf("got %d items, want %d", len(items), tt.pages)
+			}
+			if items[0].Err != nil || items[0].Page.Kind != tt.kind || items[0].Page.Input != tt.input {
+				t.Errorf("got %v kind %v input %q", items[0].Err, items[0].Page.Kind, items[0].Page.Input)
+			}
+		})
 	}
 }
