@@ -253,8 +253,8 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	}
 	a.unpost(s)
 	s.members = nil
-	s.sum, s.asum = make(map[uint32]float64), make(map[uint32]float64)
-	s.norm2, s.anorm2 = 0, 0
+	s.sum, s.asum, s.esum = make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64)
+	s.norm2, s.anorm2, s.enorm2 = 0, 0, 0
 	s.langs = make(map[string]int)
 	for _, m := range x {
 		a.add(s, m)
@@ -321,6 +321,7 @@ func (a *Assigner) detach(s *story, i int) {
 	s.members = append(s.members[:i:i], s.members[i+1:]...)
 	addVec(s.sum, &s.norm2, m.vec, -1)
 	addVec(s.asum, &s.anorm2, m.anchor, -1)
+	addVec(s.esum, &s.enorm2, m.ents, -1)
 	s.langs[m.lang]--
 	if s.langs[m.lang] == 0 {
 		delete(s.langs, m.lang)
@@ -337,6 +338,7 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	s.members[i] = m
 	addVec(s.sum, &s.norm2, m.vec, 1)
 	addVec(s.asum, &s.anorm2, m.anchor, 1)
+	addVec(s.esum, &s.enorm2, m.ents, 1)
 	s.langs[m.lang]++
 	a.owner[m.id] = s.id
 }

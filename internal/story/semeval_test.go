@@ -81,6 +81,5 @@ func loadLexicon(tb testing.TB) *lexicon.Lexicon {
 	if err != nil {
 		tb.Fatalf("lexicon: %v", err)
 	}
-	tb.Cleanup(func() { lex.Close() })
 	return lex
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/lexicon"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -57,6 +58,9 @@ type Config struct {
 	// Link weighs best-member link against centroid similarity (0..1);
 	// 0, the default, scores against the centroid only.
 	Link float64
+	// EntityGate (0..1) scales a score by how well the article's names
+	// agree with the story's: score × (1 − g + g·cos(names)). 0 disables.
+	EntityGate float64
 	// MoveMargin is how much better another story must fit an article for
 	// Maintain to move it there. Default 0.05.
 	MoveMargin float64
@@ -148,6 +152,10 @@ type member struct {
 	terms  []text.Term
 	vec    vec // unit vector, all terms
 	anchor vec // unit vector, language-independent terms only
+	ents   vec // unit vector, names only
+	// surface holds readable forms of the heaviest terms (dropped once
+	// the story has them).
+	surface map[uint32]string
 }
 
 // ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
@@ -200,6 +208,8 @@ type story struct {
 	norm2   float64            // |sum|²
 	asum    map[uint32]float64 // sum of member anchor vectors
 	anorm2  float64
+	esum    map[uint32]float64 // sum of member name vectors
+	enorm2  float64
 	langs   map[string]int
 	first   time.Time
 	last    time.Time
@@ -227,12 +237,12 @@ type Assigner struct {
 	dirty   map[int64]bool
 }
 
-// New returns an Assigner. tr, when not nil, glosses foreign words in
-// English for cross-language matching (a *lexicon.Lexicon fits; nil is fine).
-func New(cfg Config, tr text.Translator) *Assigner {
+// New returns an Assigner. lex, when not nil, glosses foreign words in
+// English so that articles in different languages share terms.
+func New(cfg Config, lex *lexicon.Lexicon) *Assigner {
 	cfg = cfg.withDefaults()
-	if tr != nil {
-		cfg.Analyzer.Translator = tr
+	if lex != nil {
+		cfg.Analyzer.Translator = lex
 	}
 	return &Assigner{
 		cfg:     cfg,
@@ -272,6 +282,13 @@ func (a *Assigner) newMember(art *article.Article) *member {
 	a.seq++
 	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: a.seq, terms: d.Terms}
 	a.vectorize(m, d)
+	// Readable forms of the heaviest terms, for story summaries.
+	m.surface = make(map[uint32]string, a.cfg.IndexTerms)
+	for _, e := range m.vec.top(a.cfg.IndexTerms) {
+		if sf := d.Surface[a.keys[e.k]]; sf != "" {
+			m.surface[e.k] = sf
+		}
+	}
 	return m
 }
 
@@ -282,7 +299,10 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 	tv := a.model.Vector(d, a.cfg.Weights)
 	m.vec = a.intern(tv)
 	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
+	m.ents = a.intern(tv.Filter(isEntity).Normalize())
 }
+
+func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
 
 // intern maps a text.Vector onto term IDs.
 func (a *Assigner) intern(tv text.Vector) vec {
@@ -349,7 +369,7 @@ func (a *Assigner) Restore(art *article.Article) {
 
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
-		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64),
+		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64), esum: make(map[uint32]float64),
 		langs: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
 		first: t, last: t, docsAt: a.model.Docs(),
 	}
@@ -363,6 +383,7 @@ func (a *Assigner) add(s *story, m *member) {
 	s.members = append(s.members, m)
 	addVec(s.sum, &s.norm2, m.vec, 1)
 	addVec(s.asum, &s.anorm2, m.anchor, 1)
+	addVec(s.esum, &s.enorm2, m.ents, 1)
 	s.langs[m.lang]++
 	if m.t.Before(s.first) {
 		s.first = m.t
@@ -372,6 +393,7 @@ func (a *Assigner) add(s *story, m *member) {
 		heap.Fix(&a.byTime, s.heapIdx)
 	}
 	a.post(s, m)
+	m.surface = nil
 	a.owner[m.id] = s.id
 	s.changed = true
 	a.dirty[s.id] = true
@@ -383,6 +405,11 @@ func (a *Assigner) post(s *story, m *member) {
 			continue
 		}
 		s.posted[e.k] = true
+		if sf, ok := m.surface[e.k]; ok {
+			if _, seen := s.surface[e.k]; !seen {
+				s.surface[e.k] = sf
+			}
+		}
 		p := a.index[e.k]
 		if p == nil {
 			p = make(map[int64]struct{})
@@ -495,6 +522,11 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 		}
 	}
 	sc := (1-a.cfg.Link)*full + a.cfg.Link*link
+	if g := a.cfg.EntityGate; g > 0 && len(m.ents) > 0 && s.enorm2 > 0 {
+		// Two events of one kind share their vocabulary but not their
+		// protagonists and places: scale by how well the names agree.
+		sc *= (1 - g) + g*centroidCos(m.ents, s.esum, s.enorm2)
+	}
 	if s.langs[m.lang] > 0 || m.lang == "" {
 		return sc, a.cfg.Threshold
 	}
@@ -527,11 +559,13 @@ func (a *Assigner) refresh(s *story) {
 	s.docsAt = n
 	s.sum = make(map[uint32]float64, len(s.sum))
 	s.asum = make(map[uint32]float64, len(s.asum))
-	s.norm2, s.anorm2 = 0, 0
+	s.esum = make(map[uint32]float64, len(s.esum))
+	s.norm2, s.anorm2, s.enorm2 = 0, 0, 0
 	for _, m := range s.members {
 		a.vectorize(m, nil)
 		addVec(s.sum, &s.norm2, m.vec, 1)
 		addVec(s.asum, &s.anorm2, m.anchor, 1)
+		addVec(s.esum, &s.enorm2, m.ents, 1)
 		a.post(s, m)
 	}
 }

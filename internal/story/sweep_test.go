@@ -1,6 +1,7 @@
 package story
 
 import (
+	"fmt"
 	"github.com/storyline/storyline/internal/article"
 	"math"
 	"os"
@@ -18,13 +19,13 @@ func TestECBSweep(t *testing.T) {
 		t.Skip("set STORY_SWEEP=1 to sweep parameters")
 	}
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	for _, th := range []float64{0.15, 0.2, 0.25, 0.3} {
-		for _, pow := range []float64{1, 1.5, 2, 2.5} {
-			for _, ent := range []float64{1, 2, 3} {
+	for _, th := range []float64{0.2, 0.25, 0.3} {
+		for _, bi := range []float64{0, 0.5, 1, 2} {
+			for _, ent := range []float64{1, 2} {
 				w := text.DefaultWeights
-				w.IDFPower, w.Entity = pow, ent
+				w.Entity, w.Number = ent, bi
 				bc, pw := runECB(docs, Config{Threshold: th, Weights: w}, 0)
-				t.Logf("th %.2f pow %.2f ent %.1f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", th, pow, ent, bc.P, bc.R, bc.F1, pw.F1)
+				t.Logf("th %.2f num %.2f ent %.1f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", th, bi, ent, bc.P, bc.R, bc.F1, pw.F1)
 			}
 		}
 	}
@@ -91,7 +92,7 @@ func TestSplitDiag(t *testing.T) {
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
 	w := text.DefaultWeights
 	w.Entity, w.Number = 2, 1
-	a := New(Config{Threshold: 0.3, Link: 0.01, Weights: w}, nil)
+	a := New(Config{Threshold: 0.3, Weights: w}, nil)
 	for i, d := range docs {
 		a.Assign(&article.Article{ID: int64(i + 1), Lang: d.Lang, Text: d.Text})
 	}
@@ -111,7 +112,20 @@ func TestSplitDiag(t *testing.T) {
 		for _, m := range y {
 			gy[docs[m.id-1].Story]++
 		}
-		t.Logf("story %d: within %.3f %.3f between %.3f ratio %.2f  %v | %v", id, wx, wy, b, b/math.Min(wx, wy), gx, gy)
+		ex, ey := map[uint32]float64{}, map[uint32]float64{}
+		var nx, ny float64
+		for _, m := range x {
+			addVec(ex, &nx, m.ents, 1)
+		}
+		for _, m := range y {
+			addVec(ey, &ny, m.ents, 1)
+		}
+		var d float64
+		for k, w := range ex {
+			d += w * ey[k]
+		}
+		ec := d / math.Sqrt(nx*ny)
+		t.Logf("story %d: within %.3f %.3f between %.3f ratio %.2f ent %.2f  %v | %v", id, wx, wy, b, b/math.Min(wx, wy), ec, gx, gy)
 	}
 }
 
@@ -158,4 +172,52 @@ func TestSemLangs(t *testing.T) {
 	for k := range s {
 		t.Logf("%s n=%d pearson %.3f", k, len(s[k]), pearson(s[k], g[k]))
 	}
+}
+
+func TestMaintainDiag(t *testing.T) {
+	if os.Getenv("STORY_SWEEP") == "" {
+		t.Skip("set STORY_SWEEP=1")
+	}
+	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	a := New(Config{}, nil)
+	arts := make([]*article.Article, len(docs))
+	for i, d := range docs {
+		arts[i] = &article.Article{ID: int64(i + 1), Lang: d.Lang, Text: d.Text}
+		a.Assign(arts[i])
+	}
+	measure := func(step string) {
+		pred := make([]string, len(docs))
+		gold := make([]string, len(docs))
+		for i, d := range docs {
+			pred[i] = fmt.Sprint(a.owner[int64(i+1)])
+			gold[i] = d.Story
+		}
+		bc := bcubed(pred, gold)
+		t.Logf("%s: stories %d B3 P %.3f R %.3f F1 %.3f", step, len(a.stories), bc.P, bc.R, bc.F1)
+	}
+	measure("stream")
+	for _, id := range a.sortedIDs() {
+		s := a.stories[id]
+		s.docsAt = 0
+		a.refresh(s)
+	}
+	measure("refresh")
+	for round := 0; round < 3; round++ {
+		n := 0
+		for _, id := range a.sortedIDs() {
+			if s := a.stories[id]; s != nil {
+				n += len(a.reassign(s))
+			}
+		}
+		measure(fmt.Sprintf("reassign %d (%d moves)", round, n))
+	}
+	n := 0
+	for _, id := range a.sortedIDs() {
+		if s := a.stories[id]; s != nil {
+			if _, ok := a.trySplit(s); ok {
+				n++
+			}
+		}
+	}
+	measure(fmt.Sprintf("split (%d)", n))
 }

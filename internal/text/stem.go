@@ -37,7 +37,7 @@ func HasStemmer(lang string) bool { return stemmers[lang] != nil }
 type Stemmer struct {
 	prefix bool
 	stem   func(*snowballstem.Env) bool
-	env  *snowballstem.Env
+	env    *snowballstem.Env
 }
 
 // NewStemmer returns a stemmer for lang. A language without a Snowball
