@@ -27,7 +27,8 @@ const (
 	fmtWARC
 )
 
-// fileFormat maps a file name to its format and whether it is gzipped.
+// fileFormat maps a file name to its format (a trailing .gz stripped) and
+// whether the name says gzip; readFile goes by the magic number instead.
 func fileFormat(name string) (format, bool) {
 	name = strings.ToLower(name)
 	gz := strings.HasSuffix(name, ".gz")
@@ -104,15 +105,21 @@ func (e *emitter) readFile(p string) {
 		return
 	}
 	defer fh.Close()
-	var r io.Reader = fh
-	if gz {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(fh, 64<<10))
+	// Decide on gzip by magic number rather than name: downloads are often
+	// saved decompressed under a .gz name, or compressed under a plain one.
+	br := bufio.NewReaderSize(fh, 64<<10)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz = true
+		zr, err := gzip.NewReader(br)
 		if err != nil {
 			e.fail(p, fmt.Errorf("gzip %s: %w", p, err))
 			return
 		}
 		defer zr.Close()
 		r = zr
+	} else {
+		gz = false
 	}
 	switch f {
 	case fmtJSONL:

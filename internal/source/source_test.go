@@ -97,6 +97,7 @@ func TestReadFiles(t *testing.T) {
 		"o.TXT":              []byte(long),
 		"zz/readme":          []byte(long),
 		"zz/notgzip.html.gz": []byte("<html>plain</html>"),
+		"zz/gzipped.txt":     gz(t, []byte(long)),
 	}
 	for name, b := range files {
 		writeFile(t, filepath.Join(dir, name), b)
@@ -122,7 +123,8 @@ func TestReadFiles(t *testing.T) {
 		{"n.txt.gz", ErrTooLarge, 0, ""},
 		{"o.TXT", nil, article.KindText, "plain text"},
 		{"sub/l.txt", nil, article.KindText, "plain text"},
-		{"zz/notgzip.html.gz", errors.New("gzip"), 0, ""},
+		{"zz/gzipped.txt", nil, article.KindText, "plain text"},
+		{"zz/notgzip.html.gz", nil, article.KindHTML, "plain"},
 		{"zz/readme", ErrUnsupported, 0, ""},
 	}
 	items := collect(t, []string{dir}, Options{MaxBodyBytes: 4096})
