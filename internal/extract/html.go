@@ -23,16 +23,39 @@ import (
 // excess nesting flattened instead, which keeps their text.
 const maxDepth = 400
 
+// Limits on the work one HTML page may cost. Trafilatura's cost grows
+// faster than linearly with a page's text (seconds for a few hundred KiB of
+// paragraphs), while readability's stays near linear; real article pages
+// hold well under 64 KiB of text and 2,000 elements (the largest on the
+// Scrapinghub set: 56 KiB, 1,600).
+const (
+	// fullTextMax and fullElemsMax bound the pages that get both
+	// extractors; larger pages get readability alone.
+	fullTextMax  = 256 << 10
+	fullElemsMax = 30000
+	// MaxElements is the most elements a page may hold at all; beyond it
+	// Page returns ErrTooLarge.
+	MaxElements = 200000
+	// maxAttrLen caps attribute values: none that matters for text is
+	// longer, and huge ones (inline data URIs, hostile pages) cost every
+	// later pass a copy.
+	maxAttrLen = 2048
+	// MaxParagraphs caps the paragraphs of one extracted text; the rest of
+	// an implausibly long text is dropped.
+	MaxParagraphs = 5000
+)
+
 // htmlConfig holds the knobs measured on the Scrapinghub set; defaultConfig
 // is the combination that scored best.
 type htmlConfig struct {
 	focus       trafilatura.ExtractionFocus
 	fallback    bool // trafilatura's own readability/distiller comparison
+	trafilatura bool // run trafilatura at all
 	readability bool // our readability pass and paragraph-agreement choice
 	clean       bool // drop caption- and byline-like leftovers
 }
 
-var defaultConfig = htmlConfig{focus: trafilatura.FavorRecall, readability: true, clean: true}
+var defaultConfig = htmlConfig{focus: trafilatura.FavorRecall, trafilatura: true, readability: true, clean: true}
 
 func fromHTML(ctx context.Context, p article.Page, body []byte) ([]article.Article, error) {
 	return fromHTMLConfig(ctx, p, body, defaultConfig)
@@ -53,6 +76,13 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 	var pageURL *nurl.URL
 	if u, err := nurl.Parse(p.URL); err == nil && u.Scheme != "" && u.Host != "" {
 		pageURL = u
+	}
+	elems, text := prepare(doc)
+	if elems > MaxElements {
+		return nil, fmt.Errorf("%w: %d elements (limit %d)", ErrTooLarge, elems, MaxElements)
+	}
+	if elems > fullElemsMax || text > fullTextMax {
+		cfg.trafilatura = false
 	}
 	res, err := extractHTML(ctx, doc, pageURL, p.URL, cfg)
 	if err != nil {
@@ -83,17 +113,23 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 
 func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, rawURL string, cfg htmlConfig) (*htmlResult, error) {
 	res := &htmlResult{}
-	tr, terr := trafilatura.ExtractDocument(doc, trafilatura.Options{
-		OriginalURL:     pageURL,
-		Focus:           cfg.focus,
-		EnableFallback:  cfg.fallback,
-		ExcludeComments: true,
-		HtmlDateMode:    trafilatura.Default,
-	})
-	var tparas []string
-	if terr == nil {
-		res.meta = tr.Metadata
-		tparas = nodeParagraphs(tr.ContentNode)
+	var (
+		tparas []string
+		terr   error
+	)
+	if cfg.trafilatura {
+		var tr *trafilatura.ExtractResult
+		tr, terr = trafilatura.ExtractDocument(doc, trafilatura.Options{
+			OriginalURL:     pageURL,
+			Focus:           cfg.focus,
+			EnableFallback:  cfg.fallback,
+			ExcludeComments: true,
+			HtmlDateMode:    trafilatura.Default,
+		})
+		if terr == nil {
+			res.meta = tr.Metadata
+			tparas = nodeParagraphs(tr.ContentNode)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -102,15 +138,25 @@ func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, rawURL 
 	if cfg.readability {
 		ps := readability.NewParser()
 		ps.Logger = slog.New(slog.DiscardHandler)
+		ps.MaxElemsToParse = MaxElements
 		if ra, err := ps.ParseDocument(doc, pageURL); err == nil && ra.Node != nil {
 			rparas = paragraphs(render.InnerText(ra.Node))
 			res.rTitle, res.rByline, res.rSite = ra.Title(), ra.Byline(), ra.SiteName()
+			if !cfg.trafilatura {
+				res.meta.Title, res.meta.Author, res.meta.Sitename = ra.Title(), ra.Byline(), ra.SiteName()
+				if t, err := ra.PublishedTime(); err == nil {
+					res.meta.Date = t
+				}
+			}
 		}
 	}
 	if cfg.readability {
 		res.paras = combine(tparas, rparas)
 	} else {
 		res.paras = tparas
+	}
+	if len(res.paras) > MaxParagraphs {
+		res.paras = res.paras[:MaxParagraphs]
 	}
 	if cfg.clean {
 		res.paras = dropLeftovers(res.paras, res.meta, rawURL)
@@ -136,6 +182,35 @@ func parseHTML(body []byte) (*html.Node, error) {
 		return nil, fmt.Errorf("parse html: %w", errors.Join(err, err2))
 	}
 	return doc, nil
+}
+
+// prepare truncates oversized attribute values in doc and counts its
+// elements and the bytes of its text outside scripts and styles.
+func prepare(doc *html.Node) (elems, text int) {
+	var walk func(n *html.Node, skip bool)
+	walk = func(n *html.Node, skip bool) {
+		switch n.Type {
+		case html.ElementNode:
+			elems++
+			for i := range n.Attr {
+				if len(n.Attr[i].Val) > maxAttrLen {
+					n.Attr[i].Val = ""
+				}
+			}
+			if n.Data == "script" || n.Data == "style" || n.Data == "noscript" || n.Data == "template" {
+				skip = true
+			}
+		case html.TextNode:
+			if !skip {
+				text += len(n.Data)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, skip)
+		}
+	}
+	walk(doc, false)
+	return elems, text
 }
 
 // flatten re-serialises the token stream of body, dropping start and end
