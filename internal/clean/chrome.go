@@ -136,6 +136,13 @@ var inlineHeads = phraseSet(`read more|read next|see also|also read|related|more
 // aboutHeads open an "About the company/author" boilerplate section.
 var aboutHeads = phraseList(`about|sobre|über|à propos de|a propos de|acerca de|a proposito di|tentang|hakkında|об авторе|o autorze|关于|について`)
 
+// aboutThis reports an "About this rating"-style label, which is part of
+// the article, not company or author boilerplate.
+func aboutThis(rest string) bool {
+	f := strings.Fields(rest)
+	return len(f) == 0 || f[0] == "this" || f[0] == "these" || f[0] == "that" || f[0] == "us"
+}
+
 // timeAgo marks "3 hours ago"-style lines; on short lines they are feed
 // chrome, not body.
 var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|前|منذ`)
@@ -229,7 +236,7 @@ func markChrome(l *line) {
 	}
 	if l.words <= 5 && !l.sentEnd && l.words >= 2 {
 		for _, p := range aboutHeads {
-			if hasWordPrefix(k, p) {
+			if hasWordPrefix(k, p) && !aboutThis(k[len(p):]) {
 				l.related = true
 				l.about = true
 				return

@@ -50,6 +50,7 @@ func Text(s string) Result {
 		l := &lines[i]
 		analyse(l)
 		markChrome(l)
+		l.meta = isMetaLine(l)
 		if j, ok := seen[l.text]; ok && j != i {
 			l.dup = true
 		} else {
@@ -59,7 +60,6 @@ func Text(s string) Result {
 	markCaptions(lines)
 	for i := range lines {
 		classify(&lines[i])
-		lines[i].meta = isMetaLine(&lines[i])
 		lines[i].cmark = isCommentMark(&lines[i])
 	}
 	demoteInlineHeads(lines)
@@ -143,7 +143,7 @@ func isBlank(r rune) bool {
 func markCaptions(lines []line) {
 	for i := 0; i+1 < len(lines); i++ {
 		next := &lines[i+1]
-		if next.caption && next.runes < 100 && !lines[i].caption && lines[i].words <= 50 && !lines[i].related {
+		if next.caption && next.runes < 100 && !lines[i].caption && lines[i].words <= 50 && !lines[i].related && !lines[i].meta {
 			lines[i].caption = true
 		}
 	}
@@ -192,21 +192,31 @@ func score(ls []line, i int) float64 {
 // mainBlock returns the half-open range of lines holding the article body:
 // the best-scoring contiguous run (Kadane), searched separately in the
 // stretches between "related" and comment-section headers so that a tail of
-// other stories or comments is never merged into the body.
+// other stories or comments is never merged into the body. The page's own
+// headline (the line the scrape's first line, its <title>, repeats) also
+// starts a stretch, and the run right after it is preferred: teasers
+// before it are other stories.
 func mainBlock(lines []line) (int, int) {
 	bestA, bestB, best := 0, 0, 0.0
+	title := headlineIndex(lines)
 	segStart := 0
-	segment := 0
+	afterRelated := false
 	closed := false // a comment thread has begun
 	for i := 0; i <= len(lines); i++ {
-		if i < len(lines) && !lines[i].related && !isThreadHead(lines, i) {
-			continue
+		thread := false
+		if i < len(lines) && !lines[i].related && i != title {
+			if thread = isThreadHead(lines, i); !thread {
+				continue
+			}
 		}
 		a, b, sc := kadane(lines[segStart:i])
+		if title >= 0 && segStart == title && a <= 10 {
+			sc *= tunTitleBonus
+		}
 		// Stories after a related header are usually other articles: an
 		// earlier block must be clearly weaker to lose to them. After a
 		// comment thread starts, any real body found before it wins.
-		if segment > 0 && best >= 6 {
+		if afterRelated && best >= 6 {
 			sc *= 0.6
 		}
 		if closed && best >= 1.5 {
@@ -215,13 +225,59 @@ func mainBlock(lines []line) (int, int) {
 		if sc > best {
 			bestA, bestB, best = segStart+a, segStart+b, sc
 		}
-		if i < len(lines) && !lines[i].related {
-			closed = true
+		if i < len(lines) {
+			afterRelated = afterRelated || lines[i].related
+			closed = closed || thread
 		}
 		segStart = i + 1
-		segment++
+		if i == title {
+			segStart = i
+		}
 	}
 	return bestA, bestB
+}
+
+// pageTitle strips a site name from a <title>-style line: the longest of
+// its " | ", " - ", " – ", " — " separated parts.
+func pageTitle(s string) string {
+	best := s
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+		if !strings.Contains(s, sep) {
+			continue
+		}
+		parts := strings.Split(s, sep)
+		best = parts[0]
+		for _, p := range parts[1:] {
+			if len(p) > len(best) {
+				best = p
+			}
+		}
+		break
+	}
+	return strings.TrimSpace(best)
+}
+
+// headlineIndex returns the first line after the first that repeats the
+// page's first line (or its start, the part before " | Site") and has a
+// body paragraph within the next few lines; -1 if there is none.
+func headlineIndex(lines []line) int {
+	if len(lines) < 3 || tunTitleBonus == 0 {
+		return -1
+	}
+	first := pageTitle(lines[0].text)
+	need := utf8.RuneCountInString(first) * 4 / 5
+	for i := 1; i < len(lines); i++ {
+		l := &lines[i]
+		if l.runes < 15 || l.words < 3 || l.runes > 300 || l.runes < need || !strings.HasPrefix(first, l.text) {
+			continue
+		}
+		for j := i + 1; j < len(lines) && j <= i+10; j++ {
+			if lines[j].cls == good {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // isThreadHead reports whether line i opens a comment thread: a comment
@@ -385,15 +441,16 @@ func demoteInlineHeads(lines []line) {
 }
 
 var (
-	tunDup       = -1.0
-	tunNum       = -0.8
-	tunShortLong = -0.4
-	tunShort1    = -0.7
-	tunShort     = -0.4
-	tunMeta      = -2.0
-	tunExtend    = true
-	tunExtWords  = 2
-	tunExtWeak   = 1
-	tunGap       = 4
-	tunGapF      = 0.35
+	tunDup        = -1.0
+	tunNum        = -0.8
+	tunShortLong  = -0.4
+	tunShort1     = -0.7
+	tunShort      = -0.4
+	tunMeta       = -2.0
+	tunExtend     = true
+	tunExtWords   = 2
+	tunExtWeak    = 1
+	tunTitleBonus = 4.0
+	tunGap        = 4
+	tunGapF       = 0.35
 )
