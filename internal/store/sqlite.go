@@ -47,7 +47,7 @@ func Open(ctx context.Context, dir string) (*SQLite, error) {
 	// every multi-row insert) off the disk.
 	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(memory)" +
-		"&_pragma=cache_size(-16000)&_txlock=immediate"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(1073741824)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
