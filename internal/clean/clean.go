@@ -345,10 +345,10 @@ func extendBlock(lines []line, a, b int) int {
 	end, weak := b, 0
 	for i := b; i < len(lines); i++ {
 		l := &lines[i]
-		if l.related || l.comments || l.meta || l.cmark || l.chrome || l.linky {
+		if l.related || l.comments || l.meta || l.cmark || l.chrome {
 			break
 		}
-		if l.caption || l.boxed {
+		if l.caption || l.boxed || l.linky {
 			continue
 		}
 		if l.cls == short && (l.words <= tunExtWords && !l.numeric || l.dup) {
