@@ -66,6 +66,20 @@ func TestTextHandwritten(t *testing.T) {
 			notWant: []string{"Teilen", "Kommentare", "Lesen Sie", "Rechte"},
 		},
 		{
+			file: "chrome_es.txt", title: "El Gobierno aprueba un plan para reducir el precio del transporte público",
+			source: "El Diario", date: day(2025, time.April, 9), dateline: "MADRID", agency: "EFE",
+			paras:   4,
+			want:    []string{"MADRID (EFE) - El Gobierno", "trenes y autobuses."},
+			notWant: []string{"Compartir", "Publicidad", "Lee también", "inflación", "Comentarios", "derechos"},
+		},
+		{
+			file: "chrome_zh.txt", title: "城市公园免费开放",
+			date:    day(2025, time.April, 9),
+			paras:   3,
+			want:    []string{"新华社北京4月9日电", "防止过度拥挤。"},
+			notWant: []string{"分享", "相关新闻", "责任编辑", "版权所有"},
+		},
+		{
 			file: "source_url.txt", source: "example-news.pt", date: day(2024, time.February, 19),
 			url:     "https://www.example-news.pt/2024/02/19/parliament-approves-budget/",
 			paras:   3,
@@ -218,7 +232,9 @@ func TestNormOutlet(t *testing.T) {
 		"MAINICHI":        "Mainichi",
 		"BBC":             "BBC",
 		"Euronews":        "Euronews",
-		"THE JAPAN TIMES": "THE Japan Times",
+		"THE JAPAN TIMES": "The Japan Times",
+		"ABC NEWS":        "ABC News",
+		"EL PAÍS":         "El País",
 		"France 24":       "France 24",
 	} {
 		if got := normOutlet(in); got != want {
@@ -295,7 +311,7 @@ func checkLinesFromInput(t *testing.T, in, text string) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, name := range []string{"chrome_en.txt", "related_en.txt", "related_id.txt", "dateline_de.txt", "source_url.txt"} {
+	for _, name := range []string{"chrome_en.txt", "chrome_es.txt", "chrome_zh.txt", "related_en.txt", "related_id.txt", "dateline_de.txt", "source_url.txt"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -156,7 +156,8 @@ var weekdays = phraseSet(`monday|tuesday|wednesday|thursday|friday|saturday|sund
 var notOutlet = phraseSet(`by|published|updated|posted|share|follow|text|texto|photo|foto|am|pm|et|gmt|utc|edt|est|pst|news|columnists|reporter|editor|staff|writer`)
 
 // normOutlet title-cases an all-caps outlet name: "MAINICHI" → "Mainichi".
-// Short acronyms ("BBC", "AFP") stay as they are.
+// Short acronyms ("BBC", "ABC News") stay upper case; short function
+// words ("THE", "EL") do not.
 func normOutlet(s string) string {
 	letters, upper := 0, 0
 	for _, r := range s {
@@ -172,8 +173,8 @@ func normOutlet(s string) string {
 	}
 	words := strings.Fields(strings.ToLower(s))
 	for i, w := range words {
-		if utf8.RuneCountInString(w) <= 3 && len(words) > 1 {
-			words[i] = strings.ToUpper(w)
+		if utf8.RuneCountInString(w) <= 3 && len(words) > 1 && !stopWords[w] {
+			words[i] = strings.ToUpper(w) // an acronym: "ABC NEWS"
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(w)
