@@ -67,6 +67,10 @@ func Text(s string) Result {
 	if tunExtend {
 		b = extendBlock(lines, a, b)
 	}
+	// A headline or kicker opening the run belongs to the header.
+	for a < b-1 && lines[a].cls != good && !lines[a].sentEnd && (headlineLike(&lines[a]) || lines[a].cls == bad) {
+		a++
+	}
 	var res Result
 	if a < b {
 		res.Main.Text = bodyText(lines[a:b])
