@@ -203,6 +203,8 @@ var (
 	imgRe = regexp.MustCompile(`^\[[^\]]*\]$`)
 	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
 	creditTail   = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
+	// "Jane Doe/Reuters", "Jane Doe | Bloomberg | Getty Images".
+	nameCreditRe = regexp.MustCompile(`^\p{Lu}[\pL.'’ -]+(?:\s*[/|]\s*\p{Lu}[\pL.'’ -]+)+$`)
 	creditParen  = regexp.MustCompile(`(?i)\((?:[\pL.' -]{2,40}/[\pL.' -]{2,40}|[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
 	creditLineRe = regexp.MustCompile(`(?i)^(?:(?:ap|afp|reuters|epa|getty|xinhua|kyodo|anadolu|dpa|ansa|efe|bloomberg|file|pool|press)\b[\w /.&-]{0,30}\b(?:photo|photos|images|image|foto|pool)|(?:photo|foto|image|picture|credit|bild|imagem|imagen|фото|ảnh)\s*(?:by|:|/|credit|©)?[^.]{0,60}|getty images|shutterstock|©.{0,60})$`)
 )
@@ -256,7 +258,7 @@ func markChrome(l *line) {
 		l.chrome = true
 		return
 	}
-	if l.runes < 100 && creditLineRe.MatchString(t) {
+	if l.runes < 100 && (creditLineRe.MatchString(t) || l.words <= 8 && !l.sentEnd && nameCreditRe.MatchString(t)) {
 		l.caption = true
 		return
 	}

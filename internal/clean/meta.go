@@ -192,7 +192,7 @@ func isMetaLine(l *line) bool {
 	if l.runes > 120 || l.sentEnd && l.words > 6 {
 		return false
 	}
-	if bylineRe.MatchString(l.text) && l.words <= 8 {
+	if bylineRe.MatchString(l.text) && (l.words <= 8 || l.words <= 20 && hasYear(l.text)) {
 		return true
 	}
 	if _, a, b, ok := findDate(l.text); ok {
