@@ -135,7 +135,7 @@ func (s *SQLite) Begin(ctx context.Context) (Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	return &sqliteTx{tx: tx}, nil
+	return &sqliteTx{ctx: ctx, tx: tx}, nil
 }
 
 const articleColumns = `id, external_id, input, url, source, lang, title, text, author, dateline,

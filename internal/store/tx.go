@@ -17,6 +17,7 @@ import (
 // sqliteTx is the SQLite Tx. Statements used once per article are prepared
 // once per transaction.
 type sqliteTx struct {
+	ctx      context.Context // Begin's, for the work Commit does
 	tx       *sql.Tx
 	done     bool
 	insert   *sql.Stmt
@@ -344,7 +345,7 @@ func (t *sqliteTx) Commit() error {
 		return errors.New("store: commit: transaction already ended")
 	}
 	t.done = true
-	if err := t.index(context.Background()); err != nil {
+	if err := t.index(t.ctx); err != nil {
 		_ = t.tx.Rollback()
 		return fmt.Errorf("store: commit: full-text index: %w", err)
 	}
