@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/storyline/storyline/internal/article"
@@ -94,23 +95,45 @@ func (e *emitter) readPath(root string) {
 }
 
 func (e *emitter) readFile(p string) {
-	f, gz := fileFormat(filepath.Base(p))
+	f, _ := fileFormat(filepath.Base(p))
 	if f == fmtUnknown {
 		e.fail(p, fmt.Errorf("%s: %w", p, ErrUnsupported))
 		return
 	}
+	e.readFileAt(p, f, 0)
+}
+
+// readFileAt reads file p of format f from byte offset off (non-zero only
+// for WARC items read again by offset).
+func (e *emitter) readFileAt(p string, f format, off int64) {
 	fh, err := os.Open(p)
 	if err != nil {
 		e.fail(p, err)
 		return
 	}
 	defer fh.Close()
+	if off > 0 {
+		if _, err := fh.Seek(off, io.SeekStart); err != nil {
+			e.fail(p, fmt.Errorf("%s: %w", p, err))
+			return
+		}
+	}
 	// Decide on gzip by magic number rather than name: downloads are often
 	// saved decompressed under a .gz name, or compressed under a plain one.
 	br := bufio.NewReaderSize(fh, 64<<10)
 	var r io.Reader = br
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		gz = true
+	magic, _ := br.Peek(2)
+	gz := len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b
+	switch {
+	case gz && f == fmtWARC:
+		mr, err := newMemberReader(br, off)
+		if err != nil {
+			e.fail(p, fmt.Errorf("gzip %s: %w", p, err))
+			return
+		}
+		defer mr.Close()
+		r = mr
+	case gz:
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			e.fail(p, fmt.Errorf("gzip %s: %w", p, err))
@@ -118,14 +141,12 @@ func (e *emitter) readFile(p string) {
 		}
 		defer zr.Close()
 		r = zr
-	} else {
-		gz = false
 	}
 	switch f {
 	case fmtJSONL:
 		e.readJSONL(r, p)
 	case fmtWARC:
-		e.readWARC(r, p)
+		e.readWARC(r, p, off)
 	default:
 		if !gz {
 			if fi, err := fh.Stat(); err == nil && fi.Size() > e.opt.MaxBodyBytes {
@@ -201,14 +222,39 @@ func splitItem(in string) (path string, ok bool) {
 }
 
 // readItem reads the file p holding item in, passing on only that item.
+// A WARC record is first looked for at its offset (a gzip member's, or a
+// plain WARC's); failing that, and for JSONL lines, the file is read from
+// the start.
 func (e *emitter) readItem(in, p string) {
 	e.only, e.found = in, false
-	e.readFile(p)
+	f, _ := fileFormat(filepath.Base(p))
+	suffix := in[strings.LastIndexByte(in, '#')+1:]
+	if off, err := strconv.ParseInt(suffix, 10, 64); err == nil && f == fmtWARC && off > 0 && recordStartsAt(p, off) {
+		e.readFileAt(p, f, off)
+	}
+	if !e.found && !e.stopped {
+		e.readFile(p)
+	}
 	found := e.found
 	e.only, e.found = "", false
 	if !found {
 		e.fail(in, fmt.Errorf("%s: no such item in %s", in, p))
 	}
+}
+
+// recordStartsAt reports whether a gzip member or a WARC version line
+// starts at byte off of file p.
+func recordStartsAt(p string, off int64) bool {
+	fh, err := os.Open(p)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	head := make([]byte, 5)
+	if _, err := fh.ReadAt(head, off); err != nil {
+		return false
+	}
+	return (head[0] == 0x1f && head[1] == 0x8b) || string(head) == "WARC/"
 }
 
 // readStdin sniffs standard input: gzip is undone, then "WARC/" reads as
@@ -230,7 +276,7 @@ func (e *emitter) readStdin() {
 	head = bytes.TrimLeft(bytes.TrimPrefix(head, bomUTF8), " \t\r\n")
 	switch {
 	case bytes.HasPrefix(head, []byte("WARC/")):
-		e.readWARC(br, in)
+		e.readWARC(br, in, 0)
 	case bytes.HasPrefix(head, []byte("{")):
 		e.readJSONL(br, in)
 	default:

@@ -212,9 +212,22 @@ func parseHeaderLines(block []byte) http.Header {
 	return h
 }
 
-// readWARC yields the HTML pages of a WARC stream named p.
-func (e *emitter) readWARC(r io.Reader, p string) {
+// readWARC yields the HTML pages of a WARC stream named p. Items are
+// named p#offset: for a gzipped WARC whose records each start a gzip
+// member (the norm, and Common Crawl's layout), the member's offset in the
+// file, as CDX indexes give it; otherwise the record's offset in the
+// decompressed stream (plus base, where r starts in the file).
+func (e *emitter) readWARC(r io.Reader, p string, base int64) {
 	w := newWARCReader(r, e.opt.MaxBodyBytes)
+	mr, _ := r.(*memberReader)
+	name := func(off int64) string {
+		if mr != nil {
+			if in, ok := mr.memberOffset(off); ok {
+				return p + "#" + strconv.FormatInt(in, 10)
+			}
+		}
+		return p + "#" + strconv.FormatInt(base+off, 10)
+	}
 	for e.ok() {
 		rec, err := w.next()
 		if errors.Is(err, io.EOF) {
@@ -225,14 +238,14 @@ func (e *emitter) readWARC(r io.Reader, p string) {
 			if !errors.As(err, &we) {
 				we = &warcError{Err: err, Fatal: true}
 			}
-			input := p + "#" + strconv.FormatInt(we.Offset, 10)
+			input := name(we.Offset)
 			e.fail(input, fmt.Errorf("warc %s: %w", input, we.Err))
 			if we.Fatal {
 				return
 			}
 			continue
 		}
-		input := p + "#" + strconv.FormatInt(rec.Offset, 10)
+		input := name(rec.Offset)
 		page, ok, err := warcPage(rec, input, e.opt.MaxBodyBytes)
 		switch {
 		case err != nil:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -92,15 +93,25 @@ func testWARC(t testing.TB) ([][]byte, []warcCase) {
 	return out, cases
 }
 
-func checkWARC(t *testing.T, items []Item, path string, recs [][]byte, cases []warcCase) {
+// offsets returns where each record starts in a stream of the
+// given record sizes.
+func offsets(sizes ...[]byte) []int {
+	var out []int
+	off := 0
+	for _, s := range sizes {
+		out = append(out, off)
+		off += len(s)
+	}
+	return out
+}
+
+func checkWARC(t *testing.T, items []Item, path string, offs []int, cases []warcCase) {
 	t.Helper()
 	var wantItems []Item
-	off := 0
 	for i, c := range cases {
 		if c.uri != "" {
-			wantItems = append(wantItems, Item{Page: article.Page{Input: path + "#" + strconv.Itoa(off), URL: c.uri, Body: []byte(c.contains)}, Err: c.err})
+			wantItems = append(wantItems, Item{Page: article.Page{Input: path + "#" + strconv.Itoa(offs[i]), URL: c.uri, Body: []byte(c.contains)}, Err: c.err})
 		}
-		off += len(recs[i])
 	}
 	if len(items) != len(wantItems) {
 		for _, it := range items {
@@ -137,22 +148,32 @@ func TestWARC(t *testing.T) {
 	recs, cases := testWARC(t)
 	plain := bytes.Join(recs, nil)
 	var members []byte
+	var zipped [][]byte
 	for _, r := range recs {
-		members = append(members, gz(t, r)...)
+		z := gz(t, r)
+		zipped = append(zipped, z)
+		members = append(members, z...)
 	}
 	dir := t.TempDir()
-	files := map[string][]byte{
-		"plain.warc":      plain,
-		"members.warc.gz": members, // one gzip member per record, as Common Crawl writes
-		"single.warc.gz":  gz(t, plain),
+	files := map[string]struct {
+		data []byte
+		offs []int
+	}{
+		"plain.warc": {plain, offsets(recs...)},
+		// One gzip member per record, as Common Crawl writes: records are
+		// named by their member's offset in the file.
+		"members.warc.gz": {members, offsets(zipped...)},
+		// One member for all: the first record starts it, the others are
+		// named by their decompressed offset.
+		"single.warc.gz": {gz(t, plain), offsets(recs...)},
 	}
-	for name, data := range files {
+	for name, f := range files {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(dir, name)
-			writeFile(t, p, data)
+			writeFile(t, p, f.data)
 			var st Stats
 			items := collect(t, []string{p}, Options{MaxBodyBytes: 64 << 10, Stats: &st})
-			checkWARC(t, items, p, recs, cases)
+			checkWARC(t, items, p, f.offs, cases)
 			if got := st.Skipped.Load(); got != 6 {
 				t.Errorf("skipped %d records, want 6", got)
 			}
@@ -164,21 +185,24 @@ func TestWARCTruncated(t *testing.T) {
 	recs, cases := testWARC(t)
 	const keep = 8 // records kept whole; the next is cut in half
 	var plain, members []byte
-	for _, r := range recs[:keep] {
+	var zipped [][]byte
+	for _, r := range recs[:keep+1] {
+		z := gz(t, r)
+		zipped = append(zipped, z)
 		plain = append(plain, r...)
-		members = append(members, gz(t, r)...)
+		members = append(members, z...)
 	}
-	cut := recs[keep][:len(recs[keep])/2]
-	plain = append(plain, cut...)
-	z := gz(t, recs[keep])
-	members = append(members, z[:len(z)/2]...)
+	plain = plain[:len(plain)-len(recs[keep])/2]
+	members = members[:len(members)-len(zipped[keep])/2]
 	dir := t.TempDir()
-	for name, data := range map[string][]byte{"plain.warc": plain, "members.warc.gz": members} {
+	for name, f := range map[string]struct {
+		data []byte
+		offs []int
+	}{"plain.warc": {plain, offsets(recs...)}, "members.warc.gz": {members, offsets(zipped...)}} {
 		t.Run(name, func(t *testing.T) {
 			p := filepath.Join(dir, name)
-			writeFile(t, p, data)
+			writeFile(t, p, f.data)
 			items := collect(t, []string{p}, Options{})
-			wantRecs := recs[:keep+1]
 			wantCases := append(append([]warcCase(nil), cases[:keep]...), warcCase{uri: "broken", err: errTruncated})
 			if strings.HasSuffix(name, ".gz") {
 				// The gzip reader fails before the record is seen whole.
@@ -187,7 +211,7 @@ func TestWARCTruncated(t *testing.T) {
 				}
 				items[len(items)-1].Err = fmt.Errorf("%w", errTruncated)
 			}
-			checkWARC(t, items, p, wantRecs, wantCases)
+			checkWARC(t, items, p, f.offs, wantCases)
 		})
 	}
 }
@@ -223,13 +247,14 @@ func TestWARCGarbage(t *testing.T) {
 		}
 	}
 	wantCases[7].err = errNotWARC
-	checkWARC(t, items, p, wantRecs, wantCases)
+	checkWARC(t, items, p, offsets(wantRecs...), wantCases)
 }
 
 func FuzzWARC(f *testing.F) {
 	recs, _ := testWARC(f)
 	f.Add(bytes.Join(recs[:6], nil))
 	f.Add(recs[5][:300])
+	f.Add(append(gz(f, recs[2]), gz(f, recs[5])...))
 	f.Add([]byte("WARC/1.0\nContent-Length: 5\nWARC-Type: resource\nContent-Type: text/html\n\n<p>x</p>\n\ngarbage\nWARC/1.1\n"))
 	f.Add([]byte("WARC/1.0\r\nWARC-Type: response\r\nContent-Length: 30\r\n\r\nHTTP/1.1 200\n\n<html>\x00\xff</html>"))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -245,7 +270,15 @@ func FuzzWARC(f *testing.F) {
 			}
 			return true
 		}
-		e.readWARC(bytes.NewReader(data), "fuzz.warc")
+		var r io.Reader = bytes.NewReader(data)
+		if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+			mr, err := newMemberReader(r, 0)
+			if err != nil {
+				return
+			}
+			r = mr
+		}
+		e.readWARC(r, "fuzz.warc", 0)
 		if max := bytes.Count(data, []byte("WARC/")) + 1; n > 2*max {
 			t.Fatalf("%d items from %d version lines", n, max)
 		}
@@ -290,5 +323,31 @@ func BenchmarkWARC(b *testing.B) {
 			}
 			b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages/s")
 		})
+	}
+}
+
+// TestWARCSeek reads one record of a gzipped WARC by its member offset in
+// a file whose first member is corrupt: only a seek reaches it.
+func TestWARCSeek(t *testing.T) {
+	recs, _ := testWARC(t)
+	bad := gz(t, []byte("WARC/1.0\r\nbroken"))
+	bad = bad[:len(bad)-6]
+	data := append([]byte(nil), bad...)
+	var arOff int
+	for i, r := range recs {
+		if i == 5 {
+			arOff = len(data)
+		}
+		data = append(data, gz(t, r)...)
+	}
+	p := filepath.Join(t.TempDir(), "seek.warc.gz")
+	writeFile(t, p, data)
+	if items := collect(t, []string{p}, Options{}); len(items) != 1 || items[0].Err == nil {
+		t.Fatalf("full read of the corrupt file: %+v", items)
+	}
+	in := p + "#" + strconv.Itoa(arOff)
+	items := collect(t, []string{in}, Options{})
+	if len(items) != 1 || items[0].Err != nil || items[0].Page.Input != in || !bytes.Contains(items[0].Page.Body, []byte(arabic)) {
+		t.Fatalf("seek read: %+v", items)
 	}
 }
