@@ -272,13 +272,15 @@ func repeatedNear(lines []line, i, d int) bool {
 // header, or when headlines are followed by outlet or time lines.
 func relatedDocs(lines []line, b int) []Doc {
 	var docs []Doc
+	seenTitle := map[string]bool{}
 	var cur *Doc
 	var paras []string
 	seenHeader := false
 	flush := func() {
 		if cur != nil && len(paras) > 0 {
 			cur.Text = strings.Join(paras, "\n\n")
-			if utf8.RuneCountInString(cur.Text) >= 80 && cur.Title != "" {
+			if utf8.RuneCountInString(cur.Text) >= 80 && cur.Title != "" && !seenTitle[cur.Title] {
+				seenTitle[cur.Title] = true
 				docs = append(docs, *cur)
 			}
 		}
