@@ -428,7 +428,7 @@ func demoteInlineHeads(lines []line) {
 		inline := true
 		for k := i + 1; k < j; k++ {
 			l := &lines[k]
-			if l.meta || l.cmark || isOutletLine(l) || k > i+1 && lines[k-1].text == l.text {
+			if l.meta || l.cmark || l.ago || isOutletLine(l) || k > i+1 && lines[k-1].text == l.text {
 				inline = false
 				break
 			}

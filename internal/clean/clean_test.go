@@ -80,6 +80,13 @@ func TestTextHandwritten(t *testing.T) {
 			notWant: []string{"分享", "相关新闻", "责任编辑", "版权所有"},
 		},
 		{
+			file: "related_tail.txt", title: "Council votes to keep night buses running",
+			related: []string{"Storm closes mountain roads as snow returns"},
+			paras:   3,
+			want:    []string{"The city council voted", "busiest routes at weekends."},
+			notWant: []string{"Recommended", "snow", "Forecasters"},
+		},
+		{
 			file: "source_url.txt", source: "example-news.pt", date: day(2024, time.February, 19),
 			url:     "https://www.example-news.pt/2024/02/19/parliament-approves-budget/",
 			paras:   3,
@@ -311,7 +318,7 @@ func checkLinesFromInput(t *testing.T, in, text string) {
 }
 
 func FuzzText(f *testing.F) {
-	for _, name := range []string{"chrome_en.txt", "chrome_es.txt", "chrome_zh.txt", "related_en.txt", "related_id.txt", "dateline_de.txt", "source_url.txt"} {
+	for _, name := range []string{"chrome_en.txt", "chrome_es.txt", "chrome_zh.txt", "related_en.txt", "related_id.txt", "related_tail.txt", "dateline_de.txt", "source_url.txt"} {
 		b, err := os.ReadFile(filepath.Join("testdata", name))
 		if err != nil {
 			f.Fatal(err)

@@ -34,6 +34,7 @@ type line struct {
 	cmark    bool // looks like a comment thread's furniture
 	boxed    bool // inside an inline "related" link box
 	about    bool // an "About <name>" boilerplate header
+	ago      bool // a "3 hours ago" stamp
 	linky    bool // URL, image placeholder or breadcrumb
 	caption  bool
 	dup      bool // an earlier line has the same text
