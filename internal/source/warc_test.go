@@ -271,7 +271,8 @@ func FuzzWARC(f *testing.F) {
 			return true
 		}
 		var r io.Reader = bytes.NewReader(data)
-		if len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b {
+		zipped := len(data) > 2 && data[0] == 0x1f && data[1] == 0x8b
+		if zipped {
 			mr, err := newMemberReader(r, 0)
 			if err != nil {
 				return
@@ -279,7 +280,7 @@ func FuzzWARC(f *testing.F) {
 			r = mr
 		}
 		e.readWARC(r, "fuzz.warc", 0)
-		if max := bytes.Count(data, []byte("WARC/")) + 1; n > 2*max {
+		if max := bytes.Count(data, []byte("WARC/")) + 1; !zipped && n > 2*max {
 			t.Fatalf("%d items from %d version lines", n, max)
 		}
 	})
