@@ -277,6 +277,10 @@ func markChrome(l *line) {
 			}
 		}
 	}
+	if l.words <= 40 && (strings.Contains(t, "©") || containsWord(k, "copyright")) {
+		l.chrome = true
+		return
+	}
 	if l.words <= 60 {
 		for _, p := range chromeContains {
 			if containsWord(k, p) {

@@ -138,7 +138,8 @@ func endsSentence(s string) bool {
 		return unicode.IsSpace(r) || strings.ContainsRune("\"'”’»)]」』", r)
 	})
 	r, _ := utf8.DecodeLastRuneInString(s)
-	return strings.ContainsRune(".!?…。！？:;؟।", r) && !strings.HasSuffix(s, "...") || strings.HasSuffix(s, ".\"")
+	// A trailing ellipsis ("…", "..") marks a truncated teaser, not a sentence.
+	return strings.ContainsRune(".!?。！？:;؟।", r) && !strings.HasSuffix(s, "..")
 }
 
 // classify gives l its context-free class.
