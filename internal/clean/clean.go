@@ -223,7 +223,7 @@ func mainBlock(lines []line) (int, int) {
 		if afterRelated && best >= 6 {
 			sc *= 0.6
 		}
-		if closed && best >= 1.5 {
+		if closed && best >= 4 {
 			sc = 0
 		}
 		if sc > best {
