@@ -3,6 +3,7 @@ package extract
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -149,4 +150,33 @@ func isProse(p string, minWords int) bool {
 func endsSentence(p string) bool {
 	r, _ := utf8.DecodeLastRuneInString(p)
 	return strings.ContainsRune(`.!?…"”’»)]。！？`, r)
+}
+
+// Thresholds for articleLike: a navigation bar or a "please enable
+// JavaScript" notice must not pass for an article, while a short note
+// in a script without spaces between words (the shortest article on the
+// Scrapinghub set is 18 Japanese sentences long) must.
+const (
+	minLetters          = 60
+	minParagraphLetters = 80
+)
+
+// articleLike reports whether paragraphs hold something worth calling an
+// article: enough letters, and at least one sentence or one paragraph of
+// running text.
+func articleLike(paras []string) bool {
+	letters, sentence := 0, false
+	for _, p := range paras {
+		n := 0
+		for _, r := range p {
+			if unicode.IsLetter(r) {
+				n++
+			}
+		}
+		letters += n
+		if n >= minParagraphLetters || (n >= 20 && endsSentence(p)) {
+			sentence = true
+		}
+	}
+	return letters >= minLetters && sentence
 }

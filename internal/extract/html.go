@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	nurl "net/url"
 	"strings"
+	"time"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"codeberg.org/readeck/go-readability/v2/render"
@@ -63,8 +64,8 @@ func fromHTML(ctx context.Context, p article.Page, body []byte) ([]article.Artic
 
 // htmlResult is what the extractors found in one page.
 type htmlResult struct {
-	paras []string
-	meta  trafilatura.Metadata
+	paras                  []string
+	meta                   trafilatura.Metadata
 	rTitle, rByline, rSite string
 }
 
@@ -89,14 +90,17 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 		return nil, err
 	}
 	a := base(p)
-	a.Text = strings.Join(res.paras, "\n\n")
-	if a.Text == "" {
+	if !articleLike(res.paras) {
 		return nil, ErrNoText
 	}
+	a.Text = strings.Join(res.paras, "\n\n")
 	m := res.meta
 	a.Title = firstNonEmpty(m.Title, res.rTitle, a.Title)
 	a.Author = firstNonEmpty(m.Author, res.rByline)
-	if !m.Date.IsZero() {
+	if pub, ok := publishedTime(doc); ok && (m.Date.IsZero() || pub.Format(time.DateOnly) == m.Date.Format(time.DateOnly)) {
+		// Same day as htmldate's choice (or its only answer): keep the time.
+		a.Published = pub
+	} else if !m.Date.IsZero() {
 		a.Published = m.Date
 	}
 	canon := ""
@@ -104,10 +108,13 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 		canon = u.String()
 	}
 	a.URL = firstNonEmpty(a.URL, canon)
-	a.Source = firstNonEmpty(m.Sitename, res.rSite, a.Source, hostOf(canon), hostOf(a.URL))
-	if a.Lang == "" {
-		a.Lang = m.Language
+	site := m.Sitename
+	if h := strings.TrimPrefix(strings.ToLower(site), "www."); h != "" && (h == hostOf(m.URL) || h == hostOf(p.URL)) {
+		// Trafilatura fills a missing site name with the host; a source's
+		// hint names the outlet better.
+		site = ""
 	}
+	a.Source = firstNonEmpty(site, res.rSite, a.Source, hostOf(canon), hostOf(a.URL))
 	return []article.Article{a}, nil
 }
 
