@@ -165,6 +165,9 @@ func score(ls []line, i int) float64 {
 	}
 	switch l.cls {
 	case good:
+		if l.titleCase && tunTitleCase {
+			return 0.4
+		}
 		sc := 1 + float64(min(l.runes, 800))/250
 		// Body paragraphs come in runs; teaser lists alternate a
 		// headline with one blurb.
@@ -455,6 +458,7 @@ var (
 	tunExtWords   = 2
 	tunExtWeak    = 1
 	tunTitleBonus = 4.0
+	tunTitleCase  = true
 	tunGap        = 4
 	tunGapF       = 0.35
 )

@@ -18,28 +18,29 @@ const (
 
 // line is one non-empty input line with the features the classifier uses.
 type line struct {
-	text     string
-	idx      int // position among non-empty lines
-	runes    int
-	words    int     // word count; CJK runs count one word per two runes
-	stop     float64 // share of words that are function words
-	sentEnd  bool    // ends like a sentence (. ! ? … 。 or a closing quote)
-	digits   float64 // share of letters+digits that are digits
-	cjk      bool
-	chrome   bool // matches a chrome phrase
-	related  bool // a "related articles"-style header
-	comments bool // a comment-section header
-	numeric  bool // digits and punctuation only
-	meta     bool // byline, date or source line (isMetaLine)
-	cmark    bool // looks like a comment thread's furniture
-	boxed    bool // inside an inline "related" link box
-	about    bool // an "About <name>" boilerplate header
-	ago      bool // a "3 hours ago" stamp
-	linky    bool // URL, image placeholder or breadcrumb
-	caption  bool
-	dup      bool // an earlier line has the same text
-	cls      class
-	keyLower string // lower-cased, punctuation-stripped form for phrase matching
+	text      string
+	idx       int // position among non-empty lines
+	runes     int
+	words     int     // word count; CJK runs count one word per two runes
+	stop      float64 // share of words that are function words
+	sentEnd   bool    // ends like a sentence (. ! ? … 。 or a closing quote)
+	digits    float64 // share of letters+digits that are digits
+	cjk       bool
+	chrome    bool // matches a chrome phrase
+	related   bool // a "related articles"-style header
+	comments  bool // a comment-section header
+	numeric   bool // digits and punctuation only
+	meta      bool // byline, date or source line (isMetaLine)
+	cmark     bool // looks like a comment thread's furniture
+	boxed     bool // inside an inline "related" link box
+	about     bool // an "About <name>" boilerplate header
+	ago       bool // a "3 hours ago" stamp
+	linky     bool // URL, image placeholder or breadcrumb
+	caption   bool
+	dup       bool // an earlier line has the same text
+	titleCase bool // opens with a run of Capitalised Words, as headlines do
+	cls       class
+	keyLower  string // lower-cased, punctuation-stripped form for phrase matching
 }
 
 // maxFeatureRunes bounds per-line work: features of a huge line are read from
@@ -129,6 +130,7 @@ func analyse(l *line) {
 	}
 	l.keyLower = strings.TrimSpace(key.String())
 	l.sentEnd = endsSentence(s)
+	l.titleCase = titleCased(head)
 }
 
 // endsSentence reports whether s ends like a sentence, ignoring trailing
@@ -177,4 +179,24 @@ func classify(l *line) {
 	default:
 		l.cls = short
 	}
+}
+
+// titleCased reports whether the first eight words of s (Latin script) are
+// nearly all capitalised: a headline or teaser, not prose.
+func titleCased(s string) bool {
+	n, caps := 0, 0
+	for _, w := range strings.Fields(s) {
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsLetter(r) || r > 0x24f {
+			continue
+		}
+		n++
+		if unicode.IsUpper(r) {
+			caps++
+		}
+		if n == 8 {
+			break
+		}
+	}
+	return n >= 6 && caps >= n-1
 }
