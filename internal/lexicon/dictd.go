@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -73,27 +72,21 @@ func parseIndexLine(line string) (indexEntry, bool) {
 	return indexEntry{word: w, off: off, size: size}, true
 }
 
-// readIndex reads a whole .index file.
+// readIndex reads a whole .index file. The headwords returned share one
+// string with the file's text.
 func readIndex(path string) ([]indexEntry, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var out []indexEntry
-	br := bufio.NewReaderSize(f, 1<<16)
-	for {
-		line, err := br.ReadString('\n')
-		if len(line) > 0 {
-			if e, ok := parseIndexLine(line); ok {
-				out = append(out, e)
-			}
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("index %s: %w", path, err)
+	text := string(data)
+	data = nil
+	out := make([]indexEntry, 0, strings.Count(text, "\n")+1)
+	for text != "" {
+		var line string
+		line, text, _ = strings.Cut(text, "\n")
+		if e, ok := parseIndexLine(line); ok {
+			out = append(out, e)
 		}
 	}
 	return out, nil
@@ -308,17 +301,4 @@ func (d *dictBody) Close() error {
 		return d.f.Close()
 	}
 	return nil
-}
-
-// sortByOffset orders entries so that bodies are read front to back.
-func sortByOffset(es []indexEntry) {
-	slices.SortStableFunc(es, func(a, b indexEntry) int {
-		switch {
-		case a.off < b.off:
-			return -1
-		case a.off > b.off:
-			return 1
-		}
-		return 0
-	})
 }

@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,17 +31,30 @@ const maxWordsPerTranslation = 4
 // parseBody returns the cleaned, lowercased translations of one entry
 // body, in the dictionary's order, without duplicates.
 func parseBody(body string, wikdict bool) []string {
+	return parseBodyBytes([]byte(body), wikdict)
+}
+
+// parseBodyBytes is parseBody on the bytes as read: only the lines that
+// may hold translations are turned into strings.
+func parseBodyBytes(body []byte, wikdict bool) []string {
 	var out []string
-	lines := strings.Split(body, "\n")
-	if len(lines) <= 1 {
+	i := bytes.IndexByte(body, '\n') // the headword line
+	if i < 0 {
 		return nil
 	}
-	for li, line := range lines[1:] {
-		raw := line
-		line = strings.TrimSpace(line)
-		if line == "" || skipLine(line) {
+	body = body[i+1:]
+	for li := 0; len(body) > 0; li++ {
+		raw := body
+		if j := bytes.IndexByte(body, '\n'); j >= 0 {
+			raw, body = body[:j], body[j+1:]
+		} else {
+			body = nil
+		}
+		lb := bytes.TrimSpace(raw)
+		if len(lb) == 0 || skipLineBytes(lb) {
 			continue
 		}
+		line := string(lb)
 		numbered := false
 		if rest, ok := cutNumber(line); ok {
 			line, numbered = rest, true
@@ -48,36 +62,39 @@ func parseBody(body string, wikdict bool) []string {
 		if wikdict {
 			// Only the first line and lines opening a new sense at the left
 			// margin hold translations; indented numbers open a definition.
-			if li != 0 && !(numbered && !strings.HasPrefix(raw, " ")) {
+			if li != 0 && !(numbered && raw[0] != ' ') {
 				continue
 			}
 			line = trimDanglingNumber(line)
-		}
-		if isOnlyGrammar(line) {
-			continue
 		}
 		for _, t := range splitTranslations(line) {
 			if !contains(out, t) {
 				out = append(out, t)
 			}
 		}
+		// Later senses matter less; a handful is all callers take.
+		if len(out) >= maxParsed {
+			break
+		}
 	}
 	return out
 }
+
+// maxParsed bounds the translations parsed per entry body.
+const maxParsed = 2 * MaxTranslations
 
 var skipPrefixes = []string{
 	"synonym", "see:", "see also", "note:", "antonym", "usage:", "example",
 	"\"", "(bak.", "bkz.", "cf.", "→",
 }
 
-func skipLine(line string) bool {
-	l := strings.ToLower(line)
+func skipLineBytes(line []byte) bool {
 	for _, p := range skipPrefixes {
-		if strings.HasPrefix(l, p) {
+		if len(line) >= len(p) && bytes.EqualFold(line[:len(p)], []byte(p)) {
 			return true
 		}
 	}
-	return strings.Contains(l, "(bak.)")
+	return bytes.Contains(line, []byte("(bak.)"))
 }
 
 // cutNumber removes a sense number: "1.", "12.", "I.", "IV.", "a)".
@@ -118,46 +135,45 @@ func trimDanglingNumber(line string) string {
 	return line
 }
 
-// isOnlyGrammar reports a line that is nothing but parenthesised or
-// bracketed labels, like JMdict's "(noun (common) (futsuumeishi))".
-func isOnlyGrammar(line string) bool {
-	return strings.TrimSpace(stripBracketed(line)) == "" && line != ""
-}
-
 // stripBracketed removes (…), […], {…} and <…> spans, nested or not, and
 // turns slashes into separators.
 func stripBracketed(s string) string {
-	var b strings.Builder
+	if !strings.ContainsAny(s, "([{<>}])/") {
+		return s
+	}
+	// All the marks are ASCII, so a byte loop keeps UTF-8 intact.
+	b := make([]byte, 0, len(s))
 	depth := 0
-	for _, r := range s {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		switch {
-		case r == '(' || r == '[' || r == '{' || r == '<':
+		case c == '(' || c == '[' || c == '{' || c == '<':
 			depth++
 			continue
-		case r == ')' || r == ']' || r == '}' || r == '>':
+		case c == ')' || c == ']' || c == '}' || c == '>':
 			if depth > 0 {
 				depth--
 			}
 			if depth == 0 {
 				// A part-of-speech tag ends a translation: "government <n>Gov."
-				if r == '>' {
-					b.WriteRune(',')
+				if c == '>' {
+					b = append(b, ',')
 				} else {
-					b.WriteRune(' ')
+					b = append(b, ' ')
 				}
 			}
 			continue
 		case depth > 0:
 			continue
-		case r == '/':
+		case c == '/':
 			// A slash separates alternatives (place/spot); an IPA span
 			// "/…/" becomes a part that cleanTranslation drops.
-			b.WriteRune(',')
+			b = append(b, ',')
 			continue
 		}
-		b.WriteRune(r)
+		b = append(b, c)
 	}
-	return b.String()
+	return string(b)
 }
 
 // fillers are words a translation carries for grammar, not meaning.
@@ -170,7 +186,13 @@ var fillers = map[string]bool{
 func splitTranslations(line string) []string {
 	line = stripBracketed(line)
 	var out []string
-	for _, part := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' }) {
+	for line != "" {
+		part := line
+		if i := strings.IndexAny(line, ",;"); i >= 0 {
+			part, line = line[:i], line[i+1:]
+		} else {
+			line = ""
+		}
 		if t := cleanTranslation(part); t != "" {
 			out = append(out, t)
 		}
@@ -178,33 +200,56 @@ func splitTranslations(line string) []string {
 	return out
 }
 
+// needsFields reports whether cleanTranslation must split s into words:
+// irregular spacing, a leading article or "to", or a filler word.
+func needsFields(s string) bool {
+	if strings.Contains(s, "  ") || strings.ContainsAny(s, "\t\r\v\f") {
+		return true
+	}
+	l := s[:min(len(s), 4)]
+	for _, p := range []string{"to ", "a ", "an ", "the ", "To ", "A ", "An ", "The "} {
+		if strings.HasPrefix(l, p) || strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	for _, f := range []string{"sb", "sth", "so.", "sg.", "smb", "smth", "etw", "jd", "o.s.", "oneself"} {
+		if strings.Contains(s, f) {
+			return true
+		}
+	}
+	return false
+}
+
 func cleanTranslation(s string) string {
-	fs := strings.Fields(s)
+	t := strings.TrimSpace(s)
 	// Definitions are dropped before any normalising work: reverse
 	// dictionaries are full of them.
-	if len(fs) == 0 || len(fs) > maxWordsPerTranslation+2 {
+	if t == "" || strings.Count(t, " ") > maxWordsPerTranslation+4 {
+		return ""
+	}
+	if needsFields(t) {
+		fs := strings.Fields(t)
+		kept := fs[:0]
+		for _, f := range fs {
+			if !fillers[strings.ToLower(f)] {
+				kept = append(kept, f)
+			}
+		}
+		if len(kept) > 1 {
+			switch strings.ToLower(kept[0]) {
+			case "to", "a", "an", "the":
+				kept = kept[1:]
+			}
+		}
+		t = strings.Join(kept, " ")
+	}
+	if t == "" || strings.Count(t, " ") >= maxWordsPerTranslation {
 		return ""
 	}
 	// A lone short abbreviation ("Gov.", "Govt.") is no translation.
-	if len(fs) == 1 && strings.HasSuffix(fs[0], ".") && utf8.RuneCountInString(fs[0]) <= 5 {
+	if strings.HasSuffix(t, ".") && !strings.Contains(t, " ") && utf8.RuneCountInString(t) <= 5 {
 		return ""
 	}
-	kept := fs[:0]
-	for _, f := range fs {
-		if !fillers[strings.ToLower(f)] {
-			kept = append(kept, f)
-		}
-	}
-	if len(kept) > 1 {
-		switch strings.ToLower(kept[0]) {
-		case "to", "a", "an", "the":
-			kept = kept[1:]
-		}
-	}
-	if len(kept) == 0 || len(kept) > maxWordsPerTranslation {
-		return ""
-	}
-	t := strings.Join(kept, " ")
 	if !isNormal(t) {
 		t = strings.ToLower(norm.NFC.String(t))
 	}

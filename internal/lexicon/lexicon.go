@@ -6,9 +6,11 @@
 //
 // A language is loaded on its first lookup (or by Preload): the index is
 // read, every entry body is parsed once in file order, and only the
-// headword and its few most useful translations are kept. English→XXX
-// dictionaries are inverted to cover languages without an XXX→English one
-// (Russian, Indonesian) and to fill gaps in small ones.
+// headword and its few most useful translations are kept. The parsed form
+// is cached under the user's cache folder (see CacheEnv), so that later
+// processes load it in milliseconds. English→XXX dictionaries are
+// inverted to cover languages without an XXX→English one (Russian,
+// Indonesian) and to fill gaps in small ones.
 package lexicon
 
 import (
@@ -69,8 +71,8 @@ type langDict struct {
 	once     sync.Once
 	err      error
 
-	fwdDicts []*fwdDict
-	revTab   table // foreign word → ranked English headwords
+	tab    table // headword → ranked translations, from XXX→eng
+	revTab table // foreign word → ranked English headwords, from eng→XXX
 
 	mu    sync.Mutex
 	cache map[string][]string // looked-up key → result, nil for none
@@ -78,12 +80,12 @@ type langDict struct {
 
 // maxCache bounds each language's lookup cache; it is simply emptied
 // when full.
-const maxCache = 1 << 16
+const maxCache = 1 << 14
 
 // Load finds the dictionaries of langs (ISO 639-1 codes) in dir. A
 // language without any dictionary is left out with a logged warning; with
 // none at all, Load returns a usable empty Lexicon. Dictionaries are read
-// lazily, on the first lookup of their language (see Preload).
+// and parsed lazily, on the first lookup of their language (see Preload).
 func Load(ctx context.Context, dir string, langs []string) (*Lexicon, error) {
 	l := &Lexicon{dir: dir, dicts: map[string]*langDict{}}
 	var missing []string
@@ -194,21 +196,6 @@ func (l *Lexicon) Preload(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// Close releases the open dictionary files. The Lexicon must not be used
-// afterwards.
-func (l *Lexicon) Close() error {
-	if l == nil {
-		return nil
-	}
-	var errs []error
-	for _, d := range l.dicts {
-		for _, f := range d.fwdDicts {
-			errs = append(errs, f.body.Close())
-		}
-	}
-	return errors.Join(errs...)
-}
-
 // English returns up to MaxTranslations lowercased English translations of
 // a word of language lang, most useful first, or nil.
 //
@@ -276,15 +263,10 @@ func (d *langDict) lookup(k string) []string {
 // rankForward), then English headwords of reverse entries, up to
 // MaxTranslations.
 func (d *langDict) exact(k string) []string {
-	var entries []fwdEntry
-	for _, f := range d.fwdDicts {
-		es, err := f.entries(k)
-		if err != nil {
-			slog.Warn("lexicon: reading entry", "lang", d.lang, "word", k, "err", err)
-		}
-		entries = append(entries, es...)
+	var out []string
+	if v, ok := d.tab.get(k); ok {
+		out = split(v)
 	}
-	out := rankForward(entries)
 	if v, ok := d.revTab.get(k); ok {
 		for _, t := range split(v) {
 			if !slices.Contains(out, t) {
@@ -348,9 +330,7 @@ func (d *langDict) stem(k string) string {
 				best, bestLen = h, kl
 			}
 		}
-		for _, f := range d.fwdDicts {
-			f.withPrefix(p, 64, consider)
-		}
+		d.tab.withPrefix(p, 64, consider)
 		d.revTab.withPrefix(p, 64, consider)
 		if best != "" {
 			return best
@@ -392,35 +372,42 @@ func (d *langDict) load() {
 	d.once.Do(func() {
 		start := time.Now()
 		d.cache = map[string][]string{}
+		cpath := cachePath(d.lang, append(slices.Clone(d.fwd), d.rev...))
+		if fwd, rev, ok := readCache(cpath); ok {
+			d.tab, d.revTab = fwd, rev
+			slog.Debug("lexicon: loaded from cache", "lang", d.lang, "headwords", len(d.tab.keys),
+				"reverse", len(d.revTab.keys), "took", time.Since(start).Round(time.Millisecond))
+			return
+		}
 		var errs []error
+		var frs []rec
 		for _, b := range d.fwd {
-			f, err := openFwd(b)
+			rs, err := readDict(b, false)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			d.fwdDicts = append(d.fwdDicts, f)
+			frs = append(frs, rs...)
 		}
-		var recs []rec
+		d.tab = mergeForward(frs)
+		var rrs []rec
 		for _, b := range d.rev {
-			rs, err := readReverse(b)
+			rs, err := readDict(b, true)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			recs = append(recs, rs...)
+			rrs = append(rrs, rs...)
 		}
-		d.revTab = mergeReverse(recs)
+		d.revTab = mergeReverse(rrs)
 		if len(errs) > 0 {
 			d.err = errors.Join(errs...)
 			slog.Warn("lexicon: dictionary unusable", "lang", d.lang, "err", d.err)
+		} else {
+			writeCache(cpath, d.tab, d.revTab)
 		}
-		n := len(d.revTab.keys)
-		for _, f := range d.fwdDicts {
-			n += len(f.recs)
-		}
-		slog.Debug("lexicon: loaded", "lang", d.lang, "headwords", n,
-			"took", time.Since(start).Round(time.Millisecond))
+		slog.Debug("lexicon: loaded", "lang", d.lang, "headwords", len(d.tab.keys),
+			"reverse", len(d.revTab.keys), "took", time.Since(start).Round(time.Millisecond))
 	})
 }
 
@@ -445,172 +432,21 @@ func (t *table) withPrefix(p string, limit int, fn func(string)) {
 	}
 }
 
-// fwdDict is an XXX→English dictionary: its index in memory (headwords in
-// one arena, sorted), its bodies read from disk on demand.
-type fwdDict struct {
-	path    string
-	keys    string // arena of normalized headwords
-	recs    []irec // sorted by headword
-	body    *dictBody
-	mu      sync.Mutex // guards body's chunk cache
-	wikdict bool
-}
-
-type irec struct {
-	ks        uint32 // headword in keys
-	kl        uint16
-	off, size uint32 // body
-}
-
-func (f *fwdDict) key(i int) string {
-	r := f.recs[i]
-	return f.keys[r.ks : r.ks+uint32(r.kl)]
-}
-
-func (f *fwdDict) lowerBound(k string) int {
-	return sort.Search(len(f.recs), func(i int) bool { return f.key(i) >= k })
-}
-
-func (f *fwdDict) withPrefix(p string, limit int, fn func(string)) {
-	i := f.lowerBound(p)
-	last := ""
-	for j := i; j < len(f.recs) && j < i+limit; j++ {
-		h := f.key(j)
-		if !strings.HasPrefix(h, p) {
-			break
-		}
-		if h != last {
-			fn(h)
-			last = h
-		}
-	}
-}
-
-// fwdEntry is one parsed entry body.
-type fwdEntry struct {
-	trs  []string
-	blen int
-}
-
-func (f *fwdDict) entries(k string) ([]fwdEntry, error) {
-	var out []fwdEntry
-	var buf []byte
-	for i := f.lowerBound(k); i < len(f.recs) && f.key(i) == k; i++ {
-		r := f.recs[i]
-		f.mu.Lock()
-		b, err := f.body.readAt(buf[:0], int64(r.off), int64(r.size))
-		f.mu.Unlock()
-		if err != nil {
-			return out, fmt.Errorf("lexicon %s: %q: %w", f.path, k, err)
-		}
-		buf = b
-		if trs := parseBody(string(b), f.wikdict); len(trs) > 0 {
-			out = append(out, fwdEntry{trs: trs, blen: int(r.size)})
-		}
-	}
-	return out, nil
-}
-
-// openFwd reads an index into memory and opens its body. Phrases (headwords
-// with spaces) are left out: lookups are by word.
-func openFwd(base string) (*fwdDict, error) {
-	data, err := os.ReadFile(base + ".index")
-	if err != nil {
-		return nil, fmt.Errorf("lexicon %s: %w", base, err)
-	}
-	body, err := openDictBody(dictPath(base))
-	if err != nil {
-		return nil, fmt.Errorf("lexicon %s: %w", base, err)
-	}
-	f := &fwdDict{path: base, body: body}
-	f.recs = make([]irec, 0, bytes.Count(data, []byte{'\n'})+1)
-	arena := make([]byte, 0, len(data)/2)
-	for len(data) > 0 {
-		line := data
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			line, data = data[:i], data[i+1:]
-		} else {
-			data = nil
-		}
-		e, ok := parseIndexLine(string(line))
-		if !ok || e.off > math.MaxUint32 || e.size > math.MaxUint32 {
-			continue
-		}
-		if strings.HasPrefix(e.word, "00database") || strings.HasPrefix(e.word, "00-database") {
-			if strings.Contains(e.word, "info") || strings.Contains(e.word, "short") {
-				if b, err := body.readAt(nil, e.off, e.size); err == nil && bytes.Contains(b, []byte("WikDict")) {
-					f.wikdict = true
-				}
-			}
-			continue
-		}
-		w := normWord(strings.ToLower(e.word))
-		if w == "" || len(w) > 64 || strings.Contains(w, " ") {
-			continue
-		}
-		f.recs = append(f.recs, irec{ks: uint32(len(arena)), kl: uint16(len(w)), off: uint32(e.off), size: uint32(e.size)})
-		arena = append(arena, w...)
-	}
-	f.keys = string(arena)
-	f.recs = slices.Clip(f.recs)
-	slices.SortStableFunc(f.recs, func(a, b irec) int {
-		return strings.Compare(f.keys[a.ks:a.ks+uint32(a.kl)], f.keys[b.ks:b.ks+uint32(b.kl)])
-	})
-	return f, nil
-}
-
-// rankForward merges the translations of a headword's entries: the
-// longest entry (the central sense, with the most examples and links)
-// first, round-robin over entries, translations found in several entries
-// ahead of the rest.
-func rankForward(es []fwdEntry) []string {
-	if len(es) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(es, func(a, b fwdEntry) int { return b.blen - a.blen })
-	type cand struct {
-		t     string
-		count int
-	}
-	var cs []cand
-	idx := map[string]int{}
-	longest := 0
-	for _, e := range es {
-		longest = max(longest, len(e.trs))
-	}
-	for pos := 0; pos < longest; pos++ {
-		for _, e := range es {
-			if pos >= len(e.trs) {
-				continue
-			}
-			t := e.trs[pos]
-			if k, ok := idx[t]; ok {
-				cs[k].count++
-				continue
-			}
-			idx[t] = len(cs)
-			cs = append(cs, cand{t: t, count: 1})
-		}
-	}
-	slices.SortStableFunc(cs, func(a, b cand) int { return b.count - a.count })
-	out := make([]string, 0, len(cs))
-	for _, c := range cs {
-		out = append(out, strings.Clone(c.t))
-	}
-	return out
-}
-
-// rec maps a foreign word back to an English headword of a reverse
-// dictionary.
+// rec is one parsed entry: for a forward dictionary a headword and its
+// translations (NUL-joined); for a reverse one a foreign word and one
+// English headword that lists it.
 type rec struct {
-	key  string // foreign word
-	val  string // English headword
-	rank int32  // position of the word among the entry's translations
+	key  string
+	val  string
+	blen int32 // forward: body length, a longer entry is a more central sense
+	rank int32 // reverse: position of the word among the entry's translations
 }
 
-// readReverse parses a whole English→XXX dictionary (they are small) and
-// inverts it on single-word translations.
-func readReverse(base string) ([]rec, error) {
+// readDict parses a whole dictionary, reading bodies in file order so that
+// each dictzip chunk is inflated once. Forward headwords with spaces
+// (phrases) are skipped: lookups are by word. A reverse dictionary is
+// inverted on its single-word translations.
+func readDict(base string, reverse bool) ([]rec, error) {
 	es, err := readIndex(base + ".index")
 	if err != nil {
 		return nil, fmt.Errorf("lexicon %s: %w", base, err)
@@ -623,38 +459,246 @@ func readReverse(base string) ([]rec, error) {
 	wikdict := false
 	kept := es[:0]
 	for _, e := range es {
-		w := strings.ToLower(e.word)
-		if strings.HasPrefix(w, "00database") || strings.HasPrefix(w, "00-database") {
-			if strings.Contains(w, "info") || strings.Contains(w, "short") {
+		if strings.HasPrefix(e.word, "00database") || strings.HasPrefix(e.word, "00-database") {
+			if strings.Contains(e.word, "info") || strings.Contains(e.word, "short") {
 				if b, err := body.readAt(nil, e.off, e.size); err == nil && bytes.Contains(b, []byte("WikDict")) {
 					wikdict = true
 				}
 			}
 			continue
 		}
-		e.word = strings.TrimSpace(w)
-		if e.word == "" || len(e.word) > 64 {
+		if reverse {
+			e.word = strings.ToLower(strings.TrimSpace(e.word))
+		} else {
+			e.word = normWord(strings.ToLower(e.word))
+		}
+		if e.word == "" || len(e.word) > 64 || (!reverse && strings.Contains(e.word, " ")) {
 			continue
 		}
 		kept = append(kept, e)
 	}
-	sortByOffset(kept)
-	var out []rec
-	var buf []byte
-	for _, e := range kept {
-		buf, err = body.readAt(buf[:0], e.off, e.size)
-		if err != nil {
-			return nil, fmt.Errorf("lexicon %s: entry %q: %w", base, e.word, err)
+	// Bodies are read in file order, each dictzip chunk inflated once, but
+	// forward records are stored in index order: the index is (nearly)
+	// sorted by headword already, which makes the merge's sort cheap.
+	order := make([]int32, len(kept))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		ea, eb := kept[a], kept[b]
+		switch {
+		case ea.off < eb.off:
+			return -1
+		case ea.off > eb.off:
+			return 1
 		}
-		for i, t := range parseBody(string(buf), wikdict) {
+		return int(a - b)
+	})
+	var fwd []rec
+	if !reverse {
+		fwd = make([]rec, len(kept))
+	}
+	// Large dictzip files are parsed by a worker per CPU, each on its own
+	// file handle and its own run of chunks.
+	workers := 1
+	if body.chunkOffs != nil && len(order) > 20000 {
+		workers = max(1, min(runtime.GOMAXPROCS(0), 4))
+	}
+	type result struct {
+		out  []rec
+		read bool
+		err  error
+	}
+	results := make([]result, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		seg := order[w*len(order)/workers : (w+1)*len(order)/workers]
+		b := body
+		if w > 0 {
+			if b, err = openDictBody(dictPath(base)); err != nil {
+				results[w].err = err
+				continue
+			}
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if w > 0 {
+				defer b.Close()
+			}
+			r := &results[w]
+			r.out, r.read, r.err = parseEntries(b, kept, seg, reverse, wikdict, fwd)
+		}()
+	}
+	wg.Wait()
+	var out []rec
+	anyRead := false
+	for _, r := range results {
+		out = append(out, r.out...)
+		anyRead = anyRead || r.read
+		if r.err != nil {
+			if !anyRead {
+				return nil, fmt.Errorf("lexicon %s: %w", base, r.err)
+			}
+			// Keep what was read: a truncated file still helps.
+			slog.Warn("lexicon: dictionary truncated", "dict", base, "err", r.err)
+		}
+	}
+	if reverse {
+		return out, nil
+	}
+	out = fwd[:0]
+	for _, r := range fwd {
+		if r.val != "" {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// parseEntries parses the bodies of kept[order...], which are in file
+// order. Forward records go to fwd at their index position; reverse ones
+// are returned. It stops at the first unreadable body.
+func parseEntries(body *dictBody, kept []indexEntry, order []int32, reverse, wikdict bool, fwd []rec) (out []rec, read bool, err error) {
+	var buf []byte
+	var lastOff, lastSize int64 = -1, -1
+	var lastVal string
+	var lastTrs []string
+	for _, oi := range order {
+		e := kept[oi]
+		if e.off != lastOff || e.size != lastSize {
+			buf, err = body.readAt(buf[:0], e.off, e.size)
+			if err != nil {
+				return out, read, fmt.Errorf("entry %q: %w", e.word, err)
+			}
+			read = true
+			lastOff, lastSize = e.off, e.size
+			lastTrs = parseBodyBytes(buf, wikdict)
+			lastVal = strings.Join(lastTrs, "\x00")
+		}
+		if len(lastTrs) == 0 {
+			continue
+		}
+		if !reverse {
+			fwd[oi] = rec{key: e.word, val: lastVal, blen: int32(min(e.size, math.MaxInt32)), rank: oi}
+			continue
+		}
+		for i, t := range lastTrs {
 			k := normWord(t)
 			if k == "" || strings.Contains(k, " ") {
 				continue
 			}
-			out = append(out, rec{key: strings.Clone(k), val: e.word, rank: int32(i)})
+			out = append(out, rec{key: k, val: e.word, rank: int32(i)})
 		}
 	}
-	return out, nil
+	return out, read, nil
+}
+
+// tableBuilder packs keys and values into two arenas so that a loaded
+// dictionary is a few large allocations, not millions of small ones.
+type tableBuilder struct {
+	keys, vals   []byte
+	koffs, voffs []uint32
+}
+
+// grow reserves room for recs' keys and values at most.
+func (b *tableBuilder) grow(recs []rec) {
+	nk, nv := 0, 0
+	for _, r := range recs {
+		nk += len(r.key)
+		nv += len(r.val)
+	}
+	b.keys = make([]byte, 0, nk)
+	b.vals = make([]byte, 0, nv)
+	b.koffs = make([]uint32, 0, len(recs))
+	b.voffs = make([]uint32, 0, len(recs))
+}
+
+func (b *tableBuilder) add(k, v string) {
+	b.keys = append(b.keys, k...)
+	b.vals = append(b.vals, v...)
+	b.koffs = append(b.koffs, uint32(len(b.keys)))
+	b.voffs = append(b.voffs, uint32(len(b.vals)))
+}
+
+func (b *tableBuilder) table() table {
+	ks, vs := string(b.keys), string(b.vals)
+	t := table{keys: make([]string, len(b.koffs)), vals: make([]string, len(b.voffs))}
+	var k0, v0 uint32
+	for i := range b.koffs {
+		t.keys[i], t.vals[i] = ks[k0:b.koffs[i]], vs[v0:b.voffs[i]]
+		k0, v0 = b.koffs[i], b.voffs[i]
+	}
+	return t
+}
+
+// mergeForward groups entries by headword and ranks each headword's
+// translations: the longest entry (the central sense, with the most
+// examples and links) first, round-robin over entries, translations found
+// in several entries ahead of the rest.
+func mergeForward(recs []rec) table {
+	// rank holds the entry's position in file order, so that the sort is
+	// deterministic without being stable.
+	slices.SortFunc(recs, func(a, b rec) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return int(a.rank - b.rank)
+	})
+	var tb tableBuilder
+	tb.grow(recs)
+	for i := 0; i < len(recs); {
+		j := i + 1
+		for j < len(recs) && recs[j].key == recs[i].key {
+			j++
+		}
+		if j == i+1 {
+			tb.add(recs[i].key, recs[i].val)
+		} else {
+			tb.add(recs[i].key, rankForward(recs[i:j]))
+		}
+		i = j
+	}
+	return tb.table()
+}
+
+func rankForward(g []rec) string {
+	slices.SortFunc(g, func(a, b rec) int {
+		if a.blen != b.blen {
+			return int(b.blen - a.blen)
+		}
+		return int(a.rank - b.rank)
+	})
+	type cand struct {
+		t     string
+		count int
+	}
+	var cs []cand
+	lists := make([][]string, len(g))
+	longest := 0
+	for i, r := range g {
+		lists[i] = split(r.val)
+		longest = max(longest, len(lists[i]))
+	}
+	for pos := 0; pos < longest; pos++ {
+		for _, l := range lists {
+			if pos >= len(l) {
+				continue
+			}
+			k := slices.IndexFunc(cs, func(c cand) bool { return c.t == l[pos] })
+			if k >= 0 {
+				cs[k].count++
+				continue
+			}
+			cs = append(cs, cand{t: l[pos], count: 1})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b cand) int { return b.count - a.count })
+	out := make([]string, 0, maxParsed)
+	for _, c := range cs[:min(len(cs), maxParsed)] {
+		out = append(out, c.t)
+	}
+	return strings.Join(out, "\x00")
 }
 
 // mergeReverse ranks, per foreign word, the English headwords whose entry
@@ -679,7 +723,7 @@ func mergeReverse(recs []rec) table {
 		}
 		return strings.Compare(a.val, b.val)
 	})
-	var t table
+	var tb tableBuilder
 	for i := 0; i < len(recs); {
 		j := i + 1
 		for j < len(recs) && recs[j].key == recs[i].key {
@@ -691,9 +735,8 @@ func mergeReverse(recs []rec) table {
 				out = append(out, r.val)
 			}
 		}
-		t.keys = append(t.keys, recs[i].key)
-		t.vals = append(t.vals, strings.Join(out, "\x00"))
+		tb.add(recs[i].key, strings.Join(out, "\x00"))
 		i = j
 	}
-	return t
+	return tb.table()
 }

@@ -1,0 +1,197 @@
+package lexicon
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Parsing the large dictionaries (German, Japanese) costs a second or two
+// of CPU, so a parsed language is kept in a cache file under the user's
+// cache folder and read back in milliseconds by later processes. The file
+// is named by a hash of the source files' paths, sizes and modification
+// times, so an upgraded dictionary is parsed afresh. The cache lives
+// outside the repository, like Go's build cache; any problem with it
+// (read-only home, corrupt file) only means parsing again.
+
+// CacheEnv names the environment variable that sets the cache folder;
+// "off" disables the cache.
+const CacheEnv = "STORYLINE_LEXICON_CACHE"
+
+const cacheMagic = "storyline-lexicon-v1\n"
+
+func cacheDir() string {
+	if d := os.Getenv(CacheEnv); d != "" {
+		if d == "off" {
+			return ""
+		}
+		return d
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "storyline", "lexicon")
+}
+
+// cachePath returns the cache file for a language's sources, or "".
+func cachePath(lang string, sources []string) string {
+	dir := cacheDir()
+	if dir == "" {
+		return ""
+	}
+	h := sha256.New()
+	h.Write([]byte(cacheMagic))
+	fmt.Fprintf(h, "parsed:%d\n", maxParsed)
+	for _, s := range sources {
+		for _, p := range []string{s + ".index", dictPath(s)} {
+			fi, err := os.Stat(p)
+			if err != nil {
+				return ""
+			}
+			fmt.Fprintf(h, "%s %d %d\n", p, fi.Size(), fi.ModTime().UnixNano())
+		}
+	}
+	return filepath.Join(dir, lang+"-"+hex.EncodeToString(h.Sum(nil)[:12])+".bin")
+}
+
+// encodeTables writes tables as: magic, then per table the number of
+// keys, the lengths of the key and value arenas, the end offset of every
+// key and value (uint32, little endian), and the two arenas.
+func encodeTables(ts ...table) []byte {
+	var b bytes.Buffer
+	b.WriteString(cacheMagic)
+	u32 := func(v int) { binary.Write(&b, binary.LittleEndian, uint32(v)) }
+	for _, t := range ts {
+		nk, nv := 0, 0
+		for i := range t.keys {
+			nk += len(t.keys[i])
+			nv += len(t.vals[i])
+		}
+		u32(len(t.keys))
+		u32(nk)
+		u32(nv)
+		k, v := 0, 0
+		for i := range t.keys {
+			k += len(t.keys[i])
+			v += len(t.vals[i])
+			u32(k)
+			u32(v)
+		}
+		for _, s := range t.keys {
+			b.WriteString(s)
+		}
+		for _, s := range t.vals {
+			b.WriteString(s)
+		}
+	}
+	return b.Bytes()
+}
+
+var errBadCache = errors.New("bad lexicon cache file")
+
+// decodeTables reads n tables written by encodeTables, checking every
+// length and offset, and that keys are sorted.
+func decodeTables(data []byte, n int) ([]table, error) {
+	s, ok := strings.CutPrefix(string(data), cacheMagic)
+	if !ok {
+		return nil, errBadCache
+	}
+	u32 := func() (int, bool) {
+		if len(s) < 4 {
+			return 0, false
+		}
+		v := binary.LittleEndian.Uint32([]byte(s[:4]))
+		s = s[4:]
+		return int(v), true
+	}
+	var out []table
+	for range n {
+		cnt, ok1 := u32()
+		nk, ok2 := u32()
+		nv, ok3 := u32()
+		if !ok1 || !ok2 || !ok3 || cnt > len(s)/8 || nk+nv > len(s) {
+			return nil, errBadCache
+		}
+		offs := s[:8*cnt]
+		s = s[8*cnt:]
+		if nk+nv > len(s) {
+			return nil, errBadCache
+		}
+		ks, vs := s[:nk], s[nk:nk+nv]
+		s = s[nk+nv:]
+		t := table{keys: make([]string, cnt), vals: make([]string, cnt)}
+		k0, v0 := 0, 0
+		for i := range cnt {
+			k := int(binary.LittleEndian.Uint32([]byte(offs[8*i : 8*i+4])))
+			v := int(binary.LittleEndian.Uint32([]byte(offs[8*i+4 : 8*i+8])))
+			if k <= k0 || k > nk || v < v0 || v > nv {
+				return nil, errBadCache
+			}
+			t.keys[i], t.vals[i] = ks[k0:k], vs[v0:v]
+			if i > 0 && t.keys[i-1] >= t.keys[i] {
+				return nil, errBadCache
+			}
+			k0, v0 = k, v
+		}
+		if k0 != nk || v0 != nv {
+			return nil, errBadCache
+		}
+		out = append(out, t)
+	}
+	if s != "" {
+		return nil, errBadCache
+	}
+	return out, nil
+}
+
+// readCache returns the cached tables at path, if any.
+func readCache(path string) (fwd, rev table, ok bool) {
+	if path == "" {
+		return table{}, table{}, false
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return table{}, table{}, false
+	}
+	ts, err := decodeTables(data, 2)
+	if err != nil {
+		slog.Debug("lexicon: ignoring cache", "path", path, "err", err)
+		return table{}, table{}, false
+	}
+	return ts[0], ts[1], true
+}
+
+// writeCache stores the tables atomically; failures are only logged.
+func writeCache(path string, fwd, rev table) {
+	if path == "" {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		slog.Debug("lexicon: no cache", "err", err)
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		slog.Debug("lexicon: no cache", "err", err)
+		return
+	}
+	_, err = f.Write(encodeTables(fwd, rev))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		slog.Debug("lexicon: no cache", "err", err)
+	}
+}
