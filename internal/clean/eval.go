@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 
 	"github.com/storyline/storyline/internal/eval"
 )
@@ -60,6 +59,5 @@ func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []PageScore, error) {
 	if len(scores) == 0 {
 		return eval.PRF{}, nil, fmt.Errorf("no scrapes of %s found in %s", groundTruthJSON, dir)
 	}
-	_ = strings.TrimSpace
 	return f1.Result(), scores, nil
 }

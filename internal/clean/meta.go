@@ -11,7 +11,6 @@ import (
 
 var (
 	sourceURLRe = regexp.MustCompile(`(?i)^(?:source|sources|sumber|fonte|fuente|quelle|источник|kaynak|źródło|fonti|来源|出典|المصدر|original|via)\s*[:：]\s*(https?://\S+)`)
-	anyURLRe    = regexp.MustCompile(`https?://[^\s\]\)>"]+`)
 	// A dateline: "TOKYO (AP) –", "TOKYO, Japan (Kyodo) --", "WASHINGTON —".
 	datelineRe = regexp.MustCompile(`^([\p{Lu}][\p{Lu}\p{M} .'’-]{1,40}?)(?:,\s*[\p{L} .]{2,30}?)?\s*(?:\(([^()]{2,30})\)\s*)?(?:--|[-–—])\s`)
 	bylineRe   = regexp.MustCompile(`(?i)^(?:by|oleh|por|von|par|di|от|автор|yazan|przez|written by|words by|reporter|reporting by)\s*:?\s+(\p{L}[\p{L}\p{M} .'’-]{1,60}?)(?:\s*[,|/]|\s+and\s|$)`)
@@ -289,7 +288,6 @@ func relatedDocs(lines []line, b int) []Doc {
 	head := -1      // last headline candidate since the last prose line
 	markers := 0    // outlet/time lines since that headline
 	outlet := ""    // short name line after the headline
-	lastProse := -2 // index of the last prose line
 	for i := b; i < len(lines); i++ {
 		l := &lines[i]
 		if l.related {
@@ -311,7 +309,6 @@ func relatedDocs(lines []line, b int) []Doc {
 				paras = append(paras, l.text)
 			}
 			head, markers, outlet = -1, 0, ""
-			lastProse = i
 			continue
 		}
 		if headlineLike(l) && !(head >= 0 && lines[head].text == l.text) && !isOutletLine(l) {
@@ -324,7 +321,6 @@ func relatedDocs(lines []line, b int) []Doc {
 				outlet = trimBullet(l.text)
 			}
 		}
-		_ = lastProse
 	}
 	flush()
 	return docs
