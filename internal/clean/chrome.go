@@ -202,7 +202,7 @@ var (
 	urlRe = regexp.MustCompile(`(?i)^(?:\[?https?://\S+\]?|www\.\S+|\S+\.(?:com|org|net|jpg|png|gif)\S*)$`)
 	imgRe = regexp.MustCompile(`^\[[^\]]*\]$`)
 	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
-	creditTail   = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
+	creditTail = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
 	// "Jane Doe/Reuters", "Jane Doe | Bloomberg | Getty Images".
 	nameCreditRe = regexp.MustCompile(`^\p{Lu}[\pL.'’ -]+(?:\s*[/|]\s*\p{Lu}[\pL.'’ -]+)+$`)
 	creditParen  = regexp.MustCompile(`(?i)\((?:[\pL.' -]{2,40}/[\pL.' -]{2,40}|[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)

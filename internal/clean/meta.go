@@ -285,9 +285,9 @@ func relatedDocs(lines []line, b int) []Doc {
 		}
 		cur, paras = nil, nil
 	}
-	head := -1      // last headline candidate since the last prose line
-	markers := 0    // outlet/time lines since that headline
-	outlet := ""    // short name line after the headline
+	head := -1   // last headline candidate since the last prose line
+	markers := 0 // outlet/time lines since that headline
+	outlet := "" // short name line after the headline
 	for i := b; i < len(lines); i++ {
 		l := &lines[i]
 		if l.related {
