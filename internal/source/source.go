@@ -1,11 +1,28 @@
 // Package source turns what the user names on the command line — files,
-// folders, JSONL and WARC archives, page and feed URLs — into raw
-// article.Page values with UTF-8 bodies, one at a time.
+// folders, JSONL and WARC archives, page and feed URLs, standard input —
+// into raw article.Page values with UTF-8 bodies, one at a time.
 //
-// Read never stops on a bad item: every failure is an Item with Err set and
-// Page.Input naming the item, and the run goes on with the next one. The
-// only early stop is context cancellation (or the consumer breaking out of
-// the range loop); the caller checks ctx.Err() to tell the two apart.
+// Files are read by extension, gzip by magic number: .txt (KindText),
+// .html/.htm/.xhtml (KindHTML), .jsonl/.ndjson (one article a line: text
+// gives KindClean, html KindHTML; Input "path#L<line>") and .warc
+// (HTML responses, KindHTML; Input "path#<offset>"), each optionally
+// gzipped. Folders are walked in lexical order, skipping hidden entries.
+// URLs are fetched; feeds (RSS, Atom, JSON Feed, sniffed) yield one page
+// per item.
+//
+// Bodies are transcoded to UTF-8, the charset chosen by BOM, Content-Type
+// charset, <meta> charset (HTML only), valid UTF-8, a statistical guess
+// when confident, windows-1252 otherwise; labels contradicted by the bytes
+// (UTF-8 declared on invalid UTF-8, Latin-1 declared on valid UTF-8) are
+// passed over.
+//
+// Read never stops on a bad item: every failure is an Item with Err set
+// (wrapping ErrUnsupported, ErrBinary, ErrEmpty, ErrTooLarge, ErrNoContent
+// or ErrHTTPStatus where one applies) and Page.Input naming the item, and
+// the run goes on with the next one. The only early stop is context
+// cancellation (or the consumer breaking out of the range loop); the
+// caller checks ctx.Err() to tell the two apart. Items dropped silently
+// are counted in Stats.
 package source
 
 import (
