@@ -213,7 +213,7 @@ var (
 func markChrome(l *line) {
 	k := l.keyLower
 	t := strings.TrimSpace(l.text)
-	if (!strings.ContainsAny(t, " \t") && urlRe.MatchString(t) || strings.HasPrefix(t, "[") && imgRe.MatchString(t)) && !commentHeads[k] {
+	if (!strings.ContainsAny(t, " \t") && (urlRe.MatchString(t) || strings.Count(t, "-")+strings.Count(t, "_") >= 3) || strings.HasPrefix(t, "[") && imgRe.MatchString(t)) && !commentHeads[k] {
 		l.linky = true
 		return
 	}
