@@ -43,6 +43,8 @@ CREATE TABLE article (
 -- Exact copies may be kept as duplicates, so the hash is unique among originals.
 CREATE UNIQUE INDEX article_hash ON article(content_hash)
 	WHERE content_hash IS NOT NULL AND duplicate_of IS NULL;
+-- A key seen again, copy or not, means the item is already stored.
+CREATE INDEX article_hash_any ON article(content_hash) WHERE content_hash IS NOT NULL;
 CREATE INDEX article_story ON article(story);
 CREATE INDEX article_time ON article(COALESCE(published, fetched, stored));
 CREATE INDEX article_duplicate_of ON article(duplicate_of) WHERE duplicate_of IS NOT NULL;

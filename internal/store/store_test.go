@@ -186,10 +186,11 @@ func TestArticleByHash(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	orig := &article.Article{Text: "x", ContentHash: "abc"}
+	onlyCopy := &article.Article{ContentHash: "onlycopy", DuplicateOf: 1}
 	batch(t, s, func(tx Tx) {
 		insert(t, tx, orig)
 		insert(t, tx, &article.Article{ContentHash: "abc", DuplicateOf: orig.ID})
-		insert(t, tx, &article.Article{ContentHash: "onlycopy", DuplicateOf: orig.ID})
+		insert(t, tx, onlyCopy)
 	})
 	tx, err := s.Begin(ctx)
 	if err != nil {
@@ -205,7 +206,7 @@ func TestArticleByHash(t *testing.T) {
 	}{
 		{"abc", orig.ID, true},
 		{"new", fresh.ID, true}, // written earlier in the same batch
-		{"onlycopy", 0, false},
+		{"onlycopy", onlyCopy.ID, true}, // a copy counts: the item is stored
 		{"missing", 0, false},
 		{"", 0, false},
 	}

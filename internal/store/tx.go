@@ -44,14 +44,15 @@ func (t *sqliteTx) prepare(ctx context.Context, p **sql.Stmt, query string) (*sq
 	return *p, nil
 }
 
-// ArticleByHash finds the original article with this content hash.
+// ArticleByHash finds the earliest article, original or copy, with this
+// content hash.
 func (t *sqliteTx) ArticleByHash(ctx context.Context, hash string) (int64, bool, error) {
 	if hash == "" {
 		return 0, false, nil
 	}
 	var id int64
 	err := t.tx.QueryRowContext(ctx,
-		"SELECT id FROM article WHERE content_hash = ? AND duplicate_of IS NULL", hash).Scan(&id)
+		"SELECT id FROM article WHERE content_hash = ? ORDER BY id LIMIT 1", hash).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, false, nil

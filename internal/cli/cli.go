@@ -1,0 +1,164 @@
+// Package cli implements the storyline subcommands. It parses flags and wires
+// packages together; the work itself lives in the stage packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+)
+
+// Exit codes.
+const (
+	exitOK     = 0
+	exitFailed = 1 // the command ran but some items failed
+	exitUsage  = 2
+)
+
+type command struct {
+	name, args, summary string
+	run                 func(ctx context.Context, e *env, args []string) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"ingest", "SOURCE...", "ingest files, folders, JSONL, WARC, feed and page URLs into the data directory", runIngest},
+		{"extract", "PATH|URL...", "print the articles each input holds, one JSON object a line (stores nothing)", runExtract},
+		{"export", "", "print every stored article as JSON lines", runExport},
+		{"stories", "", "list stories, most recent first", runStories},
+		{"eval", "extraction|plaintext|clusters|pairs ...", "measure quality on a benchmark or dev set", runEval},
+	}
+}
+
+// env is what every command gets: output streams and a logger.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+// errItems marks a run in which some items failed: exit status 1, the
+// report already said which.
+var errItems = errors.New("some items failed")
+
+// Run executes one storyline command line and returns the exit status.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	e := &env{stdout: stdout, stderr: stderr, log: newLogger(stderr)}
+	for _, c := range commands {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, errItems):
+			return exitFailed
+		case errors.Is(err, flag.ErrHelp):
+			return exitOK
+		case errors.Is(err, errUsage):
+			fmt.Fprintf(stderr, "storyline %s: %v\nusage: storyline %s %s\n", c.name, err, c.name, c.args)
+			return exitUsage
+		default:
+			fmt.Fprintf(stderr, "storyline %s: %v\n", c.name, err)
+			return exitFailed
+		}
+	}
+	fmt.Fprintf(stderr, "storyline: unknown command %q\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+var errUsage = errors.New("bad usage")
+
+func usageErr(format string, a ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, a...))
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: storyline COMMAND [flags] [args]")
+	fmt.Fprintln(w)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %-26s %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nEvery command takes -h for its flags. Data lives in --data DIR (default ./storyline-data, env STORYLINE_DATA).")
+}
+
+func newLogger(w io.Writer) *slog.Logger {
+	level := slog.LevelWarn
+	if v := os.Getenv("STORYLINE_LOG"); v != "" {
+		_ = level.UnmarshalText([]byte(v))
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// newFlags returns a flag set that reports errors instead of exiting.
+func newFlags(e *env, name, args string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "usage: storyline %s [flags] %s\n", name, args)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// dataFlag registers --data with its default from the environment.
+func dataFlag(fs *flag.FlagSet) *string {
+	def := os.Getenv("STORYLINE_DATA")
+	if def == "" {
+		def = "./storyline-data"
+	}
+	return fs.String("data", def, "data directory (env STORYLINE_DATA)")
+}
+
+// parse parses flags that may come before or after positional arguments,
+// so `storyline ingest seeds/ --data d` works as people type it.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,188 @@
+package ingest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/langid"
+	"github.com/storyline/storyline/internal/shared"
+	"github.com/storyline/storyline/internal/source"
+	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/story"
+)
+
+// open returns a pipeline over a fresh store in dir, restored as the CLI
+// does at start-up.
+func open(t *testing.T, dir string) (*Pipeline, *store.SQLite) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	asg := story.New(story.Config{}, nil)
+	if err := Restore(ctx, st, asg, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	return New(st, langid.Default(), asg, Options{Source: source.Options{Validators: st}}), st
+}
+
+func articles(t *testing.T, st store.Store) []*article.Article {
+	t.Helper()
+	var out []*article.Article
+	err := st.Articles(context.Background(), func(a *article.Article) error {
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestRunFolder(t *testing.T) {
+	in := t.TempDir()
+	files := map[string]string{
+		"good.jsonl": strings.Join([]string{
+			`{"id":"a1","title":"Quake hits coast","text":"A strong earthquake struck the northern coast on Monday, damaging hundreds of homes and cutting power to the port city, officials said. Rescue teams searched collapsed buildings through the night.","source":"Wire"}`,
+			`not json at all`,
+			`{"id":"a2","title":"Quake hits coast","text":"A strong earthquake struck the northern coast on Monday, damaging hundreds of homes and cutting power to the port city, officials said. Rescue teams searched collapsed buildings through the night.","source":"Daily Post","url":"https://post.example/quake"}`,
+			`{"id":"a3","title":"no body"}`,
+		}, "\n") + "\n",
+		"empty.txt":   "",
+		"binary.html": "\x00\x01\x02\x03PK\x00\x00garbage\x00",
+		"notes.pdf":   "%PDF-1.4",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(in, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, st := open(t, t.TempDir())
+	rep, err := p.Run(context.Background(), []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Stored != 1 || rep.Copies != 1 {
+		t.Errorf("stored %d copies %d, want 1 and 1", rep.Stored, rep.Copies)
+	}
+	// The bad JSONL line, the line without a body, the empty, binary and
+	// unsupported files: five per-item errors, each naming its item.
+	if len(rep.Skipped) != 5 {
+		t.Errorf("skipped %d, want 5: %+v", len(rep.Skipped), rep.Skipped)
+	}
+	for _, s := range rep.Skipped {
+		if s.Input == "" || s.Reason == "" {
+			t.Errorf("skip without input or reason: %+v", s)
+		}
+	}
+	arts := articles(t, st)
+	if len(arts) != 2 {
+		t.Fatalf("stored %d articles, want 2", len(arts))
+	}
+	orig, cp := arts[0], arts[1]
+	if orig.ExternalID != "a1" || cp.ExternalID != "a2" {
+		t.Errorf("external ids %q %q", orig.ExternalID, cp.ExternalID)
+	}
+	if cp.DuplicateOf != orig.ID || cp.Story != orig.Story || orig.Story == 0 {
+		t.Errorf("copy: duplicate_of %d story %d; original id %d story %d", cp.DuplicateOf, cp.Story, orig.ID, orig.Story)
+	}
+	if cp.Source != "Daily Post" || cp.URL != "https://post.example/quake" {
+		t.Errorf("copy keeps its own outlet and URL: %q %q", cp.Source, cp.URL)
+	}
+	if orig.Lang != "en" {
+		t.Errorf("lang %q", orig.Lang)
+	}
+
+	// Idempotent: the same input again stores nothing new.
+	rep, err = p.Run(context.Background(), []string{in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Stored+rep.Copies+rep.Related != 0 || rep.Duplicates != 2 {
+		t.Errorf("second run: %+v", rep)
+	}
+	if n := len(articles(t, st)); n != 2 {
+		t.Errorf("after second run %d articles", n)
+	}
+}
+
+// A new process over the same data directory continues the same stories.
+func TestRestoreContinuesStories(t *testing.T) {
+	dir := t.TempDir()
+	in := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(in, name)
+		if err := os.WriteFile(p, []byte(`{"id":"`+name+`","text":"`+text+`"}`+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a.jsonl", "Firefighters battled a wildfire near Canberra on Tuesday as strong winds pushed the blaze toward suburban homes and thousands of residents were told to evacuate.")
+	b := write("b.jsonl", "Thousands of Canberra residents evacuated on Tuesday as a wildfire driven by strong winds approached suburban homes, and firefighters battled the blaze overnight.")
+
+	p1, st1 := open(t, dir)
+	if _, err := p1.Run(context.Background(), []string{a}); err != nil {
+		t.Fatal(err)
+	}
+	st1.Close()
+
+	p2, st2 := open(t, dir)
+	if _, err := p2.Run(context.Background(), []string{b}); err != nil {
+		t.Fatal(err)
+	}
+	arts := articles(t, st2)
+	if len(arts) != 2 || arts[0].Story != arts[1].Story {
+		for _, x := range arts {
+			t.Logf("%s story %d", x.ExternalID, x.Story)
+		}
+		t.Errorf("the second run's article should join the first run's story")
+	}
+}
+
+// The five seed pages: one story in two languages; the articles glued to
+// the Euronews page's tail are split off and kept out of it.
+func TestSeeds(t *testing.T) {
+	seeds := shared.Path(t, "seeds")
+	p, st := open(t, t.TempDir())
+	rep, err := p.Run(context.Background(), []string{seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Skipped) != 0 || rep.Stored != 5 || rep.Related < 2 {
+		t.Errorf("report: %+v", rep)
+	}
+	var mains []*article.Article
+	stories := map[int64]int{}
+	for _, a := range articles(t, st) {
+		if a.Related {
+			stories[a.Story] += 0
+			continue
+		}
+		mains = append(mains, a)
+		stories[a.Story]++
+	}
+	if len(mains) != 5 {
+		t.Fatalf("%d main articles, want 5", len(mains))
+	}
+	wantLang := []string{"en", "en", "en", "ar", "en"}
+	for i, a := range mains {
+		if a.Lang != wantLang[i] {
+			t.Errorf("%s: lang %q, want %q", filepath.Base(a.Input), a.Lang, wantLang[i])
+		}
+		if a.Story != mains[0].Story {
+			t.Errorf("%s: story %d, want %d (one story for the five seeds)", filepath.Base(a.Input), a.Story, mains[0].Story)
+		}
+	}
+	for _, a := range articles(t, st) {
+		if a.Related && a.Story == mains[0].Story {
+			t.Errorf("related article %q joined the seeds' story", a.Title)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+// Package ingest wires the pipeline together: source → extract → langid →
+// dedup → story → store. Stages that need no shared state (extraction,
+// language, hashing) run in parallel; dedup, story assignment and storage run
+// in one goroutine, in input order, so that the same input always gives the
+// same stories.
+package ingest
+
+import (
+	"context"
+	"iter"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/dedup"
+	"github.com/storyline/storyline/internal/extract"
+	"github.com/storyline/storyline/internal/langid"
+	"github.com/storyline/storyline/internal/source"
+)
+
+// Prepared is one source item after extraction: its articles (main first,
+// then related ones) with language and hashes filled in, or the error that
+// made the item unusable.
+type Prepared struct {
+	Input    string
+	Articles []article.Article
+	Err      error
+}
+
+// Prepare runs the stateless stages over items with workers goroutines and
+// yields the results in input order. Memory stays bounded: at most a few
+// items per worker are in flight.
+func Prepare(ctx context.Context, items iter.Seq[source.Item], det *langid.Detector, workers int) iter.Seq[Prepared] {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return func(yield func(Prepared) bool) {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+
+		type job struct {
+			item source.Item
+			out  chan Prepared
+		}
+		jobs := make(chan job)
+		order := make(chan chan Prepared, workers*2)
+
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range jobs {
+					j.out <- prepareOne(ctx, j.item, det)
+				}
+			}()
+		}
+		go func() {
+			defer close(order)
+			defer close(jobs)
+			for it := range items {
+				out := make(chan Prepared, 1)
+				select {
+				case order <- out:
+				case <-ctx.Done():
+					return
+				}
+				select {
+				case jobs <- job{it, out}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+		defer wg.Wait()
+		for out := range order {
+			var p Prepared
+			select {
+			case p = <-out:
+			case <-ctx.Done():
+				return
+			}
+			if !yield(p) {
+				cancel()
+				// Drain so the producer and workers can exit.
+				for range order {
+				}
+				return
+			}
+		}
+	}
+}
+
+func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepared {
+	p := Prepared{Input: it.Page.Input}
+	if it.Err != nil {
+		p.Err = it.Err
+		return p
+	}
+	arts, err := extract.Page(ctx, it.Page)
+	if err != nil {
+		p.Err = err
+		return p
+	}
+	for i := range arts {
+		a := &arts[i]
+		if lang := det.Detect(a.Text); lang != "" {
+			a.Lang = lang
+		} else if a.Lang == "" {
+			a.Lang = strings.ToLower(it.Page.Lang)
+		}
+		a.ContentHash = contentKey(a)
+		a.MinHash = dedup.Signature(a.Text)
+	}
+	p.Articles = arts
+	return p
+}
+
+// contentKey identifies an article for idempotent ingest: the same text from
+// the same place is the same article, while the same text from another
+// outlet or URL is a syndicated copy that must be recorded, not dropped.
+func contentKey(a *article.Article) string {
+	return dedup.Hash(a.URL + "\x00" + a.ExternalID + "\x00" + a.Source + "\x00" + a.Text)
+}
