@@ -323,6 +323,10 @@ func warcPage(rec warcRecord, input string, limit int64) (article.Page, bool, er
 // parseHTTPResponse splits a stored HTTP response into status, headers
 // and payload. It accepts any "HTTP/x" version and bare-LF line ends.
 func parseHTTPResponse(block []byte) (status int, h http.Header, body []byte, err error) {
+	return parseHTTPResponseDepth(block, 0)
+}
+
+func parseHTTPResponseDepth(block []byte, depth int) (status int, h http.Header, body []byte, err error) {
 	end, sep := bytes.Index(block, []byte("\r\n\r\n")), 4
 	if lf := bytes.Index(block, []byte("\n\n")); lf >= 0 && (end < 0 || lf < end) {
 		end, sep = lf, 2
@@ -340,7 +344,12 @@ func parseHTTPResponse(block []byte) (status int, h http.Header, body []byte, er
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("bad HTTP status %.20q", f[1])
 	}
-	return status, parseHeaderLines(rest), block[end+sep:], nil
+	body = block[end+sep:]
+	if status >= 100 && status < 200 && bytes.HasPrefix(body, []byte("HTTP/")) && depth < 3 {
+		// An interim "100 Continue" stored ahead of the real response.
+		return parseHTTPResponseDepth(body, depth+1)
+	}
+	return status, parseHeaderLines(rest), body, nil
 }
 
 // isHTMLType reports whether a Content-Type names HTML, sniffing the body

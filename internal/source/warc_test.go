@@ -82,6 +82,7 @@ func testWARC(t testing.TB) ([][]byte, []warcCase) {
 		{warcRec("response", "https://a.example/h2", httpCT, httpResp("HTTP/2 200", []string{"server: x"}, page("HTTP/2 without a content type."))), warcCase{"https://a.example/h2", "HTTP/2 without", nil}},
 		{warcRec("response", "https://a.example/big", httpCT, httpResp("HTTP/1.1 200 OK", []string{"Content-Type: text/html"}, big)), warcCase{"https://a.example/big", "", ErrTooLarge}},
 		{warcRec("response", "https://a.example/bigimg", httpCT, httpResp("HTTP/1.1 200 OK", []string{"Content-Type: image/jpeg"}, bytes.Repeat([]byte{0xff}, 100000))), warcCase{}},
+		{warcRec("response", "https://a.example/continue", httpCT, append([]byte("HTTP/1.1 100 Continue\r\n\r\n"), httpResp("HTTP/1.1 200 OK", []string{"Content-Type: text/html"}, page("After an interim response."))...)), warcCase{"https://a.example/continue", "After an interim", nil}},
 		{warcRec("response", "https://a.example/last", httpCT, httpResp("HTTP/1.0 200 OK", []string{"Content-Type: application/xhtml+xml"}, page("Last page."))), warcCase{"https://a.example/last", "Last page.", nil}},
 	}
 	var out [][]byte
