@@ -112,3 +112,20 @@ func TestSharedSeeds(t *testing.T) {
 		t.Errorf("only %d Arabic letters in the seeds; one seed is Arabic", arabicLetters)
 	}
 }
+
+func TestSharedPlainText(t *testing.T) {
+	dir := shared.Path(t, "data/plaintext-scrapinghub")
+	var st Stats
+	items := collect(t, []string{dir}, Options{Stats: &st})
+	if len(items) < 100 {
+		t.Fatalf("got %d items", len(items))
+	}
+	for _, it := range items {
+		if it.Err != nil || it.Page.Kind != article.KindText || len(it.Page.Body) == 0 {
+			t.Errorf("%s: err %v kind %v", it.Page.Input, it.Err, it.Page.Kind)
+		}
+	}
+	if st.Skipped.Load() != 0 {
+		t.Errorf("%d files skipped", st.Skipped.Load())
+	}
+}
