@@ -28,7 +28,7 @@ udostępnij|komentarze|komentarz|reklama|szukaj|strona główna|czytaj także|cz
 
 // chromePrefix are line openings that mark chrome on short lines.
 var chromePrefix = phraseList(`
-share on|share this|share your|share with|sharing|copy link|submit to|you are here|you are at|advertise|subscribe|sign in|log in|register now|to read the full|to continue reading|continue reading|most popular|most read|most viewed|most shared|trending|newsletter|get our newsletter|our newsletter|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|スポンサー|タグ|广告|推广|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
+share on|share this|share your|share with|follow me|listen|additional reporting|sharing|copy link|submit to|you are here|you are at|advertise|subscribe|sign in|log in|register now|to read the full|to continue reading|continue reading|most popular|most read|most viewed|most shared|trending|newsletter|get our newsletter|our newsletter|follow us|follow on|sign up|subscribe to|download the app|download our app|get the app|get started now|click here|tap here|read more|read next|see also|more from|more on|more in|also read|related|you may also like|you might also like|recommended for you|copyright|all rights reserved|photo|photos|image|images|picture|credit|credits|file photo|editor|editing by|edited by|reporting by|editor in charge|special statement|disclaimer|notice|advertisement|sponsored|tags|topics|filed under|posted in|categories|category|tips|search|cookie|we use cookies|this site uses cookies|by continuing|accept|jadi yang pertama|jadi yg pertama|be the first|baca juga|baca selengkapnya|lihat juga|berita terkait|artikel terkait|simak juga|foto|leia também|leia mais|veja também|saiba mais|lee también|lea también|ver también|mehr zum thema|lesen sie auch|lesen sie mehr|à lire aussi|lire aussi|voir aussi|leggi anche|potrebbe interessarti|читайте также|смотрите также|фото|ilgili haberler|bunlar da ilginizi|czytaj także|czytaj też|zobacz także|相关|延伸阅读|责任编辑|编辑|来源|声明|免责声明|関連|写真|スポンサー|タグ|广告|推广|اقرأ أيضا|اقرأ ايضا|إقرأ أيضا|المصدر|صورة`)
 
 // chromeContains are phrases that mark a short line as chrome wherever
 // they occur in it.
@@ -203,6 +203,8 @@ var (
 	imgRe = regexp.MustCompile(`^\[[^\]]*\]$`)
 	// A caption ending in its credit: "… in Tokyo. Credit: ESA".
 	creditTail = regexp.MustCompile(`(?i)(?:credit|credits|photo|photograph|image|picture|foto|crédit|crédito|bild)\s*:\s*[^.!?:]{1,60}$`)
+	// "Submitted photo", "… via AP".
+	creditEndRe = regexp.MustCompile(`(?i)(?:\b(?:submitted|file|staff|courtesy|handout|contributed) (?:photo|image)|\bvia (?:ap|reuters|afp|getty images|epa))$`)
 	// "Jane Doe/Reuters", "Jane Doe | Bloomberg | Getty Images".
 	nameCreditRe = regexp.MustCompile(`^\p{Lu}[\pL.'’ -]+(?:\s*[/|]\s*\p{Lu}[\pL.'’ -]+)+$`)
 	creditParen  = regexp.MustCompile(`(?i)\((?:[\pL.' -]{2,40}/[\pL.' -]{2,40}|[^()]*\b(?:photo|photos|foto|fotos|image|images|via ap|getty|reuters|afp|epa|shutterstock|file|credit|courtesy|illustration|pool)\b[^()]*)\)\s*$`)
@@ -258,7 +260,7 @@ func markChrome(l *line) {
 		l.chrome = true
 		return
 	}
-	if l.runes < 100 && (creditLineRe.MatchString(t) || l.words <= 8 && !l.sentEnd && nameCreditRe.MatchString(t)) {
+	if l.runes < 100 && (creditLineRe.MatchString(t) || creditEndRe.MatchString(t) || l.words <= 8 && !l.sentEnd && nameCreditRe.MatchString(t)) {
 		l.caption = true
 		return
 	}

@@ -74,7 +74,7 @@ func TestTextHandwritten(t *testing.T) {
 		},
 		{
 			file: "chrome_zh.txt", title: "城市公园免费开放",
-			date:    day(2025, time.April, 9),
+			source: "新华社", date: day(2025, time.April, 9), dateline: "北京", agency: "新华社",
 			paras:   3,
 			want:    []string{"新华社北京4月9日电", "防止过度拥挤。"},
 			notWant: []string{"分享", "相关新闻", "责任编辑", "版权所有"},
@@ -225,9 +225,14 @@ func TestDateline(t *testing.T) {
 		{"WASHINGTON – Two prison officers were charged on Tuesday with falsifying records, prosecutors said.", "WASHINGTON", ""},
 		{"RIO DE JANEIRO, Brazil (Reuters) - The central bank held rates on Wednesday, as analysts had expected.", "RIO DE JANEIRO", "Reuters"},
 		{"The minister said on Tuesday that the plan would go ahead as agreed with the unions.", "", ""},
+		{"NEW DELHI: Their dream shattered, nearly 150 people returned home on Wednesday, officials said.", "NEW DELHI", ""},
+		{"BREAKING: The council has voted to keep the night buses running for two more years, it said.", "", ""},
+		{"طوكيو (أ ب) - أعربت اليابان عن اهتمامها يوم الثلاثاء بالمشاركة في المهمة، كما قال المسؤولون.", "طوكيو", "أ ب"},
+		{"新华社北京4月9日电 市政府周三宣布，从下个月起，全市所有公园将免费向公众开放，以鼓励市民参加户外活动。", "北京", "新华社"},
+		{"【ワシントン共同】米政府は9日、新たな関税措置を発表した。市場では今後の影響を懸念する声が広がっている。", "ワシントン", "共同"},
 	}
 	for _, tt := range tests {
-		res := Text(tt.first + "\n" + tt.first[:20] + " more body text follows here, as the reporters were told by officials.")
+		res := Text(tt.first + "\n" + "More body text follows here, as the reporters were told by officials on the same day.")
 		if res.Main.Dateline != tt.dateline || res.Main.Agency != tt.agcy {
 			t.Errorf("%q: dateline %q agency %q, want %q %q", tt.first, res.Main.Dateline, res.Main.Agency, tt.dateline, tt.agcy)
 		}

@@ -78,10 +78,7 @@ func meta(lines []line, a, b int, d Doc) Doc {
 				break
 			}
 		}
-		if m := datelineRe.FindStringSubmatch(first); m != nil && utf8.RuneCountInString(m[1]) >= 3 {
-			d.Dateline = strings.TrimSpace(m[1])
-			d.Agency = strings.TrimSpace(m[2])
-		}
+		d.Dateline, d.Agency = dateline(first)
 	}
 	if d.Source == "" {
 		d.Source = d.Agency
@@ -95,6 +92,39 @@ func meta(lines []line, a, b int, d Doc) Doc {
 	}
 	d.Title = findTitle(lines, a)
 	return d
+}
+
+var (
+	// "NEW DELHI: Their …" — upper-case place, colon.
+	datelineColonRe = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\p{M} .'’-]{3,30}?)(?:\s*\(([^()]{2,30})\))?\s*:\s+\S`)
+	// Caseless scripts: "طوكيو (أ ب) -".
+	datelineCaselessRe = regexp.MustCompile(`^([\p{Arabic}\p{Hebrew}][\p{Arabic}\p{Hebrew} ]{1,30}?)\s*\(([^()]{1,30})\)\s*(?:--|[-–—:])`)
+	// "新华社北京4月9日电": agency, place, date, 电.
+	datelineZhRe = regexp.MustCompile(`^([\p{Han}]{1,4}社)([\p{Han}]{2,8}?)\d{1,2}月\d{1,2}日电`)
+	// "【ワシントン共同】": place and agency in lenticular brackets.
+	datelineJaRe = regexp.MustCompile(`^【([\p{Han}\p{Katakana}ー・]{2,12}?)(共同|時事|ロイター|AFP|AP|ブルームバーグ)?】`)
+)
+
+// notDateline are upper-case labels that open lines like a dateline.
+var notDateline = phraseSet(`update|updated|breaking|breaking news|watch|exclusive|live|photos|video|note|editor s note|opinion|analysis|warning|correction|read more|source|sources`)
+
+// dateline reads the dateline and wire agency opening a body's first line.
+func dateline(s string) (place, agency string) {
+	if m := datelineRe.FindStringSubmatch(s); m != nil && utf8.RuneCountInString(m[1]) >= 3 {
+		return strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+	}
+	if m := datelineColonRe.FindStringSubmatch(s); m != nil && !notDateline[normKey(m[1])] {
+		return strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+	}
+	for _, re := range []*regexp.Regexp{datelineCaselessRe, datelineJaRe} {
+		if m := re.FindStringSubmatch(s); m != nil {
+			return strings.TrimSpace(m[1]), strings.TrimSpace(m[2])
+		}
+	}
+	if m := datelineZhRe.FindStringSubmatch(s); m != nil {
+		return m[2], m[1]
+	}
+	return "", ""
 }
 
 // outletAround returns the outlet named beside a date in a header line:
