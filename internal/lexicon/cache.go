@@ -70,27 +70,15 @@ func encodeTables(ts ...table) []byte {
 	b.WriteString(cacheMagic)
 	u32 := func(v int) { binary.Write(&b, binary.LittleEndian, uint32(v)) }
 	for _, t := range ts {
-		nk, nv := 0, 0
-		for i := range t.keys {
-			nk += len(t.keys[i])
-			nv += len(t.vals[i])
-		}
+		u32(t.len())
 		u32(len(t.keys))
-		u32(nk)
-		u32(nv)
-		k, v := 0, 0
-		for i := range t.keys {
-			k += len(t.keys[i])
-			v += len(t.vals[i])
-			u32(k)
-			u32(v)
+		u32(len(t.vals))
+		for i := range t.koff {
+			u32(int(t.koff[i]))
+			u32(int(t.voff[i]))
 		}
-		for _, s := range t.keys {
-			b.WriteString(s)
-		}
-		for _, s := range t.vals {
-			b.WriteString(s)
-		}
+		b.WriteString(t.keys)
+		b.WriteString(t.vals)
 	}
 	return b.Bytes()
 }
@@ -108,7 +96,7 @@ func decodeTables(data []byte, n int) ([]table, error) {
 		if len(s) < 4 {
 			return 0, false
 		}
-		v := binary.LittleEndian.Uint32([]byte(s[:4]))
+		v := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
 		s = s[4:]
 		return int(v), true
 	}
@@ -117,32 +105,28 @@ func decodeTables(data []byte, n int) ([]table, error) {
 		cnt, ok1 := u32()
 		nk, ok2 := u32()
 		nv, ok3 := u32()
-		if !ok1 || !ok2 || !ok3 || cnt > len(s)/8 || nk+nv > len(s) {
+		if !ok1 || !ok2 || !ok3 || cnt > len(s)/8 {
 			return nil, errBadCache
 		}
-		offs := s[:8*cnt]
-		s = s[8*cnt:]
-		if nk+nv > len(s) {
-			return nil, errBadCache
-		}
-		ks, vs := s[:nk], s[nk:nk+nv]
-		s = s[nk+nv:]
-		t := table{keys: make([]string, cnt), vals: make([]string, cnt)}
+		t := table{koff: make([]uint32, cnt), voff: make([]uint32, cnt)}
 		k0, v0 := 0, 0
 		for i := range cnt {
-			k := int(binary.LittleEndian.Uint32([]byte(offs[8*i : 8*i+4])))
-			v := int(binary.LittleEndian.Uint32([]byte(offs[8*i+4 : 8*i+8])))
+			k, _ := u32()
+			v, _ := u32()
 			if k <= k0 || k > nk || v < v0 || v > nv {
 				return nil, errBadCache
 			}
-			t.keys[i], t.vals[i] = ks[k0:k], vs[v0:v]
-			if i > 0 && t.keys[i-1] >= t.keys[i] {
-				return nil, errBadCache
-			}
+			t.koff[i], t.voff[i] = uint32(k), uint32(v)
 			k0, v0 = k, v
 		}
-		if k0 != nk || v0 != nv {
+		if k0 != nk || v0 != nv || nk+nv > len(s) {
 			return nil, errBadCache
+		}
+		t.keys, t.vals, s = s[:nk], s[nk:nk+nv], s[nk+nv:]
+		for i := 1; i < cnt; i++ {
+			if t.key(i-1) >= t.key(i) {
+				return nil, errBadCache
+			}
 		}
 		out = append(out, t)
 	}

@@ -375,8 +375,8 @@ func (d *langDict) load() {
 		cpath := cachePath(d.lang, append(slices.Clone(d.fwd), d.rev...))
 		if fwd, rev, ok := readCache(cpath); ok {
 			d.tab, d.revTab = fwd, rev
-			slog.Debug("lexicon: loaded from cache", "lang", d.lang, "headwords", len(d.tab.keys),
-				"reverse", len(d.revTab.keys), "took", time.Since(start).Round(time.Millisecond))
+			slog.Debug("lexicon: loaded from cache", "lang", d.lang, "headwords", d.tab.len(),
+				"reverse", d.revTab.len(), "took", time.Since(start).Round(time.Millisecond))
 			return
 		}
 		var errs []error
@@ -406,29 +406,54 @@ func (d *langDict) load() {
 		} else {
 			writeCache(cpath, d.tab, d.revTab)
 		}
-		slog.Debug("lexicon: loaded", "lang", d.lang, "headwords", len(d.tab.keys),
-			"reverse", len(d.revTab.keys), "took", time.Since(start).Round(time.Millisecond))
+		slog.Debug("lexicon: loaded", "lang", d.lang, "headwords", d.tab.len(),
+			"reverse", d.revTab.len(), "took", time.Since(start).Round(time.Millisecond))
 	})
 }
 
-// table maps sorted keys to values.
+// table maps sorted keys to values. Keys and values live in two arenas,
+// the end of the i-th in koff[i] and voff[i]: 8 bytes per headword rather
+// than two string headers.
 type table struct {
-	keys, vals []string
+	keys, vals string
+	koff, voff []uint32
+}
+
+func (t *table) len() int { return len(t.koff) }
+
+func (t *table) key(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.koff[i-1]
+	}
+	return t.keys[start:t.koff[i]]
+}
+
+func (t *table) val(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.voff[i-1]
+	}
+	return t.vals[start:t.voff[i]]
+}
+
+func (t *table) search(k string) int {
+	return sort.Search(t.len(), func(i int) bool { return t.key(i) >= k })
 }
 
 func (t *table) get(k string) (string, bool) {
-	i, ok := slices.BinarySearch(t.keys, k)
-	if !ok {
+	i := t.search(k)
+	if i == t.len() || t.key(i) != k {
 		return "", false
 	}
-	return t.vals[i], true
+	return t.val(i), true
 }
 
 // withPrefix calls fn on up to limit keys starting with p.
 func (t *table) withPrefix(p string, limit int, fn func(string)) {
-	i, _ := slices.BinarySearch(t.keys, p)
-	for j := i; j < len(t.keys) && j < i+limit && strings.HasPrefix(t.keys[j], p); j++ {
-		fn(t.keys[j])
+	i := t.search(p)
+	for j := i; j < t.len() && j < i+limit && strings.HasPrefix(t.key(j), p); j++ {
+		fn(t.key(j))
 	}
 }
 
@@ -622,14 +647,16 @@ func (b *tableBuilder) add(k, v string) {
 }
 
 func (b *tableBuilder) table() table {
-	ks, vs := string(b.keys), string(b.vals)
-	t := table{keys: make([]string, len(b.koffs)), vals: make([]string, len(b.voffs))}
-	var k0, v0 uint32
-	for i := range b.koffs {
-		t.keys[i], t.vals[i] = ks[k0:b.koffs[i]], vs[v0:b.voffs[i]]
-		k0, v0 = b.koffs[i], b.voffs[i]
+	return table{keys: string(b.keys), vals: string(b.vals), koff: slices.Clip(b.koffs), voff: slices.Clip(b.voffs)}
+}
+
+// newTable builds a table from sorted keys and their values.
+func newTable(keys, vals []string) table {
+	var b tableBuilder
+	for i := range keys {
+		b.add(keys[i], vals[i])
 	}
-	return t
+	return b.table()
 }
 
 // mergeForward groups entries by headword and ranks each headword's

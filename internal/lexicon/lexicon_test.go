@@ -328,15 +328,14 @@ func TestRealDictionaries(t *testing.T) {
 		have[lang] = true
 		d := l.dicts[lang]
 		keys := map[string]bool{}
-		for _, k := range d.revTab.keys {
-			keys[k] = true
-		}
-		for _, k := range d.tab.keys {
-			keys[k] = true
+		for _, tab := range []*table{&d.tab, &d.revTab} {
+			for i := range tab.len() {
+				keys[tab.key(i)] = true
+			}
 		}
 		n := len(keys)
 		t.Logf("%s: %d headwords (%d from %d XXX→eng, %d from %d eng→XXX)",
-			lang, n, len(d.tab.keys), len(d.fwd), len(d.revTab.keys), len(d.rev))
+			lang, n, d.tab.len(), len(d.fwd), d.revTab.len(), len(d.rev))
 		if n < 1000 {
 			t.Errorf("%s: only %d headwords", lang, n)
 		}
@@ -410,8 +409,8 @@ func BenchmarkEnglish(b *testing.B) {
 	l.Preload(context.Background())
 	d := l.dicts["de"]
 	words := make([]string, 0, 4096)
-	for i := 0; i < len(d.tab.keys) && len(words) < cap(words); i += len(d.tab.keys) / cap(words) {
-		words = append(words, d.tab.keys[i]+"s") // mostly misses: exercises the stem search too
+	for i := 0; i < d.tab.len() && len(words) < cap(words); i += d.tab.len() / cap(words) {
+		words = append(words, d.tab.key(i)+"s") // mostly misses: exercises the stem search too
 	}
 	found := 0
 	i := 0
@@ -465,7 +464,7 @@ func TestCache(t *testing.T) {
 	}
 	// The cache is really used: plant a value in it.
 	path := cachePath("de", []string{filepath.Join("testdata", "freedict-deu-eng")})
-	planted := table{keys: []string{"regierung"}, vals: []string{"planted"}}
+	planted := newTable([]string{"regierung"}, []string{"planted"})
 	if err := os.WriteFile(path, encodeTables(planted, table{}), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -490,8 +489,8 @@ func TestCache(t *testing.T) {
 }
 
 func FuzzDecodeTables(f *testing.F) {
-	f.Add(encodeTables(table{keys: []string{"a", "b"}, vals: []string{"x\x00y", ""}}, table{}))
-	f.Add(encodeTables(table{}, table{keys: []string{"к"}, vals: []string{"k"}}))
+	f.Add(encodeTables(newTable([]string{"a", "b"}, []string{"x\x00y", ""}), table{}))
+	f.Add(encodeTables(table{}, newTable([]string{"к"}, []string{"k"})))
 	f.Add([]byte(cacheMagic + "\xff\xff\xff\xff"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ts, err := decodeTables(data, 2)
