@@ -3,8 +3,16 @@ package source
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
 
 	"golang.org/x/text/encoding/unicode"
 )
@@ -55,4 +63,32 @@ func FuzzCharset(f *testing.F) {
 			t.Fatalf("invalid output %q", out)
 		}
 	})
+}
+
+// TestGuessCharset decodes undeclared legacy-encoded text, one sentence
+// and a paragraph of it, through the statistical guess.
+func TestGuessCharset(t *testing.T) {
+	ru := "Генеральный секретарь НАТО Марк Рютте встретился в Токио с премьер-министром Японии Сигэру Исибой."
+	de := "Der NATO-Generalsekretär äußerte sich über die Sicherheitslage; Größe, Übung, Straße."
+	el := "Ο γενικός γραμματέας του ΝΑΤΟ συναντήθηκε με τον πρωθυπουργό της Ιαπωνίας στο Τόκιο."
+	tw := "北約秘書長呂特在東京與石破茂首相舉行會談，雙方討論了安全合作。"
+	cases := []struct {
+		name string
+		enc  encoding.Encoding
+		s    string
+	}{
+		{"1251", charmap.Windows1251, ru}, {"koi8r", charmap.KOI8R, ru}, {"1256", charmap.Windows1256, arabic},
+		{"1252de", charmap.Windows1252, de}, {"1253", charmap.Windows1253, el}, {"sjis", japanese.ShiftJIS, japanese_},
+		{"eucjp", japanese.EUCJP, japanese_}, {"gbk", simplifiedchinese.GBK, chinese_}, {"euckr", korean.EUCKR, korean_},
+		{"big5", traditionalchinese.Big5, tw},
+	}
+	for _, c := range cases {
+		for _, n := range []int{1, 5} {
+			text := strings.Repeat(c.s+" ", n)
+			got, err := toUTF8(encode(t, c.enc, text), "", false)
+			if err != nil || string(got) != text {
+				t.Errorf("%s x%d: got %q, %v", c.name, n, got, err)
+			}
+		}
+	}
 }
