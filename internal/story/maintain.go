@@ -43,7 +43,7 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 		if s == nil {
 			continue
 		}
-		for _, o := range a.candidates(s.centroid(), s.id) {
+		for _, o := range a.candidates(s.centroid(), nil, s.id) {
 			if a.stories[s.id] == nil {
 				break
 			}
@@ -253,8 +253,8 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	}
 	a.unpost(s)
 	s.members = nil
-	s.sum, s.asum, s.esum = make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64)
-	s.norm2, s.anorm2, s.enorm2 = 0, 0, 0
+	s.sum, s.asum, s.esum, s.ssum = make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64)
+	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	s.langs = make(map[string]int)
 	for _, m := range x {
 		a.add(s, m)
@@ -322,6 +322,7 @@ func (a *Assigner) detach(s *story, i int) {
 	addVec(s.sum, &s.norm2, m.vec, -1)
 	addVec(s.asum, &s.anorm2, m.anchor, -1)
 	addVec(s.esum, &s.enorm2, m.ents, -1)
+	addVec(s.ssum, &s.snorm2, m.skel, -1)
 	s.langs[m.lang]--
 	if s.langs[m.lang] == 0 {
 		delete(s.langs, m.lang)
@@ -339,6 +340,7 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	addVec(s.sum, &s.norm2, m.vec, 1)
 	addVec(s.asum, &s.anorm2, m.anchor, 1)
 	addVec(s.esum, &s.enorm2, m.ents, 1)
+	addVec(s.ssum, &s.snorm2, m.skel, 1)
 	s.langs[m.lang]++
 	a.owner[m.id] = s.id
 }

@@ -58,7 +58,7 @@ func TestSemEvalPairs(t *testing.T) {
 	r := runSemEval(pairs, Pair{})
 	t.Logf("SemEval-8 dev (%d pairs), no lexicon: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
 		len(pairs), r.all, r.same, r.cross, r.f1)
-	lex := loadLexicon(t)
+	lex := loadLexicon(t, "ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id")
 	if lex == nil {
 		return
 	}
@@ -71,13 +71,13 @@ func TestSemEvalPairs(t *testing.T) {
 
 // loadLexicon loads the system's FreeDict dictionaries, or returns nil when
 // they are not installed.
-func loadLexicon(tb testing.TB) *lexicon.Lexicon {
+func loadLexicon(tb testing.TB, langs ...string) *lexicon.Lexicon {
 	const dir = "/usr/share/dictd"
 	if _, err := os.Stat(dir); err != nil {
 		tb.Logf("no dictionaries in %s: running without a lexicon", dir)
 		return nil
 	}
-	lex, err := lexicon.Load(context.Background(), dir, []string{"ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id"})
+	lex, err := lexicon.Load(context.Background(), dir, langs)
 	if err != nil {
 		tb.Fatalf("lexicon: %v", err)
 	}

@@ -31,13 +31,15 @@ type Config struct {
 	Threshold float64
 	// CrossThreshold is the lowest score for joining a story that has no
 	// article in the article's language, scored on language-independent
-	// anchors only. Default 0.35.
+	// anchors only. Default 0.12.
 	CrossThreshold float64
-	// MergeThreshold is the lowest average-link similarity at which
-	// Maintain merges two stories. Default 0.12.
+	// MergeThreshold is the lowest average-link similarity (mean cosine
+	// over all pairs of their articles) at which Maintain merges two
+	// stories. Default 0.40.
 	MergeThreshold float64
-	// SplitThreshold: Maintain splits a story in two when the average-link
-	// similarity between its two halves falls below it. Default 0.05.
+	// SplitThreshold: Maintain splits a story in two halves (2-means) when
+	// the mean similarity between the halves is below SplitThreshold times
+	// the mean similarity inside the less cohesive half. Default 0.4.
 	SplitThreshold float64
 	// MinSplit is the size of the smallest part Maintain splits off. Default 3.
 	MinSplit int
@@ -78,13 +80,13 @@ func (c Config) withDefaults() Config {
 		c.Threshold = 0.30
 	}
 	if c.CrossThreshold == 0 {
-		c.CrossThreshold = 0.35
+		c.CrossThreshold = 0.12
 	}
 	if c.MergeThreshold == 0 {
-		c.MergeThreshold = 0.12
+		c.MergeThreshold = 0.40
 	}
 	if c.SplitThreshold == 0 {
-		c.SplitThreshold = 0.05
+		c.SplitThreshold = 0.4
 	}
 	if c.MinSplit == 0 {
 		c.MinSplit = 3
@@ -153,6 +155,7 @@ type member struct {
 	vec    vec // unit vector, all terms
 	anchor vec // unit vector, language-independent terms only
 	ents   vec // unit vector, names only
+	skel   vec // unit vector, script-neutral terms: name keys, numbers, months, glosses
 	// surface holds readable forms of the heaviest terms (dropped once
 	// the story has them).
 	surface map[uint32]string
@@ -210,6 +213,8 @@ type story struct {
 	anorm2  float64
 	esum    map[uint32]float64 // sum of member name vectors
 	enorm2  float64
+	ssum    map[uint32]float64 // sum of member script-neutral vectors
+	snorm2  float64
 	langs   map[string]int
 	first   time.Time
 	last    time.Time
@@ -300,6 +305,21 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 	m.vec = a.intern(tv)
 	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
 	m.ents = a.intern(tv.Filter(isEntity).Normalize())
+	m.skel = a.intern(tv.Filter(scriptNeutral).Normalize())
+}
+
+// scriptNeutral keeps the terms that can match between any two scripts:
+// name keys, numbers, months and English glosses (names spelt in Latin
+// letters and cognate prefixes only match between Latin-script texts).
+func scriptNeutral(key string) bool {
+	if !text.IsAnchor(key) {
+		return false
+	}
+	switch key[0] {
+	case '#', '@':
+		return true
+	}
+	return key[:2] == "k:" || key[:2] == "x:"
 }
 
 func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
@@ -359,8 +379,9 @@ func (a *Assigner) Restore(art *article.Article) {
 		s = a.open(art.Story, m.t)
 	}
 	a.add(s, m)
+	// Restored stories are stored as they are (not dirty), but the first
+	// Maintain looks at them again (changed).
 	delete(a.dirty, s.id)
-	s.changed = false
 	if art.Story >= a.nextID {
 		a.nextID = art.Story + 1
 	}
@@ -369,7 +390,7 @@ func (a *Assigner) Restore(art *article.Article) {
 
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
-		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64), esum: make(map[uint32]float64),
+		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64), esum: make(map[uint32]float64), ssum: make(map[uint32]float64),
 		langs: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
 		first: t, last: t, docsAt: a.model.Docs(),
 	}
@@ -384,6 +405,7 @@ func (a *Assigner) add(s *story, m *member) {
 	addVec(s.sum, &s.norm2, m.vec, 1)
 	addVec(s.asum, &s.anorm2, m.anchor, 1)
 	addVec(s.esum, &s.enorm2, m.ents, 1)
+	addVec(s.ssum, &s.snorm2, m.skel, 1)
 	s.langs[m.lang]++
 	if m.t.Before(s.first) {
 		s.first = m.t
@@ -400,7 +422,10 @@ func (a *Assigner) add(s *story, m *member) {
 }
 
 func (a *Assigner) post(s *story, m *member) {
-	for _, e := range m.vec.top(a.cfg.IndexTerms) {
+	// The script-neutral terms are posted too, so that an article in
+	// another script finds the story.
+	terms := append(m.vec.top(a.cfg.IndexTerms), m.skel.top(a.cfg.IndexTerms/2)...)
+	for _, e := range terms {
 		if s.posted[e.k] {
 			continue
 		}
@@ -454,9 +479,9 @@ func addVec(sum map[uint32]float64, norm2 *float64, v vec, sign float64) {
 
 // candidates returns up to cfg.Candidates active stories sharing heavy
 // terms with v, best first, skipping the story skip.
-func (a *Assigner) candidates(v vec, skip int64) []*story {
+func (a *Assigner) candidates(v, skel vec, skip int64) []*story {
 	acc := make(map[int64]float64)
-	for _, e := range v.top(a.cfg.QueryTerms) {
+	for _, e := range append(v.top(a.cfg.QueryTerms), skel.top(a.cfg.QueryTerms/2)...) {
 		p := a.index[e.k]
 		if len(p) > a.cfg.MaxPosting {
 			continue
@@ -496,7 +521,7 @@ func (a *Assigner) candidates(v vec, skip int64) []*story {
 func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 	var best *story
 	bestScore, bestMargin := 0.0, math.Inf(-1)
-	for _, s := range a.candidates(m.vec, skip) {
+	for _, s := range a.candidates(m.vec, m.skel, skip) {
 		a.refresh(s)
 		sc, th := a.score(m, s)
 		if sc-th > bestMargin || sc-th == bestMargin && best != nil && s.id < best.id {
@@ -530,7 +555,7 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 	if s.langs[m.lang] > 0 || m.lang == "" {
 		return sc, a.cfg.Threshold
 	}
-	cross := centroidCos(m.anchor, s.asum, s.anorm2)
+	cross := math.Max(centroidCos(m.anchor, s.asum, s.anorm2), centroidCos(m.skel, s.ssum, s.snorm2))
 	if sc >= a.cfg.Threshold || cross < sc {
 		return sc, a.cfg.Threshold
 	}
@@ -560,12 +585,15 @@ func (a *Assigner) refresh(s *story) {
 	s.sum = make(map[uint32]float64, len(s.sum))
 	s.asum = make(map[uint32]float64, len(s.asum))
 	s.esum = make(map[uint32]float64, len(s.esum))
-	s.norm2, s.anorm2, s.enorm2 = 0, 0, 0
+	s.ssum = make(map[uint32]float64, len(s.ssum))
+	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	for _, m := range s.members {
 		a.vectorize(m, nil)
 		addVec(s.sum, &s.norm2, m.vec, 1)
 		addVec(s.asum, &s.anorm2, m.anchor, 1)
 		addVec(s.esum, &s.enorm2, m.ents, 1)
+		addVec(s.ssum, &s.snorm2, m.skel, 1)
+	addVec(s.ssum, &s.snorm2, m.skel, 1)
 		a.post(s, m)
 	}
 }

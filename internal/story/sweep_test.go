@@ -19,13 +19,13 @@ func TestECBSweep(t *testing.T) {
 		t.Skip("set STORY_SWEEP=1 to sweep parameters")
 	}
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	for _, th := range []float64{0.2, 0.25, 0.3} {
-		for _, bi := range []float64{0, 0.5, 1, 2} {
-			for _, ent := range []float64{1, 2} {
-				w := text.DefaultWeights
-				w.Entity, w.Number = ent, bi
-				bc, pw := runECB(docs, Config{Threshold: th, Weights: w}, 0)
-				t.Logf("th %.2f num %.2f ent %.1f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", th, bi, ent, bc.P, bc.R, bc.F1, pw.F1)
+	for _, every := range []int{50, 200} {
+		for _, merge := range []float64{0.3, 0.4, 2} {
+			for _, split := range []float64{0.4, 1e-9} {
+				for _, move := range []float64{0.05, 0.1, 2} {
+					bc, pw := runECB(docs, Config{MergeThreshold: merge, SplitThreshold: split, MoveMargin: move}, every)
+					t.Logf("every %d merge %.2f split %.2f move %.2f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", every, merge, split, move, bc.P, bc.R, bc.F1, pw.F1)
+				}
 			}
 		}
 	}

@@ -181,28 +181,33 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 				}
 				b.add("e:"+key, w, t.Surface)
 			}
-			// Transliteration keys link names across scripts. Scripts
-			// without case (Arabic) cannot tell names apart, so all their
-			// content words get a key and IDF sorts them out.
-			if tl.Key != nil && (entity || !hasCase(t.Surface)) && utf8.RuneCountInString(t.Text) >= 3 {
-				if k := tl.Key(t.Text); utf8.RuneCountInString(k) >= 2 {
-					b.add("k:"+k, w, t.Surface)
-				}
-			}
 			// English words stand for themselves in the gloss space, so
 			// that glossed foreign words meet them.
-			if a.Translator != nil && lang == "en" && !entity {
+			if a.Translator != nil && lang == "en" {
 				b.add("x:"+stem, w, t.Surface)
 			}
-			if a.Translator != nil && lang != "en" && lang != "" && !entity {
+			var gl []string
+			if a.Translator != nil && lang != "en" && lang != "" {
 				if glossCache == nil {
 					glossCache = make(map[string][]string)
 				}
-				gl, ok := glossCache[t.Text]
+				var ok bool
+				gl, ok = glossCache[t.Text]
 				if !ok {
 					gl = a.Translator.English(lang, t.Text)
 					glossCache[t.Text] = gl
 				}
+			}
+			// Transliteration keys link names across scripts. Scripts
+			// without case (Arabic) cannot tell names apart, so their
+			// content words get a key too, unless the dictionary knows
+			// the word (names are rarely in it); IDF sorts out the rest.
+			if tl.Key != nil && (entity || !hasCase(t.Surface) && len(gl) == 0) && utf8.RuneCountInString(t.Text) >= 3 {
+				if k := tl.Key(stripArticle(t.Text)); utf8.RuneCountInString(k) >= 2 {
+					b.add("k:"+k, w, t.Surface)
+				}
+			}
+			if len(gl) > 0 {
 				for i, g := range gl {
 					if i == maxG {
 						break
@@ -282,4 +287,19 @@ func Fold(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// arabicArticles are proclitic forms of the Arabic article (al-, wal-,
+// bil-, lil-, fal-, kal-) that names carry ("اليابان", Japan) but keys must not.
+var arabicArticles = []string{"وال", "بال", "فال", "كال", "لل", "ال"}
+
+// stripArticle removes a leading Arabic article from w when at least three
+// letters remain.
+func stripArticle(w string) string {
+	for _, p := range arabicArticles {
+		if rest, ok := strings.CutPrefix(w, p); ok && utf8.RuneCountInString(rest) >= 3 {
+			return rest
+		}
+	}
+	return w
 }
