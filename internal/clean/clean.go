@@ -159,8 +159,7 @@ func score(ls []line, i int) float64 {
 	if l.boxed {
 		return -0.2
 	}
-	if l.meta && l.cls != good {
-		// A byline or date line inside a run starts another article.
+	if isBreak(ls, i) {
 		return tunMeta
 	}
 	switch l.cls {
@@ -330,7 +329,7 @@ func kadane(ls []line) (int, int, float64) {
 		sc := score(ls, i)
 		if ls[i].cls == good {
 			prevGood = i
-		} else if sc < 0 && !ls[i].meta && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
+		} else if sc < 0 && !isBreak(ls, i) && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
 			sc *= tunGapF
 		}
 		cur += sc
@@ -369,6 +368,24 @@ func extendBlock(lines []line, a, b int) int {
 		end = i + 1
 	}
 	return end
+}
+
+// isBreak reports lines that start another article when they turn up
+// inside a run: a byline or date line, or a headline printed twice within
+// a few lines (a teaser card).
+func isBreak(ls []line, i int) bool {
+	l := &ls[i]
+	return l.cls != good && (l.meta || l.dup && nearDup(ls, i, 3))
+}
+
+// nearDup reports whether line i repeats one of the d lines before it.
+func nearDup(ls []line, i, d int) bool {
+	for j := max(0, i-d); j < i; j++ {
+		if ls[j].text == ls[i].text {
+			return true
+		}
+	}
+	return false
 }
 
 // bodyText joins the body lines of a block, dropping chrome, captions and
