@@ -400,6 +400,10 @@ func bodyText(ls []line) string {
 		if l.meta {
 			continue
 		}
+		// An image's alt text and caption: the same short line twice.
+		if !l.sentEnd && l.cls != good && (i+1 < len(ls) && ls[i+1].text == l.text || i > 0 && ls[i-1].text == l.text) {
+			continue
+		}
 		if b.Len() > 0 {
 			b.WriteString("\n\n")
 		}
