@@ -1,0 +1,267 @@
+package story
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/shared"
+)
+
+type testArticle struct {
+	ID        int64     `json:"id"`
+	Event     string    `json:"event"`
+	Lang      string    `json:"lang"`
+	Published time.Time `json:"published"`
+	Title     string    `json:"title"`
+	Text      string    `json:"text"`
+}
+
+// loadArticles reads the hand-written articles in testdata: two fictional
+// events (an earthquake reported in English and Arabic, a bridge collapse).
+func loadArticles(t *testing.T) []testArticle {
+	t.Helper()
+	b, err := os.ReadFile("testdata/articles.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var arts []testArticle
+	if err := json.Unmarshal(b, &arts); err != nil {
+		t.Fatal(err)
+	}
+	return arts
+}
+
+func (ta testArticle) article() *article.Article {
+	return &article.Article{ID: ta.ID, Lang: ta.Lang, Title: ta.Title, Text: ta.Text, Published: ta.Published,
+		Source: fmt.Sprintf("outlet%d", ta.ID%3)}
+}
+
+// TestAssignEvents checks that articles group by event, the Arabic
+// report of the earthquake included.
+func TestAssignEvents(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	byEvent := map[string]map[int64]bool{}
+	for _, ta := range arts {
+		d := a.Assign(ta.article())
+		t.Logf("article %d (%s, %s): story %d new %v score %.3f", ta.ID, ta.Event, ta.Lang, d.Story, d.New, d.Score)
+		if byEvent[ta.Event] == nil {
+			byEvent[ta.Event] = map[int64]bool{}
+		}
+		byEvent[ta.Event][d.Story] = true
+	}
+	if len(byEvent["quake"]) != 1 || len(byEvent["bridge"]) != 1 {
+		t.Fatalf("events spread over stories: %v", byEvent)
+	}
+	for q := range byEvent["quake"] {
+		if byEvent["bridge"][q] {
+			t.Fatalf("both events in story %d", q)
+		}
+		sum, ok := a.Summary(q)
+		if !ok {
+			t.Fatalf("no summary for story %d", q)
+		}
+		if sum.Articles != 4 || !reflect.DeepEqual(sum.Langs, []string{"ar", "en"}) || sum.Titles["ar"] == "" {
+			t.Errorf("summary = %+v", sum)
+		}
+		if sum.Headline != "Earthquake kills 37 in Valdoria" && sum.Headline != "Valdoria quake: rescuers search rubble in Pristova" &&
+			sum.Headline != "Death toll in Valdoria earthquake rises" {
+			t.Errorf("headline %q is not an English quake title", sum.Headline)
+		}
+		if len(sum.TopTerms) == 0 {
+			t.Errorf("no top terms")
+		}
+		t.Logf("summary: %+v", sum)
+	}
+	if got := a.Dirty(); len(got) != 2 {
+		t.Errorf("Dirty() = %v, want the two stories", got)
+	}
+	if got := a.Dirty(); len(got) != 0 {
+		t.Errorf("second Dirty() = %v, want none", got)
+	}
+}
+
+func TestDuplicateJoinsOriginal(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	orig := a.Assign(arts[0].article())
+	// The copy's text is unrelated on purpose: DuplicateOf decides.
+	dup := arts[1].article()
+	dup.DuplicateOf = arts[0].ID
+	d := a.Assign(dup)
+	if d.Story != orig.Story || d.New {
+		t.Fatalf("duplicate went to %+v, original in %d", d, orig.Story)
+	}
+	if dup.Story != orig.Story {
+		t.Errorf("art.Story = %d, want %d", dup.Story, orig.Story)
+	}
+}
+
+func TestWindowExpiry(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{Window: 48 * time.Hour}, nil)
+	first := a.Assign(arts[0].article())
+	a.Assign(arts[1].article())
+	if a.Active() != 2 {
+		t.Fatalf("active = %d, want 2", a.Active())
+	}
+	// The same event reported ten days later starts a new story: the
+	// old one has left the window.
+	late := arts[2].article()
+	late.ID = 100
+	late.Published = arts[2].Published.Add(10 * 24 * time.Hour)
+	d := a.Assign(late)
+	if !d.New || d.Story == first.Story {
+		t.Errorf("late article joined %+v, want a new story", d)
+	}
+	if a.Active() != 1 {
+		t.Errorf("active = %d after expiry, want 1", a.Active())
+	}
+	if _, ok := a.Summary(first.Story); ok {
+		t.Errorf("expired story %d still has a summary", first.Story)
+	}
+	// An undated article takes stream time and stays in the window.
+	und := arts[5].article()
+	und.ID, und.Published = 101, time.Time{}
+	if d2 := a.Assign(und); d2.Story != d.Story {
+		t.Errorf("undated follow-up went to %d, want %d", d2.Story, d.Story)
+	}
+}
+
+func TestMaintainSplit(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	// A story that grew two events: restored as one.
+	var moved []int64
+	for _, ta := range arts {
+		if ta.Lang != "en" {
+			continue
+		}
+		art := ta.article()
+		art.Story = 10
+		a.Restore(art)
+		if ta.Event == "bridge" {
+			moved = append(moved, ta.ID)
+		}
+	}
+	evs := a.Maintain(time.Time{})
+	var split *Event
+	for i, ev := range evs {
+		t.Logf("event %+v", ev)
+		if ev.Kind == "split" && ev.Story == 10 {
+			split = &evs[i]
+		}
+	}
+	if split == nil {
+		t.Fatalf("no split of story 10: %v", evs)
+	}
+	if !reflect.DeepEqual(split.Articles, moved) {
+		t.Errorf("split moved %v, want the bridge articles %v", split.Articles, moved)
+	}
+	if split.Other <= 10 {
+		t.Errorf("split-off story %d must get a fresh ID", split.Other)
+	}
+	if s, ok := a.Summary(split.Other); !ok || s.Articles != len(moved) {
+		t.Errorf("new story summary %+v %v", s, ok)
+	}
+}
+
+func TestMaintainMerge(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	// One event restored as two stories, as if two workers had opened it.
+	for _, ta := range arts {
+		art := ta.article()
+		switch {
+		case ta.Event == "quake" && ta.ID <= 3:
+			art.Story = 20
+		case ta.Event == "quake":
+			art.Story = 21
+		default:
+			art.Story = 30
+		}
+		a.Restore(art)
+	}
+	evs := a.Maintain(time.Time{})
+	var merged bool
+	for _, ev := range evs {
+		t.Logf("event %+v", ev)
+		if ev.Kind == "merge" && (ev.Story == 20 && ev.Other == 21 || ev.Story == 21 && ev.Other == 20) {
+			merged = true
+		}
+		if ev.Story == 30 || ev.Other == 30 {
+			t.Errorf("bridge story touched: %+v", ev)
+		}
+	}
+	if !merged {
+		t.Fatalf("stories 20 and 21 not merged: %v", evs)
+	}
+	if a.Active() != 2 {
+		t.Errorf("active = %d, want 2", a.Active())
+	}
+	if got := a.Dirty(); len(got) == 0 {
+		t.Errorf("merge left nothing dirty")
+	}
+}
+
+func TestRestoreThenAssign(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	a.SetNextID(50)
+	r := arts[0].article()
+	r.Story = 7
+	a.Restore(r)
+	if got := a.Dirty(); len(got) != 0 {
+		t.Errorf("restore made %v dirty", got)
+	}
+	if d := a.Assign(arts[2].article()); d.Story != 7 {
+		t.Errorf("follow-up went to %+v, want restored story 7", d)
+	}
+	if d := a.Assign(arts[1].article()); d.Story != 50 || !d.New {
+		t.Errorf("new story %+v, want ID 50", d)
+	}
+}
+
+// TestDeterministic runs the same stream twice and expects identical
+// decisions and Maintain events.
+func TestDeterministic(t *testing.T) {
+	type run struct {
+		Decisions []Decision
+		Events    []Event
+	}
+	stream := func(arts []*article.Article) run {
+		var r run
+		a := New(Config{}, nil)
+		for i, art := range arts {
+			cp := *art
+			r.Decisions = append(r.Decisions, a.Assign(&cp))
+			if (i+1)%40 == 0 {
+				r.Events = append(r.Events, a.Maintain(time.Time{})...)
+			}
+		}
+		r.Events = append(r.Events, a.Maintain(time.Time{})...)
+		return r
+	}
+	var arts []*article.Article
+	for _, ta := range loadArticles(t) {
+		arts = append(arts, ta.article())
+	}
+	if p, err := shared.Find(); err == nil {
+		for i, d := range readJSONL[ecbDoc](t, p+"/data/ecbplus-dev.jsonl") {
+			if i == 150 {
+				break
+			}
+			arts = append(arts, &article.Article{ID: int64(1000 + i), Lang: d.Lang, Text: d.Text})
+		}
+	}
+	r1, r2 := stream(arts), stream(arts)
+	if !reflect.DeepEqual(r1, r2) {
+		t.Fatalf("two runs differ")
+	}
+	t.Logf("%d articles, %d events, identical", len(arts), len(r1.Events))
+}
