@@ -37,7 +37,7 @@ all rights reserved|newsletter|cookies|subject to copyright|without written perm
 
 // chromeContainsShort are chrome phrases that also occur in prose, so they
 // only mark lines of a few words.
-var chromeContainsShort = phraseList(`be the first to|sign up for|subscribe to our|follow us on|click here|enable javascript|your browser|ad blocker|adblock`)
+var chromeContainsShort = phraseList(`contributed to this report|contributed reporting|no spam|unsubscribe at any time|click to tweet|be the first to|sign up for|subscribe to our|follow us on|click here|enable javascript|your browser|ad blocker|adblock`)
 
 // disclaimerContains mark platform disclaimers, which run long: "the views
 // expressed are the author's own", "this platform only provides

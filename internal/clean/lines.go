@@ -39,6 +39,7 @@ type line struct {
 	caption   bool
 	dup       bool // an earlier line has the same text
 	titleCase bool // opens with a run of Capitalised Words, as headlines do
+	allCaps   bool // LETTERS ALL UPPER CASE: a kicker or a shouted link
 	cls       class
 	keyLower  string // lower-cased, punctuation-stripped form for phrase matching
 }
@@ -131,6 +132,7 @@ func analyse(l *line) {
 	l.keyLower = strings.TrimSpace(key.String())
 	l.sentEnd = endsSentence(s)
 	l.titleCase = titleCased(head)
+	l.allCaps = allUpper(head)
 }
 
 // endsSentence reports whether s ends like a sentence, ignoring trailing
@@ -150,7 +152,7 @@ func classify(l *line) {
 	case l.chrome || l.related || l.linky || l.caption:
 		l.cls = bad
 		return
-	case l.numeric:
+	case l.numeric, l.allCaps:
 		l.cls = short
 		return
 	case l.digits > 0.5 && l.runes < 200:
@@ -199,4 +201,18 @@ func titleCased(s string) bool {
 		}
 	}
 	return n >= 6 && caps >= n-1
+}
+
+// allUpper reports whether s has at least 12 letters, all upper case.
+func allUpper(s string) bool {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			if !unicode.IsUpper(r) {
+				return false
+			}
+			n++
+		}
+	}
+	return n >= 12
 }
