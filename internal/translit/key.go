@@ -54,12 +54,20 @@ func Keys(s string) []string {
 var arabicArticles = []string{"وال", "فال", "بال", "كال", "لل", "ال"}
 
 // stripArticle drops a leading Arabic article (with a fused preposition)
-// or a Latin al-/el- when three or more letters remain.
+// or a Latin al-/el- when three or more letters remain, and an English
+// possessive 's.
 func stripArticle(s string) string {
 	s = strings.TrimSpace(s)
 	for _, p := range arabicArticles {
 		if rest, ok := strings.CutPrefix(s, p); ok && utf8.RuneCountInString(rest) >= 3 {
 			return rest
+		}
+	}
+	// An English possessive is not part of the name (Rutte's).
+	for _, p := range []string{"'s", "’s", "'S", "’S"} {
+		if rest, ok := strings.CutSuffix(s, p); ok && rest != "" {
+			s = rest
+			break
 		}
 	}
 	if len(s) > 3 && (s[1] == 'l' || s[1] == 'L') && s[2] == '-' && (s[0]|0x20 == 'a' || s[0]|0x20 == 'e') &&

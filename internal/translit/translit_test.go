@@ -67,7 +67,7 @@ func TestLatin(t *testing.T) {
 
 func TestKeySameName(t *testing.T) {
 	groups := [][]string{
-		{"Rutte", "Rutt", "روت", "روتي", "Рютте", "Рутте", "רוטה", "Ρούτε", "ルッテ"},
+		{"Rutte", "Rutte's", "Rutte’s", "Rutt", "روت", "روتي", "Рютте", "Рутте", "רוטה", "Ρούτε", "ルッテ"},
 		{"Ishiba", "إيشيبا", "イシバ", "Ишиба"},
 		{"Nakatani", "ناكاتاني", "ナカタニ", "Накатани"},
 		{"Wiesbaden", "فيسبادن", "ويزبادن", "Висбаден", "Visbaden"},
