@@ -3,10 +3,16 @@
 // tail.
 //
 // The approach is jusText's, adapted to one-block-per-line text: each line
-// is classified from its length, function-word density, sentence
-// punctuation and a multilingual list of chrome phrases; the article body is
-// the best-scoring contiguous run of lines, cut at "related articles"
-// headers; what follows such a header is split into separate documents.
+// is classified from its length, function-word density (small stop lists in
+// several languages), sentence punctuation and a multilingual list of
+// chrome phrases. The body is the best-scoring contiguous run of lines
+// (Kadane's algorithm), searched between "related articles" headers and
+// comment threads and anchored, where the page repeats its <title>, right
+// after its own headline; it is then extended through list-like lines.
+// Bylines, date lines and repeated headlines inside a run mark the start of
+// another article. What follows a related header is split into separate
+// documents. Title, outlet, date, dateline and source URL come from the
+// lines around the body.
 package clean
 
 import (
@@ -64,9 +70,7 @@ func Text(s string) Result {
 	}
 	demoteInlineHeads(lines)
 	a, b := mainBlock(lines)
-	if tunExtend {
-		b = extendBlock(lines, a, b)
-	}
+	b = extendBlock(lines, a, b)
 	// A headline or kicker opening the run belongs to the header.
 	for a < b-1 && lines[a].cls != good && !lines[a].sentEnd && (headlineLike(&lines[a]) || lines[a].cls == bad) {
 		a++
@@ -160,11 +164,11 @@ func score(ls []line, i int) float64 {
 		return -0.2
 	}
 	if isBreak(ls, i) {
-		return tunMeta
+		return costBreak
 	}
 	switch l.cls {
 	case good:
-		if l.titleCase && tunTitleCase {
+		if l.titleCase {
 			return 0.4
 		}
 		sc := 1 + float64(min(l.runes, 800))/250
@@ -179,15 +183,15 @@ func score(ls []line, i int) float64 {
 	case short:
 		switch {
 		case l.dup:
-			return tunDup
+			return costDup
 		case l.numeric:
-			return tunNum
+			return costNumeric
 		case l.words >= 4 && l.stop > 0:
-			return tunShortLong
+			return costShortWords
 		case l.words <= 1:
-			return tunShort1
+			return costOneWord
 		}
-		return tunShort
+		return costShort
 	}
 	if l.related {
 		return -4
@@ -217,7 +221,7 @@ func mainBlock(lines []line) (int, int) {
 		}
 		a, b, sc := kadane(lines[segStart:i])
 		if title >= 0 && segStart == title && a <= 10 {
-			sc *= tunTitleBonus
+			sc *= titleBonus
 		}
 		// Stories after a related header are usually other articles: an
 		// earlier block must be clearly weaker to lose to them. After a
@@ -267,7 +271,7 @@ func pageTitle(s string) string {
 // page's first line (or its start, the part before " | Site") and has a
 // body paragraph within the next few lines; -1 if there is none.
 func headlineIndex(lines []line) int {
-	if len(lines) < 3 || tunTitleBonus == 0 {
+	if len(lines) < 3 {
 		return -1
 	}
 	first := pageTitle(lines[0].text)
@@ -329,8 +333,8 @@ func kadane(ls []line) (int, int, float64) {
 		sc := score(ls, i)
 		if ls[i].cls == good {
 			prevGood = i
-		} else if sc < 0 && !isBreak(ls, i) && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= tunGap && !ls[i].related {
-			sc *= tunGapF
+		} else if sc < 0 && !isBreak(ls, i) && prevGood >= 0 && gapNext[i] < len(ls) && gapNext[i]-prevGood-1 <= gapLines && !ls[i].related {
+			sc *= gapFactor
 		}
 		cur += sc
 		if cur > best {
@@ -357,9 +361,9 @@ func extendBlock(lines []line, a, b int) int {
 		if l.caption || l.boxed || l.linky {
 			continue
 		}
-		if l.cls == short && (l.words <= tunExtWords && !l.numeric || l.dup) {
+		if l.cls == short && (l.words <= extendWords && !l.numeric || l.dup) {
 			weak++
-			if weak >= tunExtWeak {
+			if weak >= extendWeak {
 				break
 			}
 			continue
@@ -468,18 +472,20 @@ func demoteInlineHeads(lines []line) {
 	}
 }
 
-var (
-	tunDup        = -1.0
-	tunNum        = -0.8
-	tunShortLong  = -0.4
-	tunShort1     = -0.7
-	tunShort      = -0.4
-	tunMeta       = -2.0
-	tunExtend     = true
-	tunExtWords   = 2
-	tunExtWeak    = 1
-	tunTitleBonus = 4.0
-	tunTitleCase  = true
-	tunGap        = 4
-	tunGapF       = 0.35
+// Line scores for the body search, tuned on the plain-text development set
+// (see EvalPlaintext). Good lines score 1 + length/250 (+0.7 inside a run
+// of good lines); everything else costs a little, so that the best run is
+// a dense stretch of prose that tolerates subheads and photo file names.
+const (
+	costDup        = -1.0 // a line seen earlier on the page (menus repeat)
+	costNumeric    = -0.8 // counters, scores, table cells
+	costShortWords = -0.4 // a short line of four words or more
+	costOneWord    = -0.7 // a one-word line: menus
+	costShort      = -0.4
+	costBreak      = -2.0 // a byline, date line or repeated headline: another article
+	extendWords    = 2    // extendBlock stops at lines this short …
+	extendWeak     = 1    // … after this many of them
+	titleBonus     = 4.0  // weight of the run right after the page's own headline
+	gapLines       = 4    // a gap this short between good lines …
+	gapFactor      = 0.35 // … costs this share of its lines' scores
 )
