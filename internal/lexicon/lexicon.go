@@ -106,7 +106,12 @@ func Load(ctx context.Context, dir string, langs []string) (*Lexicon, error) {
 			if b := filepath.Join(dir, "freedict-"+c+"-eng"); dictFiles(b) {
 				d.fwd = append(d.fwd, b)
 			}
-			if b := filepath.Join(dir, "freedict-eng-"+c); dictFiles(b) {
+		}
+		for _, c := range codes {
+			// A large English→XXX dictionary (English-German: 11 MB of
+			// index) would double the load for little gain where an
+			// XXX→English one exists.
+			if b := filepath.Join(dir, "freedict-eng-"+c); dictFiles(b) && (len(d.fwd) == 0 || fileSize(b+".index") < maxReverseIndex) {
 				d.rev = append(d.rev, b)
 			}
 		}
@@ -126,6 +131,18 @@ func Load(ctx context.Context, dir string, langs []string) (*Lexicon, error) {
 		slog.Warn("lexicon: no dictionaries found; cross-language lookups disabled", "dir", dir)
 	}
 	return l, nil
+}
+
+// maxReverseIndex is the largest English→XXX index inverted next to an
+// XXX→English dictionary.
+const maxReverseIndex = 4 << 20
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // dictFiles reports whether base.index and base.dict(.dz) exist.
@@ -267,12 +284,28 @@ func (d *langDict) exact(k string) []string {
 	if v, ok := d.tab.get(k); ok {
 		out = split(v)
 	}
+	nf := len(out)
 	if v, ok := d.revTab.get(k); ok {
+		var agreed []string
 		for _, t := range split(v) {
-			if !slices.Contains(out, t) {
+			if i := slices.Index(out[:nf], t); i >= 0 {
+				agreed = append(agreed, t)
+			} else if !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}
+		// Translations both directions agree on go first (Arabic رئيس:
+		// "president", not the forward list's "corer").
+		slices.SortStableFunc(out, func(a, b string) int {
+			ia, ib := slices.Contains(agreed, a), slices.Contains(agreed, b)
+			switch {
+			case ia && !ib:
+				return -1
+			case ib && !ia:
+				return 1
+			}
+			return 0
+		})
 	}
 	if len(out) == 0 {
 		return nil
@@ -398,6 +431,15 @@ func (d *langDict) load() {
 				continue
 			}
 			rrs = append(rrs, rs...)
+		}
+		if d.lang == "ar" {
+			// English→Arabic gives nouns with the article (الرئيس);
+			// index the bare form too, one rank lower.
+			for _, r := range rrs {
+				if rest, ok := strings.CutPrefix(r.key, "ال"); ok && utf8.RuneCountInString(rest) >= 2 {
+					rrs = append(rrs, rec{key: rest, val: r.val, rank: r.rank + 1})
+				}
+			}
 		}
 		d.revTab = mergeReverse(rrs)
 		if len(errs) > 0 {
