@@ -52,6 +52,12 @@ var fixtures = []struct {
 		{[]string{"حكومة"}, "حُكومة /ħukuːma/\n1. Government\n2. Polity\n"},
 		{[]string{"وزير"}, "وزير /waziːr/\nMinister\n"},
 		{[]string{"أمن"}, "أمن /ʔamn/\n1. Security\n2. Safety\n"},
+		{[]string{"رئيس"}, "رئيس /raʔiːs/\n1. Corer\n2. Major\n3. President\n"},
+	}},
+	{"freedict-eng-ara", formatPlain, []fixtureEntry{
+		{[]string{"00databaseinfo"}, "Test English-Arabic dictionary\n"},
+		{[]string{"president"}, "President /pɹɛzɪdənt/\nالرئيس\n"},
+		{[]string{"earthquake"}, "Earthquake /ɜːθkweɪk/\nزلزال\n"},
 	}},
 	{"freedict-eng-rus", formatPlain, []fixtureEntry{
 		{[]string{"00databaseinfo"}, "Test English-Russian dictionary\n"},

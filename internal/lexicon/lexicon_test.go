@@ -68,6 +68,11 @@ func TestEnglishFixture(t *testing.T) {
 		{"ar", "والحكومة", []string{"government", "polity"}},
 		{"ar", "الوزير", []string{"minister"}},
 		{"ar", "الأمن", []string{"security", "safety"}},
+		// Both directions agree on "president"; the reverse dictionary
+		// adds a word the forward one lacks, with or without the article.
+		{"ar", "رئيس", []string{"president", "corer", "major"}},
+		{"ar", "الرئيس", []string{"president"}},
+		{"ar", "زلزال", []string{"earthquake"}},
 		// Russian only through the inverted English-Russian dictionary.
 		{"ru", "хороший", []string{"good", "nice"}},
 		{"ru", "правительство", []string{"government"}},
