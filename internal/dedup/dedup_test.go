@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline/internal/shared"
 )
@@ -395,11 +396,18 @@ func BenchmarkSignature(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	n := 0
+	var cpu0 time.Duration
 	for b.Loop() {
+		if n == 0 {
+			cpu0 = cpuTime()
+		}
 		Signature(docs[n%len(docs)].Text)
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(n)/cpu.Seconds(), "articles/cpu-s")
+	}
 	b.SetBytes(bytes / int64(len(docs)))
 }
 

@@ -205,7 +205,7 @@ func TestArticleByHash(t *testing.T) {
 		found bool
 	}{
 		{"abc", orig.ID, true},
-		{"new", fresh.ID, true}, // written earlier in the same batch
+		{"new", fresh.ID, true},         // written earlier in the same batch
 		{"onlycopy", onlyCopy.ID, true}, // a copy counts: the item is stored
 		{"missing", 0, false},
 		{"", 0, false},
