@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	nurl "net/url"
 	"strings"
@@ -32,7 +31,7 @@ const maxDepth = 400
 const (
 	// fullTextMax and fullElemsMax bound the pages that get both
 	// extractors; larger pages get readability alone.
-	fullTextMax  = 256 << 10
+	fullTextMax  = 128 << 10
 	fullElemsMax = 30000
 	// MaxElements is the most elements a page may hold at all; beyond it
 	// Page returns ErrTooLarge.
@@ -220,24 +219,21 @@ func prepare(doc *html.Node) (elems, text int) {
 	return elems, text
 }
 
-// flatten re-serialises the token stream of body, dropping start and end
-// tags of elements that would open below maxDepth. Depth is counted on raw
-// tags, which over-counts unclosed elements — harmless, since only hostile
-// pages get here.
+// flatten re-serialises the token stream of body, dropping the start and
+// end tags of elements that would open below maxDepth, so that their text
+// ends up in the nearest shallower element. Depth is counted on raw tags,
+// which over-counts elements left unclosed; only pages the parser refused
+// get here, so an approximation that keeps the text is enough.
 func flatten(body []byte) []byte {
 	z := html.NewTokenizer(bytes.NewReader(body))
 	var out bytes.Buffer
 	out.Grow(len(body))
 	depth := 0
-	var dropped []int // depths at which tags were dropped, to skip their end tags
-	_ = dropped
 	for {
-		tt := z.Next()
-		switch tt {
+		switch z.Next() {
 		case html.ErrorToken:
-			if z.Err() == io.EOF {
-				return out.Bytes()
-			}
+			// io.EOF or a tokenizer error: either way, what was read so
+			// far is all there is.
 			return out.Bytes()
 		case html.StartTagToken:
 			depth++
@@ -245,12 +241,9 @@ func flatten(body []byte) []byte {
 				continue
 			}
 		case html.EndTagToken:
-			depth--
+			depth = max(depth-1, 0)
 			if depth >= maxDepth {
 				continue
-			}
-			if depth < 0 {
-				depth = 0
 			}
 		}
 		out.Write(z.Raw())
