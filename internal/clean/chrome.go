@@ -57,7 +57,13 @@ var socialWords = phraseSet(`facebook|twitter|x|email|e mail|mail|linkedin|reddi
 // allSocial reports whether a line is nothing but share-button labels.
 func allSocial(key string) bool {
 	n := 0
-	for _, w := range strings.Fields(key) {
+	for key != "" {
+		w := key
+		if i := strings.IndexByte(key, ' '); i >= 0 {
+			w, key = key[:i], key[i+1:]
+		} else {
+			key = ""
+		}
 		if !socialWords[w] {
 			return false
 		}

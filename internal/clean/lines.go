@@ -69,18 +69,18 @@ func analyse(l *line) {
 	}
 	var nDigit, nAlnum, nCJK int
 	var words, stops int
-	var wb strings.Builder
+	var wb []byte // the current word, lower-cased
 	var key strings.Builder
+	key.Grow(min(len(head), 256))
 	flush := func() {
-		if wb.Len() == 0 {
+		if len(wb) == 0 {
 			return
 		}
-		w := wb.String()
-		wb.Reset()
 		words++
-		if stopWords[w] {
+		if stopWords[string(wb)] { // no allocation: map lookup by []byte
 			stops++
 		}
+		wb = wb[:0]
 	}
 	lastSpace := true
 	for _, r := range head {
@@ -99,7 +99,7 @@ func analyse(l *line) {
 				r = '\''
 			}
 			lr := unicode.ToLower(r)
-			wb.WriteRune(lr)
+			wb = utf8.AppendRune(wb, lr)
 			if r != '\'' {
 				nAlnum++
 				key.WriteRune(lr)
@@ -187,17 +187,22 @@ func classify(l *line) {
 // nearly all capitalised: a headline or teaser, not prose.
 func titleCased(s string) bool {
 	n, caps := 0, 0
-	for _, w := range strings.Fields(s) {
-		r, _ := utf8.DecodeRuneInString(w)
-		if !unicode.IsLetter(r) || r > 0x24f {
-			continue
-		}
-		n++
-		if unicode.IsUpper(r) {
-			caps++
-		}
-		if n == 8 {
+	for len(s) > 0 && n < 8 {
+		s = strings.TrimLeft(s, " \t")
+		if s == "" {
 			break
+		}
+		r, _ := utf8.DecodeRuneInString(s)
+		if unicode.IsLetter(r) && r <= 0x24f {
+			n++
+			if unicode.IsUpper(r) {
+				caps++
+			}
+		}
+		if i := strings.IndexAny(s, " \t"); i >= 0 {
+			s = s[i:]
+		} else {
+			s = ""
 		}
 	}
 	return n >= 6 && caps >= n-1
