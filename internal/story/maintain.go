@@ -35,9 +35,10 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 	}
 	for _, id := range a.changedIDs() {
 		if s := a.stories[id]; s != nil {
-			events = append(events, a.reassign(s)...)
+			events = append(events, a.reassign(s, a.maintSeq)...)
 		}
 	}
+	a.maintSeq = a.seq
 	for _, id := range a.changedIDs() {
 		s := a.stories[id]
 		if s == nil {
@@ -280,14 +281,19 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 		Detail: fmt.Sprintf("within %.3f/%.3f, between %.3f", wx, wy, between)}, true
 }
 
-// reassign gives each member of s a second chance: scored against s without
-// itself and against the other candidate stories with today's IDF, it moves
-// when another story fits clearly better. Early articles, placed while IDF
-// was still flat, are the usual movers.
-func (a *Assigner) reassign(s *story) []Event {
+// reassign gives each member of s that arrived after sequence number since
+// a second chance: scored against s without itself and against the other
+// candidate stories with today's IDF, it moves when another story fits
+// clearly better. Each article gets one second chance, at the first
+// Maintain after it arrived, which keeps the pass's cost proportional to
+// the articles that arrived since the last one.
+func (a *Assigner) reassign(s *story, since int64) []Event {
 	var events []Event
 	for i := 0; i < len(s.members); i++ {
 		m := s.members[i]
+		if m.seq <= since {
+			continue
+		}
 		a.detach(s, i)
 		own := 0.0
 		if len(s.members) > 0 {

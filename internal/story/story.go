@@ -240,6 +240,9 @@ type Assigner struct {
 	now     time.Time // stream time: latest publication time seen
 	seq     int64
 	dirty   map[int64]bool
+	// maintSeq is the arrival number of the last article seen by the
+	// previous Maintain.
+	maintSeq int64
 }
 
 // New returns an Assigner. lex, when not nil, glosses foreign words in
@@ -593,7 +596,7 @@ func (a *Assigner) refresh(s *story) {
 		addVec(s.asum, &s.anorm2, m.anchor, 1)
 		addVec(s.esum, &s.enorm2, m.ents, 1)
 		addVec(s.ssum, &s.snorm2, m.skel, 1)
-	addVec(s.ssum, &s.snorm2, m.skel, 1)
+		addVec(s.ssum, &s.snorm2, m.skel, 1)
 		a.post(s, m)
 	}
 }

@@ -206,7 +206,7 @@ func TestMaintainDiag(t *testing.T) {
 		n := 0
 		for _, id := range a.sortedIDs() {
 			if s := a.stories[id]; s != nil {
-				n += len(a.reassign(s))
+				n += len(a.reassign(s, 0))
 			}
 		}
 		measure(fmt.Sprintf("reassign %d (%d moves)", round, n))
