@@ -54,6 +54,12 @@ var fixtures = []struct {
 		{[]string{"أمن"}, "أمن /ʔamn/\n1. Security\n2. Safety\n"},
 		{[]string{"رئيس"}, "رئيس /raʔiːs/\n1. Corer\n2. Major\n3. President\n"},
 	}},
+	{"freedict-jpn-eng", formatDictzip, []fixtureEntry{
+		{[]string{"00databaseinfo"}, "Test Japanese-English dictionary\n"},
+		{[]string{"政府", "せいふ"}, " [news1]  政府 /seːɸɯ/,  [news1] せいふ /seːɸɯ/\n(noun (common) (futsuumeishi))\ngovernment, administration\n"},
+		{[]string{"東京", "とうきょう"}, "東京 /toːkʲoː/, とうきょう /toːkʲoː/\n1. (noun (proper))\nTokyo\n"},
+		{[]string{"手紙", "てがみ"}, "手紙 /teɡami/, てがみ /teɡami/\n(noun (common) (futsuumeishi))\nletter\n"},
+	}},
 	{"freedict-eng-ara", formatPlain, []fixtureEntry{
 		{[]string{"00databaseinfo"}, "Test English-Arabic dictionary\n"},
 		{[]string{"president"}, "President /pɹɛzɪdənt/\nالرئيس\n"},

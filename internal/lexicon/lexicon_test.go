@@ -36,7 +36,7 @@ func loadFixture(t testing.TB, langs ...string) *Lexicon {
 }
 
 func TestEnglishFixture(t *testing.T) {
-	l := loadFixture(t, "de", "ar", "ru", "pl")
+	l := loadFixture(t, "de", "ar", "ru", "pl", "ja", "zh")
 	tests := []struct {
 		lang, word string
 		want       []string
@@ -82,6 +82,13 @@ func TestEnglishFixture(t *testing.T) {
 		// WikDict layout: definitions in Polish are not translations.
 		{"pl", "rząd", []string{"order", "government", "administration", "row"}},
 		{"pl", "premier", []string{"prime minister"}},
+		// Japanese, and Chinese served from its Han compounds.
+		{"ja", "政府", []string{"government", "administration"}},
+		{"ja", "せいふ", []string{"government", "administration"}},
+		{"ja", "東京", []string{"tokyo"}},
+		{"zh", "政府", []string{"government", "administration"}},
+		{"zh", "せいふ", nil},          // kana is not Chinese
+		{"zh", "政", nil},            // single characters are too ambiguous
 		{"fr", "gouvernement", nil}, // not loaded
 		{"de", "", nil},
 	}
@@ -90,7 +97,7 @@ func TestEnglishFixture(t *testing.T) {
 			t.Errorf("English(%q, %q) = %q, want %q", tt.lang, tt.word, got, tt.want)
 		}
 	}
-	if got := l.Langs(); !slices.Equal(got, []string{"ar", "de", "pl", "ru"}) {
+	if got := l.Langs(); !slices.Equal(got, []string{"ar", "de", "ja", "pl", "ru", "zh"}) {
 		t.Errorf("Langs() = %q", got)
 	}
 	// Results are copies: changing one must not change the next.
@@ -107,8 +114,12 @@ func TestLoadMissing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := l.Langs(); !slices.Equal(got, []string{"de"}) {
-		t.Errorf("Langs() = %q, want [de]", got)
+	// zh borrows from the Japanese dictionary even when ja is not asked for.
+	if got := l.Langs(); !slices.Equal(got, []string{"de", "zh"}) {
+		t.Errorf("Langs() = %q, want [de zh]", got)
+	}
+	if got := l.English("zh", "東京"); !slices.Equal(got, []string{"tokyo"}) {
+		t.Errorf("English(zh, 東京) = %q", got)
 	}
 	empty, err := Load(ctx, t.TempDir(), []string{"de", "fr"})
 	if err != nil || empty == nil {
@@ -313,6 +324,8 @@ var realChecks = []struct{ lang, word, want string }{
 	{"tr", "hükümet", "government"},
 	{"ja", "政府", "government"},
 	{"ja", "東京", "tokyo"},
+	{"zh", "政府", "government"},
+	{"zh", "警察", "police"},
 	{"id", "pemerintah", "government"},
 }
 
@@ -332,6 +345,10 @@ func TestRealDictionaries(t *testing.T) {
 	for _, lang := range l.Langs() {
 		have[lang] = true
 		d := l.dicts[lang]
+		if d.borrow != nil {
+			t.Logf("%s: served from %s", lang, d.borrow.lang)
+			continue
+		}
 		keys := map[string]bool{}
 		for _, tab := range []*table{&d.tab, &d.revTab} {
 			for i := range tab.len() {
