@@ -54,6 +54,22 @@ var commentHeads = phraseSet(`добавить комментарий|остав
 
 var socialWords = phraseSet(`facebook|twitter|x|email|e mail|mail|linkedin|reddit|pinterest|whatsapp|telegram|print|share|tweet|google|flipboard|tumblr|vk|instagram|youtube|messenger|copy|link|sms|pocket|line|weibo|wechat|qq|kakao|naver`)
 
+// creditWords are the words every photo-credit pattern contains; lines
+// without any skip the credit regexps.
+var creditWords = phraseList(`photo|photos|foto|fotos|image|images|imagem|imagen|picture|credit|bild|фото|ảnh|getty|shutterstock|pool|via`)
+
+func mayBeCredit(key, text string) bool {
+	if strings.Contains(text, "©") {
+		return true
+	}
+	for _, w := range creditWords {
+		if containsWord(key, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // allSocial reports whether a line is nothing but share-button labels.
 func allSocial(key string) bool {
 	n := 0
@@ -266,7 +282,7 @@ func markChrome(l *line) {
 		l.chrome = true
 		return
 	}
-	if l.runes < 100 && (creditLineRe.MatchString(t) || creditEndRe.MatchString(t) || l.words <= 8 && !l.sentEnd && nameCreditRe.MatchString(t)) {
+	if l.runes < 100 && (mayBeCredit(k, t) && (creditLineRe.MatchString(t) || creditEndRe.MatchString(t)) || l.words <= 8 && !l.sentEnd && strings.ContainsAny(t, "/|") && nameCreditRe.MatchString(t)) {
 		l.caption = true
 		return
 	}
