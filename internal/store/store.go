@@ -72,8 +72,8 @@ type Store interface {
 // checked at Commit, so rows may be written in any order within the batch;
 // Commit fails, and the batch is lost, if one points to nothing.
 type Tx interface {
-	// ArticleByHash finds the original (not itself a duplicate) article
-	// with this content hash.
+	// ArticleByHash finds the earliest stored article, original or copy,
+	// with this content hash: the item is already stored.
 	ArticleByHash(ctx context.Context, hash string) (id int64, found bool, err error)
 	// NearDuplicates returns originals sharing at least one LSH band key
 	// with bands (see dedup.Bands), including those written earlier in this

@@ -44,6 +44,10 @@ func (t *sqliteTx) prepare(ctx context.Context, p **sql.Stmt, query string) (*sq
 	return *p, nil
 }
 
+// byHashQuery goes through article_hash_any; the planner must not prefer a
+// walk of the whole table in ID order to satisfy ORDER BY (TestQueryPlans).
+const byHashQuery = "SELECT id FROM article WHERE content_hash = ? ORDER BY id LIMIT 1"
+
 // ArticleByHash finds the earliest article, original or copy, with this
 // content hash.
 func (t *sqliteTx) ArticleByHash(ctx context.Context, hash string) (int64, bool, error) {
@@ -51,8 +55,7 @@ func (t *sqliteTx) ArticleByHash(ctx context.Context, hash string) (int64, bool,
 		return 0, false, nil
 	}
 	var id int64
-	err := t.tx.QueryRowContext(ctx,
-		"SELECT id FROM article WHERE content_hash = ? ORDER BY id LIMIT 1", hash).Scan(&id)
+	err := t.tx.QueryRowContext(ctx, byHashQuery, hash).Scan(&id)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, false, nil
