@@ -54,6 +54,13 @@ var commentHeads = phraseSet(`добавить комментарий|остав
 
 var socialWords = phraseSet(`facebook|twitter|x|email|e mail|mail|linkedin|reddit|pinterest|whatsapp|telegram|print|share|tweet|google|flipboard|tumblr|vk|instagram|youtube|messenger|copy|link|sms|pocket|line|weibo|wechat|qq|kakao|naver`)
 
+// labelled reports whether t opens with p followed by a colon, as in
+// "责任编辑：王明": CJK prose may start with the same characters.
+func labelled(t, p string) bool {
+	rest, ok := strings.CutPrefix(t, p)
+	return ok && (strings.HasPrefix(rest, ":") || strings.HasPrefix(rest, "："))
+}
+
 // creditWords are the words every photo-credit pattern contains; lines
 // without any skip the credit regexps.
 var creditWords = phraseList(`photo|photos|foto|fotos|image|images|imagem|imagen|picture|credit|bild|фото|ảnh|getty|shutterstock|pool|via`)
@@ -167,7 +174,7 @@ func aboutThis(rest string) bool {
 
 // timeAgo marks "3 hours ago"-style lines; on short lines they are feed
 // chrome, not body.
-var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|前|منذ`)
+var timeAgo = phraseList(`ago|just now|yang lalu|lalu|atrás|hace|il y a|vor|fa|назад|önce|temu|分前|時間前|日前|分钟前|小时前|天前|منذ`)
 
 func phraseSet(s string) map[string]bool {
 	m := map[string]bool{}
@@ -288,7 +295,7 @@ func markChrome(l *line) {
 	}
 	if l.words <= 15 || l.runes < 120 {
 		for _, p := range chromePrefix {
-			if hasWordPrefix(k, p) {
+			if hasWordPrefix(k, p) && (!l.cjk || l.runes <= 30 || labelled(t, p)) {
 				l.chrome = true
 				return
 			}

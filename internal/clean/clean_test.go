@@ -340,3 +340,48 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestMarkChrome(t *testing.T) {
+	type flags struct{ chrome, related, caption, linky bool }
+	tests := []struct {
+		in   string
+		want flags
+	}{
+		{"Share", flags{chrome: true}},
+		{"komentar", flags{chrome: true}},
+		{"ADVERTISEMENT", flags{chrome: true}},
+		{"Download the app", flags{chrome: true}},
+		{"Tips: put exact phrases in quotes to narrow your search", flags{chrome: true}},
+		{"Facebook Twitter Email LinkedIn", flags{chrome: true}},
+		{"Jadi yang pertama suka", flags{chrome: true}},
+		{"3 hours ago", flags{chrome: true}},
+		{"责任编辑：王明", flags{chrome: true}},
+		{"Related Articles", flags{related: true}},
+		{"Baca juga", flags{related: true}},
+		{"Leia também", flags{related: true}},
+		{"Читайте также", flags{related: true}},
+		{"相关新闻", flags{related: true}},
+		{"関連記事", flags{related: true}},
+		{"اقرأ أيضا", flags{related: true}},
+		{"Photo: John Smith/Reuters", flags{caption: true}},
+		{"The mayor at the ceremony. (Jane Doe/Pool Photo via AP)", flags{caption: true}},
+		{"Jane Doe/Reuters", flags{caption: true}},
+		{"https://example.com/2025/04/08/story", flags{linky: true}},
+		{"[https://img.example.com/a.jpg]", flags{linky: true}},
+		{"harbour-bridge-reopens-01.jpg", flags{linky: true}},
+		// Prose that shares words with chrome stays prose.
+		{"He said share prices fell sharply on Monday after a weak report on earnings.", flags{}},
+		{"The statement gave no comment on the matter, officials said on Tuesday.", flags{}},
+		{"声明指出，该公司将在下个月公布新的计划，并继续与有关部门保持沟通，以确保项目顺利推进。", flags{}},
+		{"Users must sign in to their accounts before the new rules take effect next month, the company said.", flags{}},
+	}
+	for _, tt := range tests {
+		l := line{text: tt.in}
+		analyse(&l)
+		markChrome(&l)
+		got := flags{l.chrome, l.related, l.caption, l.linky}
+		if got != tt.want {
+			t.Errorf("%q: got %+v, want %+v", tt.in, got, tt.want)
+		}
+	}
+}
