@@ -118,17 +118,30 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		en = NewStemmer("en")
 	}
 	var glossCache map[string][]string
-	for part, txt := range [2]string{title, body} {
+	parts := [2][]Token{Tokenize(title), Tokenize(body)}
+	// Capitalised words seen mid-sentence (in title or body) are names; the
+	// same word at a sentence start is then a name too.
+	midCap := make(map[string]bool)
+	lower := make(map[string]bool)
+	for _, toks := range parts {
+		for _, t := range toks {
+			if t.Kind != KindWord {
+				continue
+			}
+			if t.Cap && !t.Initial {
+				midCap[t.Text] = true
+			}
+			if !t.Cap && hasCase(t.Surface) {
+				lower[t.Text] = true
+			}
+		}
+	}
+	for part, toks := range parts {
 		w := 1.0
 		if part == 0 {
 			w = tw
 		}
-		toks := Tokenize(txt)
 		nonLatin := nonLatinLangs[lang] || (lang == "" && mostlyNonLatin(toks))
-		// Capitalised words seen mid-sentence are names; the same word at a
-		// sentence start is then a name too.
-		midCap := make(map[string]bool)
-		lower := make(map[string]bool)
 		for _, t := range toks {
 			if t.Kind != KindWord {
 				continue
