@@ -196,6 +196,10 @@ func score(ls []line, i int) float64 {
 	if l.related {
 		return -4
 	}
+	if l.caption {
+		// Photo captions and galleries sit inside articles.
+		return costCaption
+	}
 	return -1.5
 }
 
@@ -482,6 +486,7 @@ const (
 	costShortWords = -0.4 // a short line of four words or more
 	costOneWord    = -0.7 // a one-word line: menus
 	costShort      = -0.4
+	costCaption    = -0.8
 	costBreak      = -2.0 // a byline, date line or repeated headline: another article
 	extendWords    = 2    // extendBlock stops at lines this short …
 	extendWeak     = 1    // … after this many of them
