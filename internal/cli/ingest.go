@@ -75,7 +75,7 @@ func openEngine(ctx context.Context, e *env, dir string, f *engineFlags) (*engin
 		return nil, err
 	}
 	asg := story.New(story.Config{Window: *f.window}, lex)
-	if err := ingest.Restore(ctx, st, asg, time.Now().Add(-2*(*f.window))); err != nil {
+	if err := ingest.Restore(ctx, st, asg, *f.window); err != nil {
 		st.Close()
 		return nil, err
 	}

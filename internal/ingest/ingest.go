@@ -54,9 +54,19 @@ func New(st store.Store, det *langid.Detector, asg *story.Assigner, opt Options)
 	return &Pipeline{st: st, det: det, asg: asg, opt: opt, log: log, now: time.Now}
 }
 
-// Restore re-indexes the stories active since `since` into the assigner, so
-// that a new run continues the stories a previous run left.
-func Restore(ctx context.Context, st store.Store, asg *story.Assigner, since time.Time) error {
+// Restore re-indexes the stories active within window of the store's
+// latest article into the assigner, so that a new run continues the
+// stories a previous run left. The window reaches back from the stream's
+// time, not the wall clock, so a replayed archive restores as well.
+func Restore(ctx context.Context, st store.Store, asg *story.Assigner, window time.Duration) error {
+	latest, err := st.Latest(ctx)
+	if err != nil {
+		return fmt.Errorf("restore stories: %w", err)
+	}
+	if latest.IsZero() {
+		return nil // empty store
+	}
+	since := latest.Add(-window)
 	max, err := st.MaxStoryID(ctx)
 	if err != nil {
 		return fmt.Errorf("restore stories: %w", err)

@@ -27,7 +27,7 @@ func open(t *testing.T, dir string) (*Pipeline, *store.SQLite) {
 	}
 	t.Cleanup(func() { st.Close() })
 	asg := story.New(story.Config{}, nil)
-	if err := Restore(ctx, st, asg, time.Time{}); err != nil {
+	if err := Restore(ctx, st, asg, 7*24*time.Hour); err != nil {
 		t.Fatal(err)
 	}
 	return New(st, langid.Default(), asg, Options{Source: source.Options{Validators: st}}), st

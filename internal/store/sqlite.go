@@ -204,6 +204,21 @@ func (s *SQLite) ArticlesSince(ctx context.Context, t time.Time, fn func(*articl
 	return s.walk(ctx, "articles since", sinceQuery, fn, since)
 }
 
+// Latest returns the latest COALESCE(published, fetched, stored).
+func (s *SQLite) Latest(ctx context.Context) (time.Time, error) {
+	var v sql.NullString
+	err := s.db.QueryRowContext(ctx,
+		"SELECT MAX(COALESCE(published, fetched, stored)) FROM article INDEXED BY article_time").Scan(&v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: latest: %w", err)
+	}
+	t, err := decodeTime(v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: latest: %w", err)
+	}
+	return t, nil
+}
+
 // sinceQuery finds the IDs through the time index, then reads the rows in ID
 // order; the sorted ID list is small where sorting whole rows would not be.
 const sinceQuery = "SELECT " + articleColumns + ` FROM article WHERE id IN (

@@ -44,6 +44,10 @@ type Store interface {
 	// published, else fetched, else when stored — is at or after t: the
 	// story index rebuild at start-up.
 	ArticlesSince(ctx context.Context, t time.Time, fn func(*article.Article) error) error
+	// Latest returns the latest article time by the same measure (zero for
+	// an empty store): the stream's "now", from which the story window
+	// reaches back at start-up.
+	Latest(ctx context.Context) (time.Time, error)
 	// Article returns one article, or an error matching ErrNotFound.
 	Article(ctx context.Context, id int64) (*article.Article, error)
 	// Stories returns all stories, most recent LastSeen first.

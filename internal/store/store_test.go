@@ -799,3 +799,20 @@ func TestQueryPlans(t *testing.T) {
 		}
 	}
 }
+
+func TestLatest(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	if got, err := s.Latest(ctx); err != nil || !got.IsZero() {
+		t.Fatalf("empty store: Latest = %v, %v; want zero", got, err)
+	}
+	day := func(d int) time.Time { return time.Date(2025, 4, d, 0, 0, 0, 0, time.UTC) }
+	batch(t, s, func(tx Tx) {
+		insert(t, tx, &article.Article{ContentHash: "a", Published: day(8)})
+		insert(t, tx, &article.Article{ContentHash: "b", Published: day(10)})
+		insert(t, tx, &article.Article{ContentHash: "c", Fetched: day(9)})
+	})
+	if got, err := s.Latest(ctx); err != nil || !got.Equal(day(10)) {
+		t.Errorf("Latest = %v, %v; want %v", got, err, day(10))
+	}
+}
