@@ -10,8 +10,8 @@ import (
 	"github.com/storyline/storyline/internal/eval"
 )
 
-// PageScore is one scrape's shingle precision and recall.
-type PageScore struct {
+// pageScore is one scrape's shingle precision and recall.
+type pageScore struct {
 	Hash string
 	P, R float64
 }
@@ -25,7 +25,7 @@ func EvalPlaintext(dir, groundTruthJSON string) (eval.PRF, int, error) {
 	return prf, len(scores), err
 }
 
-func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []PageScore, error) {
+func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []pageScore, error) {
 	raw, err := os.ReadFile(groundTruthJSON)
 	if err != nil {
 		return eval.PRF{}, nil, fmt.Errorf("ground truth: %w", err)
@@ -43,7 +43,7 @@ func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []PageScore, error) {
 	}
 	sort.Strings(hashes)
 	var f1 eval.ShingleF1
-	var scores []PageScore
+	var scores []pageScore
 	for _, h := range hashes {
 		b, err := os.ReadFile(filepath.Join(dir, h+".txt"))
 		if err != nil {
@@ -54,7 +54,7 @@ func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []PageScore, error) {
 		}
 		res := Text(string(b))
 		p, r := f1.Add(res.Main.Text, gold[h].ArticleBody)
-		scores = append(scores, PageScore{Hash: h, P: p, R: r})
+		scores = append(scores, pageScore{Hash: h, P: p, R: r})
 	}
 	if len(scores) == 0 {
 		return eval.PRF{}, nil, fmt.Errorf("no scrapes of %s found in %s", groundTruthJSON, dir)
