@@ -36,7 +36,7 @@ func TestTextHandwritten(t *testing.T) {
 	}{
 		{
 			file: "chrome_en.txt", title: "Harbour bridge reopens after repairs",
-			source: "Reuters", date: day(2024, time.March, 3), dateline: "PORTSMOUTH", agency: "Reuters", author: "Jane Doe",
+			source: "The Coastal Ledger", date: day(2024, time.March, 3), dateline: "PORTSMOUTH", agency: "Reuters", author: "Jane Doe",
 			paras: 5,
 			want:  []string{"PORTSMOUTH (Reuters) - The harbour", "the mayor told reporters"},
 			notWant: []string{"Share", "Advertisement", "Workers stand", "Photo:", "Download the app", "newsletter",
@@ -235,6 +235,20 @@ func TestDateline(t *testing.T) {
 		res := Text(tt.first + "\n" + "More body text follows here, as the reporters were told by officials on the same day.")
 		if res.Main.Dateline != tt.dateline || res.Main.Agency != tt.agcy {
 			t.Errorf("%q: dateline %q agency %q, want %q %q", tt.first, res.Main.Dateline, res.Main.Agency, tt.dateline, tt.agcy)
+		}
+	}
+}
+
+func TestTitleSite(t *testing.T) {
+	for in, want := range map[string]string{
+		"Harbour bridge reopens after repairs | The Coastal Ledger": "The Coastal Ledger",
+		"Google Stadia review - WSJ":                                "WSJ",
+		"Markets rally — Reuters":                                   "Reuters",
+		"A headline without a site":                                 "",
+		"Left - right - and centre: a long headline of a piece":     "",
+	} {
+		if got := titleSite(in); got != want {
+			t.Errorf("titleSite(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

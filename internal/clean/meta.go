@@ -28,6 +28,11 @@ func meta(lines []line, a, b int, d Doc) Doc {
 		}
 	}
 	lo := max(0, a-25)
+	// The site name the <title> line ends with beats a name beside a date,
+	// which is often the author's.
+	if a > 0 {
+		d.Source = titleSite(lines[0].text)
+	}
 	// Outlet and date from the header lines just before the body, nearest
 	// the body first.
 	for i := a - 1; i >= lo && (d.Published.IsZero() || d.Source == ""); i-- {
@@ -125,6 +130,23 @@ func dateline(s string) (place, agency string) {
 		return m[2], m[1]
 	}
 	return "", ""
+}
+
+// titleSite returns the site name a <title>-style first line ends with:
+// "Headline - WSJ", "Headline | The Beachbody Blog".
+func titleSite(s string) string {
+	for _, sep := range []string{" | ", " - ", " – ", " — ", " :: ", " · "} {
+		i := strings.LastIndex(s, sep)
+		if i <= 0 {
+			continue
+		}
+		site := strings.TrimSpace(s[i+len(sep):])
+		if isOutletName(site) {
+			return normOutlet(site)
+		}
+		return ""
+	}
+	return ""
 }
 
 // outletAround returns the outlet named beside a date in a header line:
