@@ -93,6 +93,7 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 		return nil, ErrNoText
 	}
 	a.Text = strings.Join(res.paras, "\n\n")
+	a.Dateline = dateline(a.Text)
 	m := res.meta
 	a.Title = firstNonEmpty(m.Title, res.rTitle, a.Title)
 	a.Author = firstNonEmpty(m.Author, res.rByline)

@@ -2,8 +2,10 @@ package extract
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 )
@@ -138,4 +140,17 @@ func hasAttr(n *html.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+// datelineRe matches a wire-style dateline opening a story: a place in
+// capitals, optionally a region and an agency in parentheses, then a dash,
+// as in "TOKYO (AP) — " or "SANTA FE, N.M. (AP) — ".
+var datelineRe = regexp.MustCompile(`^(\p{Lu}[\p{Lu}\p{M}'’.-]+(?:\s\p{Lu}[\p{Lu}\p{M}'’.-]+){0,3})(?:,\s[\p{L}.\s]{2,30}?)?(?:\s\([\p{L}\s.&-]{1,30}\))?\s?(?:—|–|--|-)\s`)
+
+// dateline returns the place of a wire-style dateline opening text, or "".
+func dateline(text string) string {
+	if m := datelineRe.FindStringSubmatch(text); m != nil && utf8.RuneCountInString(m[1]) >= 3 {
+		return m[1]
+	}
+	return ""
 }

@@ -342,3 +342,21 @@ func FuzzPage(f *testing.F) {
 		}
 	})
 }
+
+func TestDateline(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"TOKYO (AP) — NATO Secretary General Mark Rutte said on Wednesday", "TOKYO"},
+		{"SANTA FE, N.M. (AP) — A cat who has been missing for five years", "SANTA FE"},
+		{"WASHINGTON (Reuters) - The U.S. Senate voted", "WASHINGTON"},
+		{"BERLIN -- Chancellor Merz met", "BERLIN"},
+		{"The harbour bridge reopened — after eight months", ""},
+		{"NATO said on Tuesday that", ""},
+		{"US - China talks resumed", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := dateline(tc.text); got != tc.want {
+			t.Errorf("dateline(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
