@@ -22,9 +22,9 @@ var DefaultLanguages = []string{
 	"nl", "uk", "fa", "ko", "he", "el", "sv",
 }
 
-// maxSample bounds the text handed to lingua: a few thousand characters
-// decide the language as well as a whole article (lingua costs about 3 µs a byte) and keep cost flat on huge
-// pages.
+// maxSample bounds the text handed to lingua: a thousand characters decide
+// the language as well as a whole article, and lingua costs about 3 µs a
+// byte, so this keeps cost flat on huge pages.
 const maxSample = 1200
 
 // Detector detects languages from a fixed set. It is safe for concurrent use.
