@@ -20,12 +20,12 @@ type Pair struct {
 	Power float64
 }
 
-// PairWeights are the term weights tuned for pair similarity. Names count
-// less than in assignment (DefaultWeights): across a varied pair set,
-// shared vocabulary matters as much as shared names.
+// PairWeights are the term weights tuned for pair similarity. Names and
+// their keys count less than in assignment (DefaultWeights): across a
+// varied pair set, shared vocabulary and cognates matter as much as names.
 var PairWeights = func() text.Weights {
 	w := text.DefaultWeights
-	w.Entity = 1
+	w.Entity, w.Translit, w.Cognate = 1, 0.3, 1
 	return w
 }()
 

@@ -308,7 +308,11 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 	m.vec = a.intern(tv)
 	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
 	m.ents = a.intern(tv.Filter(isEntity).Normalize())
-	m.skel = a.intern(tv.Filter(scriptNeutral).Normalize())
+	// Name keys are down-weighted among all terms (within one script they
+	// repeat the names), but across scripts they are most of the evidence.
+	w := a.cfg.Weights
+	w.Translit = 1
+	m.skel = a.intern(a.model.Vector(d, w).Filter(scriptNeutral).Normalize())
 }
 
 // scriptNeutral keeps the terms that can match between any two scripts:

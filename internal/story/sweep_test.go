@@ -5,6 +5,7 @@ import (
 	"github.com/storyline/storyline/internal/article"
 	"math"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 
@@ -19,14 +20,12 @@ func TestECBSweep(t *testing.T) {
 		t.Skip("set STORY_SWEEP=1 to sweep parameters")
 	}
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	for _, every := range []int{50, 200} {
-		for _, merge := range []float64{0.3, 0.4, 2} {
-			for _, split := range []float64{0.4, 1e-9} {
-				for _, move := range []float64{0.05, 0.1, 2} {
-					bc, pw := runECB(docs, Config{MergeThreshold: merge, SplitThreshold: split, MoveMargin: move}, every)
-					t.Logf("every %d merge %.2f split %.2f move %.2f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", every, merge, split, move, bc.P, bc.R, bc.F1, pw.F1)
-				}
-			}
+	for _, tr := range []float64{1, 0.3} {
+		for _, cog := range []float64{0, 0.5, 1} {
+			w := text.DefaultWeights
+			w.Translit, w.Cognate = tr, cog
+			bc, pw := runECB(docs, Config{Weights: w}, 0)
+			t.Logf("tr %.1f cog %.1f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", tr, cog, bc.P, bc.R, bc.F1, pw.F1)
 		}
 	}
 }
@@ -153,24 +152,40 @@ func TestSemLangs(t *testing.T) {
 		t.Skip("set STORY_SWEEP=1")
 	}
 	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
-	p := Pair{Power: 0.5}
-	model := text.NewModel()
-	dx := make([]*text.Doc, len(pairs))
-	dy := make([]*text.Doc, len(pairs))
-	for i, q := range pairs {
-		dx[i] = p.Analyzer.Analyze(q.Lang1, "", q.Text1)
-		dy[i] = p.Analyzer.Analyze(q.Lang2, "", q.Text2)
-		model.Add(dx[i])
-		model.Add(dy[i])
-	}
-	s, g := map[string][]float64{}, map[string][]float64{}
-	for i, q := range pairs {
-		k := q.Lang1 + "-" + q.Lang2
-		s[k] = append(s[k], p.Docs(dx[i], dy[i], model))
-		g[k] = append(g[k], -q.Overall)
-	}
-	for k := range s {
-		t.Logf("%s n=%d pearson %.3f", k, len(s[k]), pearson(s[k], g[k]))
+	for _, tr := range []float64{1, 0.3} {
+		for _, cog := range []float64{0.5, 1} {
+			w := PairWeights
+			w.Translit, w.Cognate = tr, cog
+			p := Pair{Weights: w}
+			model := text.NewModel()
+			dx := make([]*text.Doc, len(pairs))
+			dy := make([]*text.Doc, len(pairs))
+			for i, q := range pairs {
+				dx[i] = p.Analyzer.Analyze(q.Lang1, "", q.Text1)
+				dy[i] = p.Analyzer.Analyze(q.Lang2, "", q.Text2)
+				model.Add(dx[i])
+				model.Add(dy[i])
+			}
+			s, g := map[string][]float64{}, map[string][]float64{}
+			var all, allg []float64
+			for i, q := range pairs {
+				k := q.Lang1 + "-" + q.Lang2
+				v := p.Docs(dx[i], dy[i], model)
+				s[k] = append(s[k], v)
+				g[k] = append(g[k], -q.Overall)
+				all, allg = append(all, v), append(allg, -q.Overall)
+			}
+			var ks []string
+			for k := range s {
+				ks = append(ks, k)
+			}
+			sort.Strings(ks)
+			line := fmt.Sprintf("tr %.1f cog %.1f all %.3f:", tr, cog, pearson(all, allg))
+			for _, k := range ks {
+				line += fmt.Sprintf(" %s %.2f", k, pearson(s[k], g[k]))
+			}
+			t.Log(line)
+		}
 	}
 }
 

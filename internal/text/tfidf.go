@@ -53,7 +53,7 @@ type Weights struct {
 }
 
 // DefaultWeights are tuned on the development sets (see internal/story tests).
-var DefaultWeights = Weights{Word: 1, Entity: 2, Number: 1, Month: 0.5, Translit: 1, Gloss: 0.5, Cognate: 0.5}
+var DefaultWeights = Weights{Word: 1, Entity: 2, Number: 1, Month: 0.5, Translit: 0.3, Gloss: 0.5, Cognate: 0.5}
 
 func (w Weights) of(key string) float64 {
 	if !IsAnchor(key) {
