@@ -97,7 +97,16 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	w := &writer{p: p, rep: rep}
 	defer w.rollback()
 
-	items := source.Read(ctx, inputs, p.opt.Source)
+	srcOpt := p.opt.Source
+	var stats source.Stats
+	if srcOpt.Stats == nil {
+		srcOpt.Stats = &stats
+	}
+	defer func() {
+		rep.PassedOver = int(srcOpt.Stats.Skipped.Load())
+		rep.NotModified = int(srcOpt.Stats.NotModified.Load())
+	}()
+	items := source.Read(ctx, inputs, srcOpt)
 	for prep := range Prepare(ctx, items, p.det, p.opt.Workers) {
 		rep.Items++
 		if prep.Err != nil {

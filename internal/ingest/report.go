@@ -19,6 +19,10 @@ type Report struct {
 	Related     int // articles split off another page's tail and stored apart
 	Duplicates  int // articles already stored: nothing new
 	StoryEvents int // merges and splits
+	// PassedOver counts what sources skip by design: non-HTML WARC records,
+	// hidden files, blank lines. NotModified counts feeds answered 304.
+	PassedOver  int
+	NotModified int
 	Skipped     []Skip
 	Started     time.Time
 	Finished    time.Time
@@ -42,6 +46,12 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "items %d: stored %d, copies %d, related-split %d, duplicate %d, skipped %d",
 		r.Items, r.Stored, r.Copies, r.Related, r.Duplicates, len(r.Skipped))
+	if r.PassedOver > 0 {
+		fmt.Fprintf(&b, ", passed over %d (non-HTML records, hidden files, blank lines)", r.PassedOver)
+	}
+	if r.NotModified > 0 {
+		fmt.Fprintf(&b, ", feeds not modified %d", r.NotModified)
+	}
 	if r.StoryEvents > 0 {
 		fmt.Fprintf(&b, ", story merges/splits %d", r.StoryEvents)
 	}
