@@ -66,6 +66,9 @@ type Config struct {
 	// MoveMargin is how much better another story must fit an article for
 	// Maintain to move it there. Default 0.05.
 	MoveMargin float64
+	// AverageLink scores an article by its mean cosine to a story's
+	// articles instead of its cosine to the story's centroid.
+	AverageLink bool
 	// Weights scale term kinds; zero means text.DefaultWeights.
 	Weights text.Weights
 	// Analyzer turns text into features; zero value is fine.
@@ -545,7 +548,14 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 // that applies: the full-vector score when s already holds m's language,
 // the anchor-only score otherwise.
 func (a *Assigner) score(m *member, s *story) (float64, float64) {
-	full := centroidCos(m.vec, s.sum, s.norm2)
+	var full float64
+	if a.cfg.AverageLink && len(s.members) > 0 {
+		// Mean cosine to the members: unlike the centroid cosine it does
+		// not grow with the story's size.
+		full = centroidCos(m.vec, s.sum, 1) / float64(len(s.members))
+	} else {
+		full = centroidCos(m.vec, s.sum, s.norm2)
+	}
 	link := 0.0
 	n := len(s.members)
 	for i := n - 1; a.cfg.Link > 0 && i >= 0 && i >= n-a.cfg.LinkMembers; i-- {

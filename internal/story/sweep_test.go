@@ -20,13 +20,9 @@ func TestECBSweep(t *testing.T) {
 		t.Skip("set STORY_SWEEP=1 to sweep parameters")
 	}
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	for _, tr := range []float64{1, 0.3} {
-		for _, cog := range []float64{0, 0.5, 1} {
-			w := text.DefaultWeights
-			w.Translit, w.Cognate = tr, cog
-			bc, pw := runECB(docs, Config{Weights: w}, 0)
-			t.Logf("tr %.1f cog %.1f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", tr, cog, bc.P, bc.R, bc.F1, pw.F1)
-		}
+	for _, th := range []float64{0.1, 0.13, 0.16, 0.2, 0.25} {
+		bc, pw := runECB(docs, Config{Threshold: th, AverageLink: true}, 0)
+		t.Logf("avg th %.2f: B3 P %.3f R %.3f F1 %.3f pw F1 %.3f", th, bc.P, bc.R, bc.F1, pw.F1)
 	}
 }
 
