@@ -96,7 +96,7 @@ func (g *gen) next() *article.Article {
 	g.n++
 	return &article.Article{
 		ID: int64(g.n), Lang: "en", Text: sb.String(), Source: "synthetic",
-		Published: g.t0.Add(time.Duration(g.n) * 7 * 24 * time.Hour / windowArticles),
+		Published: g.t0.Add(time.Duration(g.n) * (7 * 24 * time.Hour / windowArticles)),
 	}
 }
 
