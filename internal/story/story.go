@@ -622,6 +622,13 @@ func (a *Assigner) expire() {
 	}
 	cut := a.now.Add(-a.cfg.Window)
 	for len(a.byTime) > 0 && a.byTime[0].last.Before(cut) {
+		if s := a.byTime[0]; s.last.IsZero() {
+			// Undated articles seen before any dated one arrived with
+			// the stream's start: the first time it learns.
+			s.first, s.last = a.now, a.now
+			heap.Fix(&a.byTime, s.heapIdx)
+			continue
+		}
 		s := heap.Pop(&a.byTime).(*story)
 		a.drop(s)
 	}

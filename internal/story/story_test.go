@@ -265,3 +265,20 @@ func TestDeterministic(t *testing.T) {
 	}
 	t.Logf("%d articles, %d events, identical", len(arts), len(r1.Events))
 }
+
+// Undated articles that come before any dated one must not expire the
+// moment the first dated article sets the stream's clock.
+func TestUndatedBeforeDated(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	und := arts[0].article()
+	und.Published = time.Time{}
+	d := a.Assign(und)
+	a.Assign(arts[1].article())
+	if _, ok := a.Summary(d.Story); !ok {
+		t.Fatalf("undated story %d expired when the first dated article arrived", d.Story)
+	}
+	if d2 := a.Assign(arts[2].article()); d2.Story != d.Story {
+		t.Errorf("follow-up went to %d, want %d", d2.Story, d.Story)
+	}
+}
