@@ -13,10 +13,10 @@ type Pair struct {
 	Analyzer text.Analyzer
 	Weights  text.Weights // zero means PairWeights
 	// Cross scales the anchor-only cosine (names, numbers, dates, cognates,
-	// glosses) that stands in for the full cosine across languages. 0 means 1.5.
+	// glosses) that stands in for the full cosine across languages. 0 means 2.
 	Cross float64
 	// Power reshapes the score (s^Power) so that it grows like human
-	// same-story ratings do: fast at first, then slowly. 0 means 0.5.
+	// same-story ratings do: fast at first, then slowly. 0 means 0.7.
 	Power float64
 }
 
@@ -58,11 +58,11 @@ func (p *Pair) Docs(dx, dy *text.Doc, model *text.Model) float64 {
 	}
 	cross := p.Cross
 	if cross == 0 {
-		cross = 1.5
+		cross = 2
 	}
 	pow := p.Power
 	if pow == 0 {
-		pow = 0.5
+		pow = 0.7
 	}
 	vx, vy := model.Vector(dx, w), model.Vector(dy, w)
 	full := text.Dot(vx, vy)
