@@ -42,12 +42,12 @@ func runECB(docs []ecbDoc, cfg Config, maintainEvery int) (bc, pw eval.PRF) {
 
 func TestECBPlus(t *testing.T) {
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	// Floors sit just under what the defaults reach (0.895 and 0.889 when
+	// Floors sit just under what the defaults reach (0.896 and 0.895 when
 	// tuned); the reference offline TF-IDF average link reaches 0.872.
 	for _, c := range []struct {
 		every int
 		floor float64
-	}{{0, 0.88}, {50, 0.875}} {
+	}{{0, 0.885}, {50, 0.885}} {
 		bc, pw := runECB(docs, Config{}, c.every)
 		t.Logf("ECB+ dev, maintain every %d: BCubed P %.3f R %.3f F1 %.3f; pairwise P %.3f R %.3f F1 %.3f",
 			c.every, bc.P, bc.R, bc.F1, pw.P, pw.R, pw.F1)

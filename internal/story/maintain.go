@@ -257,6 +257,7 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	s.sum, s.asum, s.esum, s.ssum = make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64)
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	s.langs = make(map[string]int)
+	s.years = make(map[string]int)
 	for _, m := range x {
 		a.add(s, m)
 	}
@@ -330,6 +331,11 @@ func (a *Assigner) detach(s *story, i int) {
 	addVec(s.esum, &s.enorm2, m.ents, -1)
 	addVec(s.ssum, &s.snorm2, m.skel, -1)
 	s.langs[m.lang]--
+	for _, y := range m.years {
+		if s.years[y]--; s.years[y] <= 0 {
+			delete(s.years, y)
+		}
+	}
 	if s.langs[m.lang] == 0 {
 		delete(s.langs, m.lang)
 	}
@@ -348,5 +354,8 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	addVec(s.esum, &s.enorm2, m.ents, 1)
 	addVec(s.ssum, &s.snorm2, m.skel, 1)
 	s.langs[m.lang]++
+	for _, y := range m.years {
+		s.years[y]++
+	}
 	a.owner[m.id] = s.id
 }

@@ -66,6 +66,11 @@ type Config struct {
 	// MoveMargin is how much better another story must fit an article for
 	// Maintain to move it there. Default 0.05.
 	MoveMargin float64
+	// YearPenalty (0..1) multiplies the score when the article's years
+	// and the years most of the story's articles mention are disjoint:
+	// two events of one kind often happen in different years. Default
+	// 0.7; negative disables.
+	YearPenalty float64
 	// AverageLink scores an article by its mean cosine to a story's
 	// articles instead of its cosine to the story's centroid.
 	AverageLink bool
@@ -108,6 +113,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LinkMembers == 0 {
 		c.LinkMembers = 32
+	}
+	if c.YearPenalty == 0 {
+		c.YearPenalty = 0.7
 	}
 	if c.MoveMargin == 0 {
 		c.MoveMargin = 0.05
@@ -162,6 +170,7 @@ type member struct {
 	// surface holds readable forms of the heaviest terms (dropped once
 	// the story has them).
 	surface map[uint32]string
+	years   []string // years mentioned
 }
 
 // ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
@@ -219,6 +228,7 @@ type story struct {
 	ssum    map[uint32]float64 // sum of member script-neutral vectors
 	snorm2  float64
 	langs   map[string]int
+	years   map[string]int // members mentioning each year
 	first   time.Time
 	last    time.Time
 	posted  map[uint32]bool   // terms under which the index lists this story
@@ -292,6 +302,11 @@ func (a *Assigner) newMember(art *article.Article) *member {
 	}
 	a.seq++
 	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: a.seq, terms: d.Terms}
+	for _, tm := range d.Terms {
+		if len(tm.Key) == 5 && tm.Key[0] == '#' && (tm.Key[1:3] == "19" || tm.Key[1:3] == "20") {
+			m.years = append(m.years, tm.Key)
+		}
+	}
 	a.vectorize(m, d)
 	// Readable forms of the heaviest terms, for story summaries.
 	m.surface = make(map[uint32]string, a.cfg.IndexTerms)
@@ -401,7 +416,7 @@ func (a *Assigner) Restore(art *article.Article) {
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
 		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64), esum: make(map[uint32]float64), ssum: make(map[uint32]float64),
-		langs: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
+		langs: make(map[string]int), years: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
 		first: t, last: t, docsAt: a.model.Docs(),
 	}
 	a.stories[id] = s
@@ -417,6 +432,9 @@ func (a *Assigner) add(s *story, m *member) {
 	addVec(s.esum, &s.enorm2, m.ents, 1)
 	addVec(s.ssum, &s.snorm2, m.skel, 1)
 	s.langs[m.lang]++
+	for _, y := range m.years {
+		s.years[y]++
+	}
 	if m.t.Before(s.first) {
 		s.first = m.t
 	}
@@ -564,6 +582,9 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 		}
 	}
 	sc := (1-a.cfg.Link)*full + a.cfg.Link*link
+	if p := a.cfg.YearPenalty; p > 0 && p < 1 && len(m.years) > 0 && yearConflict(m.years, s) {
+		sc *= p
+	}
 	if g := a.cfg.EntityGate; g > 0 && len(m.ents) > 0 && s.enorm2 > 0 {
 		// Two events of one kind share their vocabulary but not their
 		// protagonists and places: scale by how well the names agree.
@@ -704,4 +725,22 @@ func (h *storyHeap) fix(s *story) {
 	if s.heapIdx >= 0 && s.heapIdx < len(*h) && (*h)[s.heapIdx] == s {
 		heap.Fix(h, s.heapIdx)
 	}
+}
+
+// yearConflict reports whether none of years is among the years that at
+// least a third of s's members mention, while some year is.
+func yearConflict(years []string, s *story) bool {
+	min := (len(s.members) + 2) / 3
+	common := false
+	for y, n := range s.years {
+		if n >= min {
+			common = true
+			for _, x := range years {
+				if x == y {
+					return false
+				}
+			}
+		}
+	}
+	return common
 }

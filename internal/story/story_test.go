@@ -282,3 +282,24 @@ func TestUndatedBeforeDated(t *testing.T) {
 		t.Errorf("follow-up went to %d, want %d", d2.Story, d.Story)
 	}
 }
+
+func TestYearConflict(t *testing.T) {
+	s := &story{members: make([]*member, 3), years: map[string]int{"#2011": 2, "#1964": 1}}
+	tests := []struct {
+		years []string
+		want  bool
+	}{
+		{[]string{"#2011"}, false},
+		{[]string{"#2008"}, true},
+		{[]string{"#2008", "#2011"}, false},
+		{[]string{"#1964"}, true}, // 1964 is not common enough in s to count
+	}
+	for _, tt := range tests {
+		if got := yearConflict(tt.years, s); got != tt.want {
+			t.Errorf("yearConflict(%v) = %v, want %v", tt.years, got, tt.want)
+		}
+	}
+	if yearConflict([]string{"#2008"}, &story{members: make([]*member, 3), years: map[string]int{"#2011": 1}}) {
+		t.Error("a year one article in three mentions must not conflict")
+	}
+}
