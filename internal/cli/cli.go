@@ -58,6 +58,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	e := &env{stdout: stdout, stderr: stderr, log: newLogger(stderr)}
+	// Packages without a logger of their own (lexicon loading) log
+	// through the default; give it the same level and stream.
+	slog.SetDefault(e.log)
 	for _, c := range commands {
 		if c.name != args[0] {
 			continue

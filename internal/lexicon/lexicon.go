@@ -131,7 +131,7 @@ func Load(ctx context.Context, dir string, langs []string) (*Lexicon, error) {
 	}
 	sort.Strings(l.langs)
 	if len(missing) > 0 {
-		slog.Warn("lexicon: no dictionary for some languages; install dict-freedict-XXX-eng",
+		slog.Info("lexicon: no dictionary for some languages; install dict-freedict-XXX-eng",
 			"dir", dir, "missing", missing, "found", l.langs)
 	}
 	if len(l.langs) == 0 && len(langs) > 0 {
