@@ -74,6 +74,9 @@ func openEngine(ctx context.Context, e *env, dir string, f *engineFlags) (*engin
 		st.Close()
 		return nil, err
 	}
+	if len(lex.Langs()) == 0 {
+		lex = nil // an empty lexicon would only add noise terms
+	}
 	asg := story.New(story.Config{Window: *f.window}, lex)
 	if err := ingest.Restore(ctx, st, asg, *f.window); err != nil {
 		st.Close()
