@@ -91,8 +91,8 @@ func Restore(ctx context.Context, st store.Store, asg *story.Assigner, window ti
 // committed batches stay stored.
 func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	rep := &Report{Started: p.now()}
-	prog := newProgress(p.opt.Progress)
-	defer prog.done(rep)
+	prog := newProgress(p.opt.Progress, p.log)
+	defer prog.done()
 
 	w := &writer{p: p, rep: rep}
 	defer w.rollback()

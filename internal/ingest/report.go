@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -89,21 +90,31 @@ func reasonClass(reason string) string {
 	return reason
 }
 
-// progress draws a one-line counter on a terminal, at most every 200ms.
+// progress draws a one-line counter on a terminal, at most every 200ms;
+// elsewhere it logs the counts every ten seconds.
 type progress struct {
 	w    io.Writer
+	log  *slog.Logger
 	last time.Time
 }
 
-func newProgress(w io.Writer) *progress {
-	if f, ok := w.(*os.File); !ok || !isatty.IsTerminal(f.Fd()) {
-		return &progress{}
+func newProgress(w io.Writer, log *slog.Logger) *progress {
+	if f, ok := w.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		return &progress{w: w}
 	}
-	return &progress{w: w}
+	return &progress{log: log, last: time.Now()}
 }
 
 func (p *progress) update(r *Report) {
-	if p.w == nil || time.Since(p.last) < 200*time.Millisecond {
+	if p.w == nil {
+		if time.Since(p.last) >= 10*time.Second {
+			p.last = time.Now()
+			p.log.Info("ingest progress", "items", r.Items, "stored", r.Stored, "copies", r.Copies,
+				"related", r.Related, "duplicate", r.Duplicates, "skipped", len(r.Skipped))
+		}
+		return
+	}
+	if time.Since(p.last) < 200*time.Millisecond {
 		return
 	}
 	p.last = time.Now()
@@ -111,7 +122,7 @@ func (p *progress) update(r *Report) {
 		r.Items, r.Stored, r.Copies, r.Duplicates, len(r.Skipped))
 }
 
-func (p *progress) done(r *Report) {
+func (p *progress) done() {
 	if p.w != nil && !p.last.IsZero() {
 		fmt.Fprint(p.w, "\r\033[K")
 	}
