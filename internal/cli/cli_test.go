@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/storyline/storyline/internal/shared"
 )
 
 // run executes a command line and returns its exit status and output.
@@ -159,5 +161,50 @@ func TestEvalClustersTinyGold(t *testing.T) {
 	// The two quake reports together and the final apart is perfect.
 	if !strings.Contains(out, "bcubed     P 1.0000  R 1.0000  F1 1.0000") {
 		t.Errorf("output:\n%s", out)
+	}
+}
+
+// `ingest` then `export` gives the same stories as `eval clusters` does.
+func TestIngestMatchesEvalClusters(t *testing.T) {
+	src := shared.Path(t, "data/ecbplus-dev.jsonl")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	file := filepath.Join(t.TempDir(), "part.jsonl")
+	if err := os.WriteFile(file, []byte(strings.Join(lines[:120], "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	evalDir, ingestDir := filepath.Join(t.TempDir(), "e"), filepath.Join(t.TempDir(), "i")
+	if code, _, errs := run(t, "eval", "clusters", "--data", evalDir, file); code != exitOK {
+		t.Fatalf("eval clusters: exit %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "ingest", "--data", ingestDir, file); code != exitOK {
+		t.Fatalf("ingest: exit %d: %s", code, errs)
+	}
+	stories := func(dir string) map[string]int64 {
+		_, out, _ := run(t, "export", "--data", dir)
+		m := map[string]int64{}
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var a struct {
+				ID    string `json:"id"`
+				Story int64  `json:"story"`
+			}
+			if err := json.Unmarshal([]byte(l), &a); err != nil {
+				t.Fatal(err)
+			}
+			m[a.ID] = a.Story
+		}
+		return m
+	}
+	e, i := stories(evalDir), stories(ingestDir)
+	if len(e) != 120 || len(i) != 120 {
+		t.Fatalf("exported %d and %d articles, want 120", len(e), len(i))
+	}
+	for id, s := range e {
+		if i[id] != s {
+			t.Errorf("%s: story %d after eval clusters, %d after ingest", id, s, i[id])
+		}
 	}
 }
