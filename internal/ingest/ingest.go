@@ -169,7 +169,7 @@ func (w *writer) add(ctx context.Context, prep Prepared) error {
 		if a.Related {
 			a.RelatedOf = mainID
 		}
-		id, dup, err := w.place(ctx, a)
+		id, dup, err := w.place(ctx, a, prep.Stemmed[i])
 		if err != nil {
 			return err
 		}
@@ -202,7 +202,7 @@ func (w *writer) add(ctx context.Context, prep Prepared) error {
 
 // place stores one article unless it is already stored. It returns the ID
 // the article has in the store and whether it was there before.
-func (w *writer) place(ctx context.Context, a *article.Article) (int64, bool, error) {
+func (w *writer) place(ctx context.Context, a *article.Article, stemmed string) (int64, bool, error) {
 	id, found, err := w.tx.ArticleByHash(ctx, a.ContentHash)
 	if err != nil {
 		return 0, false, fmt.Errorf("dedup %s: %w", a.Input, err)
@@ -216,6 +216,11 @@ func (w *writer) place(ctx context.Context, a *article.Article) (int64, bool, er
 	// Insert first: the assigner tracks members by article ID.
 	if err := w.tx.InsertArticle(ctx, a); err != nil {
 		return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
+	}
+	if ss, ok := w.tx.(store.StemmedSetter); ok {
+		if err := ss.SetStemmed(ctx, a.ID, stemmed); err != nil {
+			return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
+		}
 	}
 	if err := w.assign(ctx, a); err != nil {
 		return 0, false, fmt.Errorf("story %s: %w", a.Input, err)

@@ -186,3 +186,23 @@ func TestSeeds(t *testing.T) {
 		}
 	}
 }
+
+// Stored articles are searchable by any inflection through the stemmed
+// full-text column.
+func TestStemmedSearch(t *testing.T) {
+	in := filepath.Join(t.TempDir(), "a.jsonl")
+	line := `{"id":"s1","title":"Flooding closes roads","text":"Floods closed dozens of roads across the county on Friday as rivers burst their banks after a week of storms."}`
+	if err := os.WriteFile(in, []byte(line+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, st := open(t, t.TempDir())
+	if _, err := p.Run(context.Background(), []string{in}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"stemmed:flood", "stemmed:road", "stemmed:storm"} {
+		ids, err := st.Search(context.Background(), q, 10)
+		if err != nil || len(ids) != 1 {
+			t.Errorf("Search(%q) = %v, %v; want one hit", q, ids, err)
+		}
+	}
+}

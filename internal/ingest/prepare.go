@@ -17,6 +17,7 @@ import (
 	"github.com/storyline/storyline/internal/extract"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
+	"github.com/storyline/storyline/internal/text"
 )
 
 // Prepared is one source item after extraction: its articles (main first,
@@ -25,7 +26,10 @@ import (
 type Prepared struct {
 	Input    string
 	Articles []article.Article
-	Err      error
+	// Stemmed holds each article's title and text stemmed for the
+	// full-text index, computed here because stemming is parallel work.
+	Stemmed []string
+	Err     error
 }
 
 // Prepare runs the stateless stages over items with workers goroutines and
@@ -112,6 +116,7 @@ func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepa
 		}
 		a.ContentHash = contentKey(a)
 		a.MinHash = dedup.Signature(a.Text)
+		p.Stemmed = append(p.Stemmed, text.Stemmed(a.Lang, a.Title+"\n"+a.Text))
 	}
 	p.Articles = arts
 	return p
