@@ -63,8 +63,8 @@ func evalPairs(ctx context.Context, e *env, args []string) error {
 	model := text.NewModel()
 	docs := make([][2]*text.Doc, len(pairs))
 	for i, p := range pairs {
-		docs[i][0] = scorer.Analyzer.Analyze(p.Lang1, p.Title1, p.Text1)
-		docs[i][1] = scorer.Analyzer.Analyze(p.Lang2, p.Title2, p.Text2)
+		docs[i][0] = scorer.Analyze(p.Lang1, p.Title1, p.Text1)
+		docs[i][1] = scorer.Analyze(p.Lang2, p.Title2, p.Text2)
 		model.Add(docs[i][0])
 		model.Add(docs[i][1])
 	}

@@ -30,8 +30,8 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 	dx := make([]*text.Doc, len(pairs))
 	dy := make([]*text.Doc, len(pairs))
 	for i, q := range pairs {
-		dx[i] = p.Analyzer.Analyze(q.Lang1, "", q.Text1)
-		dy[i] = p.Analyzer.Analyze(q.Lang2, "", q.Text2)
+		dx[i] = p.Analyze(q.Lang1, "", q.Text1)
+		dy[i] = p.Analyze(q.Lang2, "", q.Text2)
 		model.Add(dx[i])
 		model.Add(dy[i])
 	}
@@ -55,13 +55,14 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 
 func TestSemEvalPairs(t *testing.T) {
 	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
-	// Floors sit just under what the defaults reach (0.669 overall, 0.625
-	// cross-language); the reference TF-IDF cosine reaches 0.472 / 0.563.
+	// Floors sit just under what the defaults reach (0.687 overall, 0.621
+	// cross-language without a lexicon; 0.694 / 0.632 with one); the
+	// reference TF-IDF cosine reaches 0.472 / 0.563.
 	check := func(name string, r semResult) {
 		t.Logf("SemEval-8 dev (%d pairs), %s: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
 			len(pairs), name, r.all, r.same, r.cross, r.f1)
-		if r.all < 0.655 || r.cross < 0.61 {
-			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors 0.655 / 0.61", name, r.all, r.cross)
+		if r.all < 0.68 || r.cross < 0.615 {
+			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors 0.68 / 0.615", name, r.all, r.cross)
 		}
 	}
 	check("no lexicon", runSemEval(pairs, Pair{}))

@@ -2,6 +2,8 @@ package story
 
 import (
 	"math"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/text"
@@ -18,6 +20,13 @@ type Pair struct {
 	// Power reshapes the score (s^Power) so that it grows like human
 	// same-story ratings do: fast at first, then slowly. 0 means 0.7.
 	Power float64
+	// Lead is how many words open an untitled text and stand in for its
+	// headline (counted with the Analyzer's TitleWeight): a news text says
+	// what the story is first. 0 means 8; negative turns it off.
+	Lead int
+	// TitleWeight replaces the Analyzer's TitleWeight when the Analyzer
+	// sets none. 0 means 3.
+	TitleWeight float64
 }
 
 // PairWeights are the term weights tuned for pair similarity. Names and
@@ -40,8 +49,8 @@ func Similarity(x, y *article.Article, model *text.Model) float64 {
 
 // Similarity is Similarity with p's settings.
 func (p *Pair) Similarity(x, y *article.Article, model *text.Model) float64 {
-	dx := p.Analyzer.Analyze(x.Lang, x.Title, x.Text)
-	dy := p.Analyzer.Analyze(y.Lang, y.Title, y.Text)
+	dx := p.Analyze(x.Lang, x.Title, x.Text)
+	dy := p.Analyze(y.Lang, y.Title, y.Text)
 	if model == nil {
 		model = text.NewModel()
 		model.Add(dx)
@@ -50,7 +59,60 @@ func (p *Pair) Similarity(x, y *article.Article, model *text.Model) float64 {
 	return p.Docs(dx, dy, model)
 }
 
-// Docs scores two analysed documents.
+// Analyze analyses one article for Docs. Digits of any script count as
+// ASCII digits, and an untitled text lends its first Lead words to the
+// headline. Score documents from Analyze, and fit the Model on them.
+func (p *Pair) Analyze(lang, title, body string) *text.Doc {
+	title, body = text.ASCIIDigits(title), text.ASCIIDigits(body)
+	if title == "" {
+		n := p.Lead
+		if n == 0 {
+			n = 8
+		}
+		title, body = leadWords(body, n)
+	}
+	a := p.Analyzer
+	if a.TitleWeight == 0 {
+		a.TitleWeight = p.TitleWeight
+		if a.TitleWeight == 0 {
+			a.TitleWeight = 3
+		}
+	}
+	return a.Analyze(lang, title, body)
+}
+
+// leadWords splits s after its first n words (a CJK character counts as
+// half a word, Chinese averaging two per word). n <= 0, or a text of at
+// most n words, leaves s whole in body.
+func leadWords(s string, n int) (lead, body string) {
+	if n <= 0 {
+		return "", s
+	}
+	var words float64
+	inWord := false
+	for i, r := range s {
+		end := i // where the lead ends if this rune completes the n-th word
+		switch {
+		case unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r):
+			words += 0.5
+			inWord = false
+			end += utf8.RuneLen(r)
+		case unicode.IsSpace(r):
+			if inWord {
+				words++
+			}
+			inWord = false
+		default:
+			inWord = true
+		}
+		if words >= float64(n) {
+			return s[:end], s[end:]
+		}
+	}
+	return "", s
+}
+
+// Docs scores two documents from Analyze.
 func (p *Pair) Docs(dx, dy *text.Doc, model *text.Model) float64 {
 	w := p.Weights
 	if w == (text.Weights{}) {

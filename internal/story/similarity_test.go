@@ -1,0 +1,45 @@
+package story
+
+import (
+	"testing"
+
+	"github.com/storyline/storyline/internal/article"
+)
+
+func TestLeadWords(t *testing.T) {
+	tests := []struct {
+		in         string
+		n          int
+		lead, body string
+	}{
+		{"one two three four", 2, "one two", " three four"},
+		{"one  two\nthree", 2, "one  two", "\nthree"},
+		{"one two", 5, "", "one two"},
+		{"one two three", 0, "", "one two three"},
+		{"新冠疫苗试验开始了 more", 2, "新冠疫苗", "试验开始了 more"},
+		{"", 3, "", ""},
+	}
+	for _, tt := range tests {
+		lead, body := leadWords(tt.in, tt.n)
+		if lead != tt.lead || body != tt.body {
+			t.Errorf("leadWords(%q, %d) = %q, %q; want %q, %q", tt.in, tt.n, lead, body, tt.lead, tt.body)
+		}
+	}
+}
+
+func TestPairSimilarity(t *testing.T) {
+	quake := &article.Article{Lang: "en", Text: "Earthquake of magnitude 6.4 strikes Albania near Durres, killing 23 people. Rescuers search the rubble in Durres and Thumane."}
+	quake2 := &article.Article{Lang: "en", Text: "Albania earthquake: rescuers in Durres pull survivors from rubble after the magnitude 6.4 quake killed 23 people."}
+	vote := &article.Article{Lang: "en", Text: "Parliament in Lisbon approves the national budget after a long debate between the governing socialists and the opposition."}
+	quakeDE := &article.Article{Lang: "de", Text: "Erdbeben der Stärke 6,4 in Albanien: In Durres suchen Helfer nach Überlebenden, 23 Menschen starben."}
+	var p Pair
+	same, other, cross := p.Similarity(quake, quake2, nil), p.Similarity(quake, vote, nil), p.Similarity(quake, quakeDE, nil)
+	for _, s := range []float64{same, other, cross} {
+		if s < 0 || s > 1 {
+			t.Fatalf("score %v outside [0, 1]", s)
+		}
+	}
+	if same <= other || cross <= other {
+		t.Errorf("same story %.3f, cross-language same story %.3f, unrelated %.3f: want unrelated lowest", same, cross, other)
+	}
+}
