@@ -17,19 +17,31 @@ type ecbDoc struct {
 }
 
 // runECB streams the documents in file order, calling Maintain every
-// maintainEvery articles (0: never) and once at the end, as the pipeline does.
+// maintainEvery articles (0: never) and once at the end, and applies its
+// events to the articles' stories, as the pipeline does.
 func runECB(docs []ecbDoc, cfg Config, maintainEvery int) (bc, pw eval.PRF) {
 	a := New(cfg, nil)
 	arts := make([]*article.Article, len(docs))
+	apply := func(evs []Event) {
+		for _, ev := range evs {
+			to := ev.Other
+			if ev.Kind == "merge" {
+				to = ev.Story
+			}
+			for _, id := range ev.Articles {
+				arts[id-1].Story = to
+			}
+		}
+	}
 	for i, d := range docs {
 		arts[i] = &article.Article{ID: int64(i + 1), Lang: d.Lang, Text: d.Text}
 		a.Assign(arts[i])
 		if maintainEvery > 0 && (i+1)%maintainEvery == 0 {
-			a.Maintain(arts[i].Published)
+			apply(a.Maintain(arts[i].Published))
 		}
 	}
 	if maintainEvery > 0 {
-		a.Maintain(arts[len(arts)-1].Published)
+		apply(a.Maintain(arts[len(arts)-1].Published))
 	}
 	pred := make([]string, len(docs))
 	gold := make([]string, len(docs))

@@ -123,14 +123,14 @@ func (a *Assigner) merge(keep, gone *story, sim float64) Event {
 // bisect splits members into two groups with spherical 2-means, seeded
 // deterministically with the member least like the centroid and the member
 // least like that one.
-func bisect(ms []*member) (x, y []*member) {
+func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	if len(ms) < 2 {
 		return ms, nil
 	}
 	sum := make(map[uint32]float64)
 	var n2 float64
 	for _, m := range ms {
-		addVec(sum, &n2, m.vec, 1)
+		addVec(sum, &n2, f(m), 1)
 	}
 	far := func(c map[uint32]float64, skip *member) *member {
 		var best *member
@@ -140,7 +140,7 @@ func bisect(ms []*member) (x, y []*member) {
 				continue
 			}
 			var d float64
-			for _, e := range m.vec {
+			for _, e := range f(m) {
 				d += e.w * c[e.k]
 			}
 			if d < bs {
@@ -151,12 +151,12 @@ func bisect(ms []*member) (x, y []*member) {
 	}
 	s1 := far(sum, nil)
 	c1 := make(map[uint32]float64)
-	for _, e := range s1.vec {
+	for _, e := range f(s1) {
 		c1[e.k] = e.w
 	}
 	s2 := far(c1, s1)
 	c2 := make(map[uint32]float64)
-	for _, e := range s2.vec {
+	for _, e := range f(s2) {
 		c2[e.k] = e.w
 	}
 	side := make([]bool, len(ms))
@@ -164,7 +164,7 @@ func bisect(ms []*member) (x, y []*member) {
 		moved := false
 		for i, m := range ms {
 			var d1, d2 float64
-			for _, e := range m.vec {
+			for _, e := range f(m) {
 				d1 += e.w * c1[e.k]
 				d2 += e.w * c2[e.k]
 			}
@@ -181,9 +181,9 @@ func bisect(ms []*member) (x, y []*member) {
 		var z1, z2 float64
 		for i, m := range ms {
 			if side[i] {
-				addVec(c2, &z2, m.vec, 1)
+				addVec(c2, &z2, f(m), 1)
 			} else {
-				addVec(c1, &z1, m.vec, 1)
+				addVec(c1, &z1, f(m), 1)
 			}
 		}
 		scale(c1, z1)
@@ -211,14 +211,14 @@ func scale(c map[uint32]float64, n2 float64) {
 
 // cohesion returns the mean pairwise similarity within ms and between ms and
 // os.
-func cohesion(ms, os []*member) (within, between float64) {
+func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
 	s1, s2 := make(map[uint32]float64), make(map[uint32]float64)
 	var n1, n2 float64
 	for _, m := range ms {
-		addVec(s1, &n1, m.vec, 1)
+		addVec(s1, &n1, f(m), 1)
 	}
 	for _, m := range os {
-		addVec(s2, &n2, m.vec, 1)
+		addVec(s2, &n2, f(m), 1)
 	}
 	if len(ms) > 1 {
 		within = (n1 - float64(len(ms))) / float64(len(ms)*(len(ms)-1))
@@ -239,12 +239,12 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	if len(s.members) < 2*a.cfg.MinSplit {
 		return Event{}, false
 	}
-	x, y := bisect(s.members)
+	x, y := bisect(s.members, fullVec)
 	if len(x) < a.cfg.MinSplit || len(y) < a.cfg.MinSplit {
 		return Event{}, false
 	}
-	wx, between := cohesion(x, y)
-	wy, _ := cohesion(y, nil)
+	wx, between := cohesion(x, y, fullVec)
+	wy, _ := cohesion(y, nil, fullVec)
 	if between > a.cfg.SplitThreshold*math.Min(wx, wy) {
 		return Event{}, false
 	}
@@ -359,3 +359,7 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	}
 	a.owner[m.id] = s.id
 }
+
+func fullVec(m *member) vec   { return m.vec }
+func anchorVec(m *member) vec { return m.anchor }
+func entVec(m *member) vec    { return m.ents }

@@ -590,12 +590,13 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 		// protagonists and places: scale by how well the names agree.
 		sc *= (1 - g) + g*centroidCos(m.ents, s.esum, s.enorm2)
 	}
+	th := a.cfg.Threshold
 	if s.langs[m.lang] > 0 || m.lang == "" {
-		return sc, a.cfg.Threshold
+		return sc, th
 	}
 	cross := math.Max(centroidCos(m.anchor, s.asum, s.anorm2), centroidCos(m.skel, s.ssum, s.snorm2))
-	if sc >= a.cfg.Threshold || cross < sc {
-		return sc, a.cfg.Threshold
+	if sc >= th || cross < sc {
+		return sc, th
 	}
 	return cross, a.cfg.CrossThreshold
 }
@@ -630,7 +631,6 @@ func (a *Assigner) refresh(s *story) {
 		addVec(s.sum, &s.norm2, m.vec, 1)
 		addVec(s.asum, &s.anorm2, m.anchor, 1)
 		addVec(s.esum, &s.enorm2, m.ents, 1)
-		addVec(s.ssum, &s.snorm2, m.skel, 1)
 		addVec(s.ssum, &s.snorm2, m.skel, 1)
 		a.post(s, m)
 	}
