@@ -2,7 +2,10 @@ package story
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/storyline/storyline/internal/lexicon"
@@ -21,6 +24,7 @@ type semPair struct {
 
 type semResult struct {
 	all, same, cross, f1 float64
+	byLangs              map[string]float64 // Pearson per language pair ("de-en")
 }
 
 // runSemEval scores every pair with IDF fitted on all pair texts (as the
@@ -37,8 +41,15 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 	}
 	var sa, ga, ss, gs, sc, gc, sf []float64
 	var pos []bool
+	type series struct{ s, g []float64 }
+	groups := make(map[string]*series)
 	for i, q := range pairs {
 		s := p.Docs(dx[i], dy[i], model)
+		k := q.Lang1 + "-" + q.Lang2
+		if groups[k] == nil {
+			groups[k] = &series{}
+		}
+		groups[k].s, groups[k].g = append(groups[k].s, s), append(groups[k].g, -q.Overall)
 		sa, ga = append(sa, s), append(ga, -q.Overall)
 		if q.Lang1 == q.Lang2 {
 			ss, gs = append(ss, s), append(gs, -q.Overall)
@@ -50,19 +61,33 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 			pos = append(pos, q.Overall <= 1.5)
 		}
 	}
-	return semResult{pearson(sa, ga), pearson(ss, gs), pearson(sc, gc), bestF1(sf, pos)}
+	by := make(map[string]float64, len(groups))
+	for k, g := range groups {
+		by[k] = pearson(g.s, g.g)
+	}
+	return semResult{pearson(sa, ga), pearson(ss, gs), pearson(sc, gc), bestF1(sf, pos), by}
 }
 
 func TestSemEvalPairs(t *testing.T) {
 	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
-	// Floors sit just under what the defaults reach (0.692 overall, 0.633
-	// cross-language without a lexicon; 0.698 / 0.644 with one); the
+	// Floors sit just under what the defaults reach (0.695 overall, 0.631
+	// cross-language without a lexicon; 0.701 / 0.642 with one); the
 	// reference TF-IDF cosine reaches 0.472 / 0.563.
 	check := func(name string, r semResult) {
 		t.Logf("SemEval-8 dev (%d pairs), %s: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
 			len(pairs), name, r.all, r.same, r.cross, r.f1)
-		if r.all < 0.685 || r.cross < 0.625 {
-			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors 0.685 / 0.625", name, r.all, r.cross)
+		keys := make([]string, 0, len(r.byLangs))
+		for k := range r.byLangs {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var sb strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&sb, " %s %.3f", k, r.byLangs[k])
+		}
+		t.Logf("%s, Pearson by language pair:%s", name, sb.String())
+		if r.all < 0.69 || r.cross < 0.625 {
+			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors 0.69 / 0.625", name, r.all, r.cross)
 		}
 	}
 	check("no lexicon", runSemEval(pairs, Pair{}))

@@ -34,7 +34,7 @@ type Pair struct {
 	// GramLen is the n of character n-grams; 0 means 5.
 	GramLen int
 	// TitleWeight replaces the Analyzer's TitleWeight when the Analyzer
-	// sets none. 0 means 3.
+	// sets none. 0 means 4.
 	TitleWeight float64
 }
 
@@ -84,7 +84,7 @@ func (p *Pair) Analyze(lang, title, body string) *text.Doc {
 	if a.TitleWeight == 0 {
 		a.TitleWeight = p.TitleWeight
 		if a.TitleWeight == 0 {
-			a.TitleWeight = 3
+			a.TitleWeight = 4
 		}
 	}
 	d := a.Analyze(lang, title, body)
