@@ -1,9 +1,11 @@
 package story
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/text"
 )
 
 func TestLeadWords(t *testing.T) {
@@ -41,5 +43,18 @@ func TestPairSimilarity(t *testing.T) {
 	}
 	if same <= other || cross <= other {
 		t.Errorf("same story %.3f, cross-language same story %.3f, unrelated %.3f: want unrelated lowest", same, cross, other)
+	}
+}
+
+func BenchmarkPairDocs(b *testing.B) {
+	var p Pair
+	x := p.Analyze("de", "", strings.Repeat("Erdbeben der Stärke 6,4 in Albanien: In Durres suchen Helfer nach Überlebenden. ", 12))
+	y := p.Analyze("en", "", strings.Repeat("Rescuers in Durres pulled survivors from the rubble after the magnitude 6.4 earthquake. ", 12))
+	model := text.NewModel()
+	model.Add(x)
+	model.Add(y)
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Docs(x, y, model)
 	}
 }

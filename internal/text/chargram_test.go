@@ -78,3 +78,14 @@ func FuzzCharGrams(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkCharGrams(b *testing.B) {
+	body := strings.Repeat("Rescuers in Durres pulled survivors from the rubble after the magnitude 6.4 earthquake. ", 12)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	var terms int
+	for b.Loop() {
+		terms = len(CharGrams("en", "", body, 5, 0).Terms)
+	}
+	b.ReportMetric(float64(terms), "terms/doc")
+}
