@@ -51,7 +51,11 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			if a.stories[o.id] == nil {
 				continue
 			}
-			if sim := avgLink(s, o); sim >= a.cfg.MergeThreshold {
+			sim := avgLink(s, o)
+			if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
+				sim *= p
+			}
+			if sim >= a.cfg.MergeThreshold {
 				keep, gone := s, o
 				if len(o.members) > len(s.members) || len(o.members) == len(s.members) && o.id < s.id {
 					keep, gone = o, s
@@ -363,3 +367,30 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 func fullVec(m *member) vec   { return m.vec }
 func anchorVec(m *member) vec { return m.anchor }
 func entVec(m *member) vec    { return m.ents }
+
+// commonYears returns the years that at least a third of s's members mention.
+func commonYears(s *story) map[string]bool {
+	min := (len(s.members) + 2) / 3
+	ys := make(map[string]bool)
+	for y, n := range s.years {
+		if n >= min {
+			ys[y] = true
+		}
+	}
+	return ys
+}
+
+// storyYearConflict reports whether s and o each have years most of their
+// articles mention and share none of them.
+func storyYearConflict(s, o *story) bool {
+	ys, yo := commonYears(s), commonYears(o)
+	if len(ys) == 0 || len(yo) == 0 {
+		return false
+	}
+	for y := range ys {
+		if yo[y] {
+			return false
+		}
+	}
+	return true
+}

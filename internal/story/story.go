@@ -35,11 +35,16 @@ type Config struct {
 	CrossThreshold float64
 	// MergeThreshold is the lowest average-link similarity (mean cosine
 	// over all pairs of their articles) at which Maintain merges two
-	// stories. Default 0.40.
+	// stories (after YearPenalty when their common years differ).
+	// Default 0.30.
 	MergeThreshold float64
 	// SplitThreshold: Maintain splits a story in two halves (2-means) when
 	// the mean similarity between the halves is below SplitThreshold times
-	// the mean similarity inside the less cohesive half. Default 0.4.
+	// the mean similarity inside the less cohesive half. Default 0.8: a
+	// story that has absorbed a second event of the same kind is only
+	// somewhat less alike across its halves than inside them, and a wrong
+	// split costs little because the merge step rejoins halves that are
+	// alike enough.
 	SplitThreshold float64
 	// MinSplit is the size of the smallest part Maintain splits off. Default 3.
 	MinSplit int
@@ -91,10 +96,10 @@ func (c Config) withDefaults() Config {
 		c.CrossThreshold = 0.12
 	}
 	if c.MergeThreshold == 0 {
-		c.MergeThreshold = 0.40
+		c.MergeThreshold = 0.30
 	}
 	if c.SplitThreshold == 0 {
-		c.SplitThreshold = 0.4
+		c.SplitThreshold = 0.8
 	}
 	if c.MinSplit == 0 {
 		c.MinSplit = 3
