@@ -71,9 +71,9 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 func TestSemEvalPairs(t *testing.T) {
 	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
 	// Floors sit just under what the defaults reach (0.695 overall, 0.631
-	// cross-language without a lexicon; 0.701 / 0.642 with one); the
+	// cross-language without a lexicon; 0.707 / 0.654 with one); the
 	// reference TF-IDF cosine reaches 0.472 / 0.563.
-	check := func(name string, r semResult) {
+	check := func(name string, r semResult, minAll, minCross float64) {
 		t.Logf("SemEval-8 dev (%d pairs), %s: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
 			len(pairs), name, r.all, r.same, r.cross, r.f1)
 		keys := make([]string, 0, len(r.byLangs))
@@ -86,18 +86,18 @@ func TestSemEvalPairs(t *testing.T) {
 			fmt.Fprintf(&sb, " %s %.3f", k, r.byLangs[k])
 		}
 		t.Logf("%s, Pearson by language pair:%s", name, sb.String())
-		if r.all < 0.69 || r.cross < 0.625 {
-			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors 0.69 / 0.625", name, r.all, r.cross)
+		if r.all < minAll || r.cross < minCross {
+			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors %.3f / %.3f", name, r.all, r.cross, minAll, minCross)
 		}
 	}
-	check("no lexicon", runSemEval(pairs, Pair{}))
+	check("no lexicon", runSemEval(pairs, Pair{}), 0.69, 0.625)
 	lex := loadLexicon(t, "ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id")
 	if lex == nil {
 		return
 	}
 	var p Pair
 	p.Analyzer.Translator = lex
-	check("lexicon", runSemEval(pairs, p))
+	check("lexicon", runSemEval(pairs, p), 0.70, 0.645)
 }
 
 // loadLexicon loads the system's FreeDict dictionaries, or returns nil when

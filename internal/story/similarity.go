@@ -41,9 +41,11 @@ type Pair struct {
 // PairWeights are the term weights tuned for pair similarity. Names and
 // their keys count less than in assignment (DefaultWeights): across a
 // varied pair set, shared vocabulary and cognates matter as much as names.
+// English glosses count as much as words, being what links a pair of
+// languages that share neither script nor cognates.
 var PairWeights = func() text.Weights {
 	w := text.DefaultWeights
-	w.Entity, w.Translit, w.Cognate = 1, 0.3, 1
+	w.Entity, w.Translit, w.Cognate, w.Gloss = 1, 0.3, 1, 1
 	return w
 }()
 
