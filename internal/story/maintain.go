@@ -238,12 +238,25 @@ func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
 }
 
 // trySplit splits s in two when its members form two groups that are far
-// less alike than each group is inside.
+// less alike than each group is inside. The groups are found on the names
+// (two events of one kind share their vocabulary, not their people and
+// places), or on all terms when most members name nobody, and judged on all
+// terms.
 func (a *Assigner) trySplit(s *story) (Event, bool) {
 	if len(s.members) < 2*a.cfg.MinSplit {
 		return Event{}, false
 	}
-	x, y := bisect(s.members, fullVec)
+	cut := entVec
+	named := 0
+	for _, m := range s.members {
+		if len(m.ents) > 0 {
+			named++
+		}
+	}
+	if 2*named < len(s.members) {
+		cut = fullVec
+	}
+	x, y := bisect(s.members, cut)
 	if len(x) < a.cfg.MinSplit || len(y) < a.cfg.MinSplit {
 		return Event{}, false
 	}
@@ -364,9 +377,8 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	a.owner[m.id] = s.id
 }
 
-func fullVec(m *member) vec   { return m.vec }
-func anchorVec(m *member) vec { return m.anchor }
-func entVec(m *member) vec    { return m.ents }
+func fullVec(m *member) vec { return m.vec }
+func entVec(m *member) vec  { return m.ents }
 
 // commonYears returns the years that at least a third of s's members mention.
 func commonYears(s *story) map[string]bool {

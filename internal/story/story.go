@@ -40,7 +40,7 @@ type Config struct {
 	MergeThreshold float64
 	// SplitThreshold: Maintain splits a story in two halves (2-means) when
 	// the mean similarity between the halves is below SplitThreshold times
-	// the mean similarity inside the less cohesive half. Default 0.8: a
+	// the mean similarity inside the less cohesive half. Default 0.7: a
 	// story that has absorbed a second event of the same kind is only
 	// somewhat less alike across its halves than inside them, and a wrong
 	// split costs little because the merge step rejoins halves that are
@@ -99,7 +99,7 @@ func (c Config) withDefaults() Config {
 		c.MergeThreshold = 0.30
 	}
 	if c.SplitThreshold == 0 {
-		c.SplitThreshold = 0.8
+		c.SplitThreshold = 0.7
 	}
 	if c.MinSplit == 0 {
 		c.MinSplit = 3
