@@ -70,18 +70,14 @@ func (p *Pair) Similarity(x, y *article.Article, model *text.Model) float64 {
 	return p.Docs(dx, dy, model)
 }
 
-// Analyze analyses one article for Docs. Digits of any script count as
-// ASCII digits, and an untitled text lends its first Lead words to the
-// headline. Score documents from Analyze, and fit the Model on them.
+// Analyze analyses one article for Docs. An untitled text lends its
+// first Lead words to the headline (see Headline). Score documents from Analyze, and fit the Model on them.
 func (p *Pair) Analyze(lang, title, body string) *text.Doc {
-	title, body = text.ASCIIDigits(title), text.ASCIIDigits(body)
-	if title == "" {
-		n := p.Lead
-		if n == 0 {
-			n = 8
-		}
-		title, body = leadWords(body, n)
+	lead := p.Lead
+	if lead == 0 {
+		lead = 8
 	}
+	title, body = Headline(title, body, lead)
 	a := p.Analyzer
 	if a.TitleWeight == 0 {
 		a.TitleWeight = p.TitleWeight
@@ -131,6 +127,52 @@ func sameScript(a, b string) bool {
 	}
 	sa, sb := scripts[a], scripts[b]
 	return sa == sb
+}
+
+// Headline returns the title and body to analyse an article with. A
+// titled article is returned as is; an untitled text lends its first
+// lead words to the title (lead <= 0 keeps the text whole): a news text
+// says what its story is first. Opening lines without words (a web
+// address, a time stamp) are passed over, being no headline.
+func Headline(title, body string, lead int) (string, string) {
+	if title != "" || lead <= 0 {
+		return title, body
+	}
+	skip := 0
+	for range 3 {
+		line, _, _ := strings.Cut(body[skip:], "\n")
+		if !wordless(line) {
+			break
+		}
+		skip += len(line) + 1
+		if skip >= len(body) {
+			return "", body
+		}
+	}
+	head, tail := leadWords(body[skip:], lead)
+	if head == "" {
+		return "", body
+	}
+	return head, body[:skip] + tail
+}
+
+// wordless reports whether a line holds no words worth a headline: a web
+// address, or mostly fields without letters ("9 / 10 / 2010 @ 1: 19PM").
+func wordless(line string) bool {
+	f := strings.Fields(line)
+	if len(f) == 0 {
+		return true
+	}
+	if l := strings.ToLower(f[0]); strings.HasPrefix(l, "http") || strings.HasPrefix(l, "www.") {
+		return true
+	}
+	letters := 0
+	for _, w := range f {
+		if strings.IndexFunc(w, unicode.IsLetter) >= 0 {
+			letters++
+		}
+	}
+	return 2*letters < len(f)
 }
 
 // leadWords splits s after its first n words (a CJK character counts as

@@ -29,6 +29,29 @@ func TestLeadWords(t *testing.T) {
 	}
 }
 
+func TestHeadline(t *testing.T) {
+	tests := []struct {
+		name, title, body string
+		n                 int
+		head, rest        string
+	}{
+		{"titled", "Quake hits", "one two three", 2, "Quake hits", "one two three"},
+		{"off", "", "one two three", 0, "", "one two three"},
+		{"lead", "", "one two three", 2, "one two", " three"},
+		{"address skipped", "", "http: / / example. org / a - b\none two three", 2, "one two", "http: / / example. org / a - b\n three"},
+		{"stamp skipped", "", "www.example.org\n9 / 10 / 2010 @ 1: 19PM\none two three", 2, "one two", "www.example.org\n9 / 10 / 2010 @ 1: 19PM\n three"},
+		{"only addresses", "", "http://a\nwww.b\n", 2, "", "http://a\nwww.b\n"},
+		{"short", "", "one", 2, "", "one"},
+		{"invalid UTF-8", "", "\xff\xfe\n\xffa b c", 2, "\xffa b", "\xff\xfe\n c"},
+	}
+	for _, tt := range tests {
+		head, rest := Headline(tt.title, tt.body, tt.n)
+		if head != tt.head || rest != tt.rest {
+			t.Errorf("%s: Headline(%q, %q, %d) = %q, %q; want %q, %q", tt.name, tt.title, tt.body, tt.n, head, rest, tt.head, tt.rest)
+		}
+	}
+}
+
 func TestPairSimilarity(t *testing.T) {
 	quake := &article.Article{Lang: "en", Text: "Earthquake of magnitude 6.4 strikes Albania near Durres, killing 23 people. Rescuers search the rubble in Durres and Thumane."}
 	quake2 := &article.Article{Lang: "en", Text: "Albania earthquake: rescuers in Durres pull survivors from rubble after the magnitude 6.4 quake killed 23 people."}

@@ -83,6 +83,15 @@ type Config struct {
 	Weights text.Weights
 	// Analyzer turns text into features; zero value is fine.
 	Analyzer text.Analyzer
+	// Lead is how many words open an untitled text and stand in for its
+	// headline, as in Pair (see Headline); 0 leaves untitled texts whole.
+	// Off by default: unlike pair scoring, clustering ECB+ (texts with
+	// two events of one kind per topic) lost up to 0.01 BCubed F1 with
+	// it, the headline words being those the two events share.
+	Lead int
+	// LeadWeight replaces the Analyzer's TitleWeight for a lead that
+	// stands in for a headline; 0 keeps the Analyzer's.
+	LeadWeight float64
 }
 
 func (c Config) withDefaults() Config {
@@ -296,7 +305,12 @@ func (a *Assigner) Model() *text.Model { return a.model }
 func (a *Assigner) Active() int { return len(a.stories) }
 
 func (a *Assigner) newMember(art *article.Article) *member {
-	d := a.cfg.Analyzer.Analyze(art.Lang, art.Title, art.Text)
+	title, body := Headline(art.Title, art.Text, a.cfg.Lead)
+	an := a.cfg.Analyzer
+	if title != art.Title && a.cfg.LeadWeight > 0 {
+		an.TitleWeight = a.cfg.LeadWeight
+	}
+	d := an.Analyze(art.Lang, title, body)
 	a.model.Add(d)
 	t := art.Published
 	if t.IsZero() {

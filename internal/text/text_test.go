@@ -33,6 +33,11 @@ func TestTokenizeNumbers(t *testing.T) {
 		{"the 10th time, 19PM", []string{"10", "19"}, nil},
 		{"1,234,567 votes", []string{"1234567"}, nil},
 		{"in 1964 and 2019", nil, []string{"1964", "2019"}},
+		// Digits of other scripts read as ASCII.
+		{"حجز ١٣٥٩ وحدة", []string{"1359"}, nil},
+		{"۲٫۵ درصد در ۱۳۹۹", []string{"2.5", "1399"}, nil},
+		{"२०२० में", nil, []string{"2020"}},
+		{"１０００人 in ２０１９", []string{"1000"}, []string{"2019"}},
 	}
 	for _, tt := range tests {
 		toks := Tokenize(tt.in)

@@ -37,9 +37,12 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
 }
 
-// Tokenize splits s into words, numbers and CJK bigrams. It never fails: any
-// input, valid UTF-8 or not, yields some (possibly empty) token list.
+// Tokenize splits s into words, numbers and CJK bigrams. Digits of other
+// scripts read as ASCII digits (see ASCIIDigits), so "١٣٥٩" and "1359" are
+// one number. It never fails: any input, valid UTF-8 or not, yields some
+// (possibly empty) token list.
 func Tokenize(s string) []Token {
+	s = ASCIIDigits(s)
 	var toks []Token
 	sentStart := true
 	line := 0
