@@ -14,6 +14,7 @@ import (
 	"container/heap"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
@@ -342,7 +343,9 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 		d = &text.Doc{Lang: m.lang, Terms: m.terms}
 	}
 	tv := a.model.Vector(d, a.cfg.Weights)
-	m.vec = a.intern(tv)
+	// English glosses stand in for words across languages only: in the
+	// full vector they would count every English word twice.
+	m.vec = a.intern(tv.Filter(notGloss).Normalize())
 	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
 	m.ents = a.intern(tv.Filter(isEntity).Normalize())
 	// Name keys are down-weighted among all terms (within one script they
@@ -365,6 +368,8 @@ func scriptNeutral(key string) bool {
 	}
 	return key[:2] == "k:" || key[:2] == "x:"
 }
+
+func notGloss(key string) bool { return !strings.HasPrefix(key, "x:") }
 
 func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
 
