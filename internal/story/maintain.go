@@ -343,19 +343,7 @@ func (a *Assigner) reassign(s *story, since int64) []Event {
 func (a *Assigner) detach(s *story, i int) {
 	m := s.members[i]
 	s.members = append(s.members[:i:i], s.members[i+1:]...)
-	addVec(s.sum, &s.norm2, m.vec, -1)
-	addVec(s.asum, &s.anorm2, m.anchor, -1)
-	addVec(s.esum, &s.enorm2, m.ents, -1)
-	addVec(s.ssum, &s.snorm2, m.skel, -1)
-	s.langs[m.lang]--
-	for _, y := range m.years {
-		if s.years[y]--; s.years[y] <= 0 {
-			delete(s.years, y)
-		}
-	}
-	if s.langs[m.lang] == 0 {
-		delete(s.langs, m.lang)
-	}
+	s.count(m, -1)
 	delete(a.owner, m.id)
 	s.changed = true
 	a.dirty[s.id] = true
@@ -366,14 +354,7 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	s.members = append(s.members, nil)
 	copy(s.members[i+1:], s.members[i:])
 	s.members[i] = m
-	addVec(s.sum, &s.norm2, m.vec, 1)
-	addVec(s.asum, &s.anorm2, m.anchor, 1)
-	addVec(s.esum, &s.enorm2, m.ents, 1)
-	addVec(s.ssum, &s.snorm2, m.skel, 1)
-	s.langs[m.lang]++
-	for _, y := range m.years {
-		s.years[y]++
-	}
+	s.count(m, 1)
 	a.owner[m.id] = s.id
 }
 

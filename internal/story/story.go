@@ -448,17 +448,28 @@ func (a *Assigner) open(id int64, t time.Time) *story {
 	return s
 }
 
+// count adds m's vectors, language and years to s's sums (sign 1) or takes
+// them out (sign -1).
+func (s *story) count(m *member, sign int) {
+	f := float64(sign)
+	addVec(s.sum, &s.norm2, m.vec, f)
+	addVec(s.asum, &s.anorm2, m.anchor, f)
+	addVec(s.esum, &s.enorm2, m.ents, f)
+	addVec(s.ssum, &s.snorm2, m.skel, f)
+	if s.langs[m.lang] += sign; s.langs[m.lang] <= 0 {
+		delete(s.langs, m.lang)
+	}
+	for _, y := range m.years {
+		if s.years[y] += sign; s.years[y] <= 0 {
+			delete(s.years, y)
+		}
+	}
+}
+
 // add puts m into s and indexes s under m's heaviest terms.
 func (a *Assigner) add(s *story, m *member) {
 	s.members = append(s.members, m)
-	addVec(s.sum, &s.norm2, m.vec, 1)
-	addVec(s.asum, &s.anorm2, m.anchor, 1)
-	addVec(s.esum, &s.enorm2, m.ents, 1)
-	addVec(s.ssum, &s.snorm2, m.skel, 1)
-	s.langs[m.lang]++
-	for _, y := range m.years {
-		s.years[y]++
-	}
+	s.count(m, 1)
 	if m.t.Before(s.first) {
 		s.first = m.t
 	}

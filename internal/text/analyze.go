@@ -143,17 +143,6 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		}
 		nonLatin := nonLatinLangs[lang] || (lang == "" && mostlyNonLatin(toks))
 		for _, t := range toks {
-			if t.Kind != KindWord {
-				continue
-			}
-			if t.Cap && !t.Initial {
-				midCap[t.Text] = true
-			}
-			if !t.Cap && hasCase(t.Surface) {
-				lower[t.Text] = true
-			}
-		}
-		for _, t := range toks {
 			switch t.Kind {
 			case KindNumber, KindYear:
 				b.add("#"+t.Text, w, t.Text)
