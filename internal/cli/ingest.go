@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -189,13 +190,22 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
+// openExisting opens the store of a data directory that commands reading
+// it expect to exist, rather than creating an empty one.
+func openExisting(ctx context.Context, dir string) (*store.SQLite, error) {
+	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
+		return nil, fmt.Errorf("no store in %s (run storyline ingest first): %w", dir, err)
+	}
+	return store.Open(ctx, dir)
+}
+
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "export", "")
 	data := dataFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *data)
+	st, err := openExisting(ctx, *data)
 	if err != nil {
 		return err
 	}
@@ -228,7 +238,7 @@ func runStories(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *data)
+	st, err := openExisting(ctx, *data)
 	if err != nil {
 		return err
 	}
