@@ -208,3 +208,30 @@ func TestIngestMatchesEvalClusters(t *testing.T) {
 		}
 	}
 }
+
+// A syndicated copy names its original by the id export prints for it.
+func TestExportDuplicateOf(t *testing.T) {
+	text := "Rescue teams reached the flooded villages on Sunday after the river burst its banks, officials said, and evacuated more than two hundred residents by boat."
+	file := filepath.Join(t.TempDir(), "copies.jsonl")
+	body := `{"id":"orig","source":"Wire","text":"` + text + `"}` + "\n" +
+		`{"id":"copy","source":"Daily","url":"https://daily.example/floods","text":"` + text + `"}` + "\n"
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(t.TempDir(), "d")
+	if code, _, errs := run(t, "ingest", "--data", data, file); code != exitOK {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	_, out, _ := run(t, "export", "--data", data)
+	var got []articleJSON
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var a articleJSON
+		if err := json.Unmarshal([]byte(l), &a); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, a)
+	}
+	if len(got) != 2 || got[1].ID != "copy" || got[1].DuplicateOf != "orig" || got[0].DuplicateOf != "" || got[0].Story != got[1].Story {
+		t.Errorf("export: %+v", got)
+	}
+}

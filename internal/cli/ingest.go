@@ -210,24 +210,31 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	// Copies and related articles name their original by the id export
-	// prints for it, so keep the ID → printed id map as we go (IDs ascend).
-	printed := map[int64]string{}
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	return st.Articles(ctx, func(a *article.Article) error {
 		j := toJSON(a)
-		j.ID = a.ExternalID
-		if j.ID == "" {
-			j.ID = strconv.FormatInt(a.ID, 10)
-		}
-		printed[a.ID] = j.ID
+		j.ID = printedID(a)
 		if a.DuplicateOf != 0 {
-			j.DuplicateOf = printed[a.DuplicateOf]
+			// Copies are few: look the original up rather than keep an
+			// ID map that grows with the store.
+			orig, err := st.Article(ctx, a.DuplicateOf)
+			if err != nil {
+				return fmt.Errorf("export %d: original %d: %w", a.ID, a.DuplicateOf, err)
+			}
+			j.DuplicateOf = printedID(orig)
 		}
 		j.Story = a.Story
 		return enc.Encode(j)
 	})
+}
+
+// printedID is the id export prints: the input's own id when it had one.
+func printedID(a *article.Article) string {
+	if a.ExternalID != "" {
+		return a.ExternalID
+	}
+	return strconv.FormatInt(a.ID, 10)
 }
 
 func runStories(ctx context.Context, e *env, args []string) error {
