@@ -22,11 +22,15 @@ type feed struct {
 }
 
 type feedItem struct {
-	ID        string
-	Link      string
-	Title     string
-	Lang      string
-	Content   string // HTML: full content when the feed has it, else the summary
+	ID      string
+	Link    string
+	Title   string
+	Lang    string
+	Content string // HTML: full content when the feed has it, else the summary
+	Author  string // byline: the item's own, else the feed's
+	// Source names the outlet an aggregated item came from (RSS <source>,
+	// Atom <source><title>); "" when the item is the feed's own.
+	Source    string
 	Published time.Time
 }
 
@@ -119,9 +123,10 @@ type xmlLink struct {
 
 // xmlText is an Atom text construct or a plain RSS element.
 type xmlText struct {
-	Type  string `xml:"type,attr"`
-	Inner string `xml:",innerxml"`
-	Text  string `xml:",chardata"`
+	XMLName xml.Name
+	Type    string `xml:"type,attr"`
+	Inner   string `xml:",innerxml"`
+	Text    string `xml:",chardata"`
 }
 
 // html returns the construct as HTML.
@@ -147,37 +152,95 @@ func (t xmlText) plain() string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// xmlTitles holds every child element named title, whatever its
+// namespace: encoding/xml matches an unqualified tag in any namespace, so a
+// single field would end up holding the last of <title>, <itunes:title>
+// and <media:title>.
+type xmlTitles []xmlText
+
+// Namespaces whose <title> is the element's own title.
+var titleSpaces = map[string]bool{
+	"":                                           true,
+	"http://www.w3.org/2005/Atom":                true,
+	"http://purl.org/atom/ns#":                   true, // Atom 0.3
+	"http://purl.org/rss/1.0/":                   true,
+	"http://my.netscape.com/rdf/simple/0.9/":     true,
+	"http://backend.userland.com/rss2":           true,
+	"http://purl.org/dc/elements/1.1/":           false, // dc:title: next best
+	"http://search.yahoo.com/mrss/":              false,
+	"http://www.itunes.com/dtds/podcast-1.0.dtd": false,
+}
+
+// plain returns the first non-empty title in the element's own namespace,
+// else a dc:title, else any.
+func (ts xmlTitles) plain() string {
+	for _, pass := range []func(xml.Name) bool{
+		func(n xml.Name) bool { return titleSpaces[n.Space] },
+		func(n xml.Name) bool { return n.Space == "http://purl.org/dc/elements/1.1/" || n.Space == "dc" },
+		func(xml.Name) bool { return true },
+	} {
+		for _, t := range ts {
+			if !pass(t.XMLName) {
+				continue
+			}
+			if s := t.plain(); s != "" {
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+// xmlAuthor is an Atom person construct, or an RSS <author> (an e-mail
+// address, often followed by the name in parentheses).
+type xmlAuthor struct {
+	Name string `xml:"name"`
+	Text string `xml:",chardata"`
+}
+
 type rssItem struct {
-	Title       xmlText   `xml:"title"`
-	Links       []xmlLink `xml:"link"`
-	GUID        string    `xml:"guid"`
-	About       string    `xml:"about,attr"`
-	Description string    `xml:"description"`
-	Encoded     string    `xml:"encoded"`
-	PubDate     string    `xml:"pubDate"`
-	Date        string    `xml:"date"`
-	Lang        string    `xml:"language"`
+	Title       xmlTitles   `xml:"title"`
+	Links       []xmlLink   `xml:"link"`
+	GUID        string      `xml:"guid"`
+	About       string      `xml:"about,attr"`
+	Description string      `xml:"description"`
+	Encoded     string      `xml:"encoded"`
+	PubDate     string      `xml:"pubDate"`
+	Date        string      `xml:"date"`
+	Lang        string      `xml:"language"`
+	Creators    []string    `xml:"creator"`
+	Authors     []xmlAuthor `xml:"author"`
+	Source      struct {
+		Text  string    `xml:",chardata"`
+		Title xmlTitles `xml:"title"` // an atom:source inside an RSS item
+	} `xml:"source"`
 }
 
 type atomEntry struct {
-	ID        string    `xml:"id"`
-	Lang      string    `xml:"lang,attr"`
-	Title     xmlText   `xml:"title"`
-	Links     []xmlLink `xml:"link"`
-	Content   xmlText   `xml:"content"`
-	Summary   xmlText   `xml:"summary"`
-	Published string    `xml:"published"`
-	Issued    string    `xml:"issued"`
-	Updated   string    `xml:"updated"`
-	Modified  string    `xml:"modified"`
+	ID        string      `xml:"id"`
+	Lang      string      `xml:"lang,attr"`
+	Title     xmlTitles   `xml:"title"`
+	Links     []xmlLink   `xml:"link"`
+	Content   xmlText     `xml:"content"`
+	Summary   xmlText     `xml:"summary"`
+	Published string      `xml:"published"`
+	Issued    string      `xml:"issued"`
+	Updated   string      `xml:"updated"`
+	Modified  string      `xml:"modified"`
+	Authors   []xmlAuthor `xml:"author"`
+	Source    struct {
+		Title   xmlTitles   `xml:"title"`
+		Authors []xmlAuthor `xml:"author"`
+	} `xml:"source"`
 }
 
 type xmlFeed struct {
 	XMLName xml.Name
-	Lang    string  `xml:"lang,attr"`
-	Title   xmlText `xml:"title"`
+	Lang    string      `xml:"lang,attr"`
+	Title   xmlTitles   `xml:"title"`
+	Authors []xmlAuthor `xml:"author"`
 	Channel struct {
-		Title    xmlText   `xml:"title"`
+		Title    xmlTitles `xml:"title"`
 		Language string    `xml:"language"`
 		Items    []rssItem `xml:"item"`
 	} `xml:"channel"`
@@ -211,8 +274,19 @@ func parseXMLFeed(body []byte, contentType string) (*feed, error) {
 	switch strings.ToLower(x.XMLName.Local) {
 	case "feed":
 		f.Title, f.Lang = x.Title.plain(), x.Lang
+		feedAuthor := atomAuthor(x.Authors)
 		for _, en := range x.Entries {
 			it := feedItem{ID: strings.TrimSpace(en.ID), Title: en.Title.plain(), Lang: en.Lang, Link: atomLink(en.Links)}
+			it.Source = en.Source.Title.plain()
+			it.Author = atomAuthor(en.Authors)
+			if it.Author == "" {
+				it.Author = atomAuthor(en.Source.Authors)
+			}
+			if it.Author == "" && it.Source == "" {
+				// The feed's author speaks for its own entries only, not
+				// for ones it aggregates from elsewhere.
+				it.Author = feedAuthor
+			}
 			it.Content = en.Content.html()
 			if strings.TrimSpace(it.Content) == "" {
 				it.Content = en.Summary.html()
@@ -233,6 +307,11 @@ func parseXMLFeed(body []byte, contentType string) (*feed, error) {
 		}
 		for _, ri := range items {
 			it := feedItem{ID: strings.TrimSpace(ri.GUID), Title: ri.Title.plain(), Lang: ri.Lang, Link: rssLink(ri)}
+			it.Source = oneLine(ri.Source.Text)
+			if it.Source == "" {
+				it.Source = ri.Source.Title.plain()
+			}
+			it.Author = rssAuthor(ri.Creators, ri.Authors)
 			if it.ID == "" {
 				it.ID = strings.TrimSpace(ri.About)
 			}
@@ -251,6 +330,51 @@ func parseXMLFeed(body []byte, contentType string) (*feed, error) {
 	}
 	return f, nil
 }
+
+// atomAuthor joins the names of Atom person constructs.
+func atomAuthor(as []xmlAuthor) string {
+	var names []string
+	for _, a := range as {
+		if n := oneLine(a.Name); n != "" {
+			names = append(names, n)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// rssAuthorName matches "jo@example.com (Jo Bloggs)", RSS 2.0's form.
+var rssAuthorName = regexp.MustCompile(`^\S+@\S+\s*\((.+)\)$`)
+
+// rssAuthor returns an RSS item's byline: its dc:creator names, else the
+// names in its <author> addresses. A bare address is no byline.
+func rssAuthor(creators []string, authors []xmlAuthor) string {
+	var names []string
+	for _, c := range creators {
+		if c = oneLine(c); c != "" {
+			names = append(names, c)
+		}
+	}
+	if len(names) == 0 {
+		for _, a := range authors {
+			s := oneLine(a.Text)
+			if s == "" {
+				s = oneLine(a.Name) // an atom:author
+			}
+			if m := rssAuthorName.FindStringSubmatch(s); m != nil {
+				s = strings.TrimSpace(m[1])
+			} else if strings.Contains(s, "@") && !strings.Contains(s, " ") {
+				s = ""
+			}
+			if s != "" {
+				names = append(names, s)
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// oneLine collapses white space runs to single spaces.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // atomLink picks the alternate HTML link of an Atom entry.
 func atomLink(links []xmlLink) string {
@@ -291,10 +415,59 @@ func rssLink(ri rssItem) string {
 	return ""
 }
 
+// jsonAuthors reads a JSON Feed "author" (1.0: one object) or "authors"
+// (1.1: an array), leniently: anything else is no author rather than a
+// broken feed.
+type jsonAuthors []string
+
+func (a *jsonAuthors) UnmarshalJSON(b []byte) error {
+	type person struct {
+		Name looseString `json:"name"`
+	}
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '[':
+		var raw []json.RawMessage
+		if json.Unmarshal(b, &raw) != nil {
+			return nil
+		}
+		for _, r := range raw {
+			var more jsonAuthors
+			if more.UnmarshalJSON(r) == nil {
+				*a = append(*a, more...)
+			}
+		}
+	case '{':
+		var p person
+		if json.Unmarshal(b, &p) == nil {
+			if n := oneLine(string(p.Name)); n != "" {
+				*a = append(*a, n)
+			}
+		}
+	case '"':
+		var s string
+		if json.Unmarshal(b, &s) == nil {
+			if s = oneLine(s); s != "" {
+				*a = append(*a, s)
+			}
+		}
+	}
+	return nil
+}
+
+func (a jsonAuthors) String() string { return strings.Join(a, ", ") }
+
 type jsonFeed struct {
 	Title    looseString `json:"title"`
 	Language looseString `json:"language"`
+	Author   jsonAuthors `json:"author"`
+	Authors  jsonAuthors `json:"authors"`
 	Items    []struct {
+		Author        jsonAuthors `json:"author"`
+		Authors       jsonAuthors `json:"authors"`
 		ID            looseString `json:"id"`
 		URL           looseString `json:"url"`
 		ExternalURL   looseString `json:"external_url"`
@@ -313,13 +486,15 @@ func parseJSONFeed(body []byte) (*feed, error) {
 	if err := json.Unmarshal(bytes.TrimPrefix(body, bomUTF8), &j); err != nil {
 		return nil, fmt.Errorf("json feed: %w", err)
 	}
-	f := &feed{Title: strings.TrimSpace(string(j.Title)), Lang: string(j.Language)}
+	f := &feed{Title: oneLine(string(j.Title)), Lang: string(j.Language)}
+	feedAuthor := firstNonEmpty(j.Authors.String(), j.Author.String())
 	for _, ji := range j.Items {
 		it := feedItem{
-			ID:    strings.TrimSpace(string(ji.ID)),
-			Link:  strings.TrimSpace(string(ji.URL)),
-			Title: strings.TrimSpace(string(ji.Title)),
-			Lang:  string(ji.Language),
+			ID:     strings.TrimSpace(string(ji.ID)),
+			Link:   strings.TrimSpace(string(ji.URL)),
+			Title:  oneLine(string(ji.Title)),
+			Lang:   string(ji.Language),
+			Author: firstNonEmpty(ji.Authors.String(), ji.Author.String(), feedAuthor),
 		}
 		if it.Link == "" {
 			it.Link = strings.TrimSpace(string(ji.ExternalURL))
@@ -362,3 +537,45 @@ var paraBreak = regexp.MustCompile(`\n\s*\n`)
 var tagRE = regexp.MustCompile(`<[^>]*>`)
 
 func stripTags(s string) string { return html.UnescapeString(tagRE.ReplaceAllString(s, " ")) }
+
+// itemDocument wraps a feed item's own content, used when its page cannot
+// be had, in an HTML document whose head declares what the feed says
+// about the item. Extraction reads a page's own metadata before any hint,
+// and on a bare fragment it would take the link's host for the outlet
+// and whatever date or heading the text holds for the rest; declared
+// here, the feed's outlet name, byline, title and date win instead.
+func itemDocument(outlet string, it feedItem, lang string) []byte {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html")
+	if lang != "" {
+		fmt.Fprintf(&b, ` lang="%s"`, html.EscapeString(lang))
+	}
+	b.WriteString(">\n<head>\n<meta charset=\"utf-8\">\n")
+	meta := func(attr, key, val string) {
+		if val != "" {
+			fmt.Fprintf(&b, "<meta %s=\"%s\" content=\"%s\">\n", attr, key, html.EscapeString(val))
+		}
+	}
+	if it.Title != "" {
+		fmt.Fprintf(&b, "<title>%s</title>\n", html.EscapeString(it.Title))
+	}
+	meta("property", "og:title", it.Title)
+	meta("property", "og:site_name", outlet)
+	meta("name", "author", it.Author)
+	if !it.Published.IsZero() {
+		meta("property", "article:published_time", it.Published.Format(time.RFC3339))
+	}
+	b.WriteString("</head>\n<body>\n<article>\n")
+	b.WriteString(it.Content)
+	b.WriteString("\n</article>\n</body>\n</html>\n")
+	return validUTF8([]byte(b.String()))
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

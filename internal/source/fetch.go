@@ -176,7 +176,7 @@ func (e *emitter) readFeed(u string, resp *response) {
 		}
 		page := article.Page{
 			Input: input, URL: link, Kind: article.KindHTML,
-			ExternalID: it.ID, Title: it.Title, Lang: normLang(it.Lang), Source: f.Title,
+			ExternalID: it.ID, Title: it.Title, Lang: normLang(it.Lang), Source: firstNonEmpty(it.Source, f.Title),
 			Published: it.Published, Fetched: time.Now().UTC(),
 		}
 		if page.Lang == "" {
@@ -207,7 +207,7 @@ func (e *emitter) readFeed(u string, resp *response) {
 			if linkErr != nil {
 				e.opt.Logger.Warn("feed item link failed; using its content", "feed", u, "link", link, "err", linkErr)
 			}
-			page.Body = validUTF8([]byte(it.Content))
+			page.Body = itemDocument(page.Source, it, page.Lang)
 			if !e.page(page) {
 				return
 			}
