@@ -416,8 +416,8 @@ func rssLink(ri rssItem) string {
 }
 
 // jsonAuthors reads a JSON Feed "author" (1.0: one object) or "authors"
-// (1.1: an array), leniently: anything else is no author rather than a
-// broken feed.
+// (1.1: an array), leniently: a bare string is taken for a name, and
+// anything else is no author rather than a broken feed.
 type jsonAuthors []string
 
 func (a *jsonAuthors) UnmarshalJSON(b []byte) error {

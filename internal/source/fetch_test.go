@@ -393,13 +393,16 @@ func FuzzFeed(f *testing.F) {
 	f.Add([]byte(`<?xml version="1.0" encoding="windows-1251"?><feed><entry><link href="/a"/><content type="xhtml"><div>x</div></content></entry></feed>`))
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1","items":[{"url":5,"content_text":"x"}]}`))
 	f.Add([]byte(`<rdf:RDF><channel/><item rdf:about="http://x/1"><title>t</title></item></rdf:RDF>`))
+	f.Add([]byte(`<rss><channel><title>a</title><itunes:title>b</itunes:title><item><author>x@y (N)</author><source url="u">S</source><dc:creator>C</dc:creator></item></channel></rss>`))
+	f.Add([]byte(`<feed><author><name>F</name></author><entry><source><title>S</title><author><name>A</name></author></source></entry></feed>`))
+	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","authors":[{"name":"a"},"b",3],"items":[{"author":{"name":{}},"authors":{"name":"c"}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fd, err := parseFeed(data, "")
 		if err != nil {
 			return
 		}
 		for _, it := range fd.Items {
-			for _, s := range []string{it.Title, it.Content, it.Link, it.ID} {
+			for _, s := range []string{it.Title, it.Content, it.Link, it.ID, it.Author, it.Source} {
 				if !utf8.ValidString(s) {
 					t.Fatalf("invalid UTF-8 in %+v", it)
 				}
