@@ -136,13 +136,18 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 			}
 		}
 	}
+	arabic := lang == "ar"
+	var ar arabicWords
+	if arabic {
+		ar = newArabicWords(parts)
+	}
 	for part, toks := range parts {
 		w := 1.0
 		if part == 0 {
 			w = tw
 		}
 		nonLatin := nonLatinLangs[lang] || (lang == "" && mostlyNonLatin(toks))
-		for _, t := range toks {
+		for i, t := range toks {
 			switch t.Kind {
 			case KindNumber, KindYear:
 				b.add("#"+t.Text, w, t.Text)
@@ -154,10 +159,19 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 				b.add(t.Text, w, t.Surface)
 				continue
 			}
-			if utf8.RuneCountInString(t.Text) < 2 || IsStop(lang, t.Text) {
+			// Arabic words are matched in their normalised spelling; the
+			// dictionary and transliteration get t.Text as written.
+			word := t.Text
+			if arabic {
+				word = ar.norm[part][i]
+			}
+			if utf8.RuneCountInString(word) < 2 || IsStop(lang, word) {
 				continue
 			}
-			stem := st.Stem(t.Text)
+			if arabic {
+				word, t.Text = ar.stripProclitic(word, t.Text)
+			}
+			stem := st.Stem(word)
 			b.add(stem, w, t.Surface)
 			// Cognates share their first letters across Latin-script
 			// languages ("pandemia", "pandemie", "pandemic").

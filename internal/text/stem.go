@@ -36,6 +36,7 @@ func HasStemmer(lang string) bool { return stemmers[lang] != nil }
 // concurrent use; make one per goroutine.
 type Stemmer struct {
 	prefix bool
+	arabic bool
 	stem   func(*snowballstem.Env) bool
 	env    *snowballstem.Env
 }
@@ -44,7 +45,7 @@ type Stemmer struct {
 // stemmer gets prefix truncation when it is known to inflect (Polish,
 // Czech, Indonesian, …) and words unchanged otherwise.
 func NewStemmer(lang string) *Stemmer {
-	return &Stemmer{stem: stemmers[lang], env: snowballstem.NewEnv(""), prefix: prefixLangs[lang]}
+	return &Stemmer{stem: stemmers[lang], env: snowballstem.NewEnv(""), prefix: prefixLangs[lang], arabic: lang == "ar"}
 }
 
 var prefixLangs = map[string]bool{"pl": true, "cs": true, "sk": true, "uk": true, "bg": true, "hr": true,
@@ -68,6 +69,14 @@ const prefixLen = 6
 
 // Stem returns the stem of the lowercase word w.
 func (s *Stemmer) Stem(w string) (stem string) {
+	if s.arabic {
+		// Folding before Snowball merges words spelled with and without
+		// hamza, ى or ة. It also keeps definite feminine nouns and
+		// adjectives apart from their masculine base (السعودية and سعود,
+		// العاصمة and عاصم), which Snowball conflates when it sees ة; a
+		// little less recall, measurably better pair scores.
+		w = NormalizeArabic(w)
+	}
 	if s.stem == nil {
 		if s.prefix {
 			return prefix(w, prefixLen)

@@ -1,6 +1,9 @@
 package text
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // stopLists holds function words per language. They are cut before stemming:
 // they carry no story signal and would otherwise dominate early IDF, when the
@@ -71,7 +74,13 @@ mi mnie może można na nad nam nas nich nie niej nim niż o od oraz po pod podc
 tak także tam te tego tej ten też to tu tych tylko w we więc wszystko z za ze że żeby roku lat według powiedział`,
 	"ar": `في من على إلى الى عن مع أن ان إن هذا هذه ذلك التي الذي الذين كان كانت يكون قد لا ما لم لن أو او و ثم
 بعد قبل عند حتى كل بين هو هي هم نحن أنا كما أي اي إذا اذا لكن بل غير أكثر منذ خلال حيث وقد وفي ومن وعلى أيضا ايضا
-تم وقال قال وأن فى عام أمس اليوم`,
+تم وقال قال وأن فى عام أمس اليوم لدى لدي نحو دون حول عبر ضد أمام خلف تحت فوق وراء قرب ضمن وفق بدون سوى إلا أم
+لأن كي لكي حين حينما عندما بينما كلما لما مما ممن عما فيما بما إذ كأن هن هما أنت أنتم تلك هؤلاء أولئك هنا هناك
+هنالك اللذين اللتين اللذان اللتان اللواتي اللاتي هل ماذا لماذا كيف متى أين ليس ليست ليسوا كانوا تكون يكن أصبح
+أصبحت صار ظل مازال لايزال لقد سوف بعض جميع كافة عدة أحد إحدى معظم له لها لهم لهما لنا لي به بها بهم عليه عليها
+عليهم إليه إليها إليهم منه منها منهم فيه فيها فيهم عنه عنها عنهم معه معها معهم لديه لديها لديهم عنده عندها بينهم
+أنه أنها أنهم إنه إنها إنهم لأنه لأنها قالت أضاف أضافت أكد أكدت أشار أشارت ذكر ذكرت أوضح وفقا حسب بحسب الآن حاليا
+فقط كذلك جدا يتم ذات نفس`,
 	"nl": `de het een en van in is op te dat die voor met zijn aan er niet als om ook maar bij of uit nog naar door
 over dan wel heeft hebben was werd worden wordt deze dit zo al tot na geen kan meer`,
 }
@@ -85,6 +94,12 @@ var stopSets = func() map[string]map[string]bool {
 		}
 		m[lang] = set
 	}
+	// Arabic words are looked up in their normalised spelling.
+	set := make(map[string]bool, len(m["ar"]))
+	for w := range m["ar"] {
+		set[NormalizeArabic(w)] = true
+	}
+	m["ar"] = set
 	return m
 }()
 
@@ -92,6 +107,14 @@ var stopSets = func() map[string]map[string]bool {
 // English function words count in every language: English phrases and
 // captions turn up inside articles in any language.
 func IsStop(lang, w string) bool {
+	if lang == "ar" {
+		w = NormalizeArabic(w)
+		// "and"/"so" fused to a function word (وهو، فإن، ولكن) leaves
+		// a function word.
+		if r, n := utf8.DecodeRuneInString(w); (r == 'و' || r == 'ف') && stopSets["ar"][w[n:]] {
+			return true
+		}
+	}
 	if s, ok := stopSets[lang]; ok && s[w] {
 		return true
 	}

@@ -68,15 +68,21 @@ func Tokenize(s string) []Token {
 			for j < len(s) {
 				r2, sz := utf8.DecodeRuneInString(s[j:])
 				if isWordRune(r2) && !isCJK(r2) {
+					// Ta marbuta only ends an Arabic word: a letter after
+					// it starts the next word, a space having been lost.
+					if j > i && isArabicLetter(r2) && strings.HasSuffix(s[i:j], "ة") {
+						break
+					}
 					j += sz
 					continue
 				}
 				// Keep "1,000" and "2.5" whole: a separator between digits.
-				if (r2 == ',' || r2 == '.') && j > i && j+1 < len(s) {
+				// Arabic text also groups thousands with its comma ("27،000").
+				if isNumberSep(r2) && j > i && j+sz < len(s) {
 					prev, _ := utf8.DecodeLastRuneInString(s[i:j])
-					next, _ := utf8.DecodeRuneInString(s[j+1:])
+					next, _ := utf8.DecodeRuneInString(s[j+sz:])
 					if unicode.IsDigit(prev) && unicode.IsDigit(next) {
-						j++
+						j += sz
 						continue
 					}
 				}
@@ -136,7 +142,7 @@ func appendWord(toks []Token, w string, initial bool, line int) []Token {
 		k := 0
 		for k < len(w) {
 			r2, sz := utf8.DecodeRuneInString(w[k:])
-			if !unicode.IsDigit(r2) && r2 != ',' && r2 != '.' {
+			if !unicode.IsDigit(r2) && !isNumberSep(r2) {
 				break
 			}
 			k += sz
@@ -146,6 +152,14 @@ func appendWord(toks []Token, w string, initial bool, line int) []Token {
 			toks = appendWord(toks, w[k:], false, line)
 		}
 		return toks
+	}
+	// Arabic fuses one-letter prepositions and the article to a number
+	// ("لـ107", "بـ1500", "و5"): the number is a token of its own.
+	if isArabicLetter(r) {
+		if k := strings.IndexFunc(w, unicode.IsDigit); k > 0 {
+			toks = appendWord(toks, w[:k], initial, line)
+			return appendWord(toks, w[k:], false, line)
+		}
 	}
 	t := Token{Surface: w, Text: strings.ToLower(w), Kind: KindWord, Initial: initial, Line: line}
 	t.Cap = unicode.IsUpper(r)
@@ -172,7 +186,7 @@ func appendWord(toks []Token, w string, initial bool, line int) []Token {
 // and "2.5" are 2.5, leading zeros go ("09" is 9), and runs that are neither
 // (dates like 10.09.2010) become several numbers.
 func appendNumber(toks []Token, w string, line int) []Token {
-	parts := strings.FieldsFunc(w, func(r rune) bool { return r == ',' || r == '.' })
+	parts := strings.FieldsFunc(w, isNumberSep)
 	if len(parts) == 0 {
 		return toks
 	}
@@ -208,6 +222,10 @@ func appendNumber(toks []Token, w string, line int) []Token {
 	}
 	return toks
 }
+
+// isNumberSep reports whether r separates digit groups or decimals: a
+// comma, a full stop or the Arabic comma.
+func isNumberSep(r rune) bool { return r == ',' || r == '.' || r == '،' }
 
 func trimZeros(n string) string {
 	i := 0
