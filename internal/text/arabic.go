@@ -97,7 +97,9 @@ func newArabicWords(parts [2][]Token) arabicWords {
 				n := NormalizeArabic(t.Text)
 				a.norm[p][i] = n
 				if !t.Latin {
+					// الناتو attests ناتو as much as ناتو does.
 					a.bare[n] = true
+					a.bare[stripArticle(n)] = true
 				}
 			}
 		}
@@ -107,10 +109,11 @@ func newArabicWords(parts [2][]Token) arabicWords {
 
 // stripProclitic returns word (normalised) and raw (as written) without
 // a one-letter proclitic when the rest of word, three letters or more,
-// is itself a word of the document; otherwise both unchanged. The
-// document attests the bare word (وأردوغان beside أردوغان, لبيع beside
-// بيع), which a stemmer working on one word at a time cannot know:
-// Snowball never strips و before ا, to spare words such as وافق.
+// is itself a word of the document, with or without the article;
+// otherwise both unchanged. The document attests the bare word
+// (وأردوغان beside أردوغان, وناتو beside الناتو), which a stemmer
+// working on one word at a time cannot know: Snowball never strips و
+// before ا, to spare words such as وافق.
 func (a arabicWords) stripProclitic(word, raw string) (string, string) {
 	n := cutProclitic(word, 3)
 	if n == 0 || !a.bare[word[n:]] {

@@ -133,6 +133,12 @@ func TestAnalyzeArabic(t *testing.T) {
 			t.Errorf("key of the proclitic form %s present: %v", k2, d)
 		}
 	})
+	t.Run("proclitic attested with the article", func(t *testing.T) {
+		d := keys(Analyze("ar", "", "اجتماع الناتو في بروكسل ووزراء وناتو"))
+		if k := "k:" + DefaultTranslit.Key("ناتو"); d[k] != 2 {
+			t.Errorf("%s counted %v, want 2: %v", k, d[k], d)
+		}
+	})
 	t.Run("unattested proclitic kept", func(t *testing.T) {
 		// اشنطن is not in the text: واشنطن is a name, not و + word.
 		d := keys(Analyze("ar", "", "وصل الوفد إلى واشنطن"))
