@@ -105,7 +105,9 @@ var stopSets = func() map[string]map[string]bool {
 
 // IsStop reports whether the lowercase word w is a function word in lang.
 // English function words count in every language: English phrases and
-// captions turn up inside articles in any language.
+// captions turn up inside articles in any language. Arabic words are
+// compared in NormalizeArabic's spelling, and و or ف fused to a function
+// word is one too.
 func IsStop(lang, w string) bool {
 	if lang == "ar" {
 		w = NormalizeArabic(w)
