@@ -54,14 +54,14 @@ func runECB(docs []ecbDoc, cfg Config, maintainEvery int) (bc, pw eval.PRF) {
 
 func TestECBPlus(t *testing.T) {
 	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
-	// Floors sit just under what the defaults reach: 0.896 without
-	// Maintain, 0.917 with Maintain every 50 articles, 0.928 with one
+	// Floors sit just under what the defaults reach: 0.884 without
+	// Maintain, 0.920 with Maintain every 50 articles, 0.951 with one
 	// Maintain at the end (as the pipeline runs it on a set this size).
 	// The reference offline TF-IDF average link reaches 0.872.
 	for _, c := range []struct {
 		every int
 		floor float64
-	}{{0, 0.89}, {50, 0.91}, {len(docs) + 1, 0.92}} {
+	}{{0, 0.875}, {50, 0.91}, {len(docs) + 1, 0.945}} {
 		bc, pw := runECB(docs, Config{}, c.every)
 		t.Logf("ECB+ dev, maintain every %d: BCubed P %.3f R %.3f F1 %.3f; pairwise P %.3f R %.3f F1 %.3f",
 			c.every, bc.P, bc.R, bc.F1, pw.P, pw.R, pw.F1)

@@ -11,7 +11,8 @@ import (
 // it expires stories that left the window (now advances stream time when
 // later), splits a story whose members form two separate groups, gives
 // each recently added article a second chance to move to a story that
-// fits it better, and merges stories that turn out to be one event.
+// fits it better, merges stories that turn out to be one event, and
+// absorbs small stories that stopped growing into the story they belong to.
 func (a *Assigner) Maintain(now time.Time) []Event {
 	if now.After(a.now) {
 		a.now = now
@@ -64,8 +65,60 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			}
 		}
 	}
+	events = append(events, a.absorb()...)
 	for _, s := range a.stories {
-		s.changed = false
+		// A small story too young to be absorbed stays on the list for
+		// the next pass.
+		s.changed = a.young(s)
+	}
+	return events
+}
+
+// young reports whether s is small enough to be absorbed but has had a new
+// article within AbsorbAge.
+func (a *Assigner) young(s *story) bool {
+	return a.cfg.AbsorbSize >= 0 && len(s.members) <= a.cfg.AbsorbSize &&
+		!s.last.IsZero() && a.now.Sub(s.last) < a.cfg.AbsorbAge
+}
+
+// absorb merges each small changed story that has stopped growing into the
+// story it is most like, when they are alike enough (see Config.AbsorbSize).
+func (a *Assigner) absorb() []Event {
+	if a.cfg.AbsorbSize < 0 {
+		return nil
+	}
+	var events []Event
+	for _, id := range a.changedIDs() {
+		s := a.stories[id]
+		if s == nil || len(s.members) > a.cfg.AbsorbSize || a.young(s) {
+			continue
+		}
+		var best *story
+		bestSim, next := 0.0, 0.0
+		for _, o := range a.candidates(s.centroid(), nil, s.id) {
+			if a.stories[o.id] == nil {
+				continue
+			}
+			sim := avgLink(s, o)
+			if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
+				sim *= p
+			}
+			if sim > bestSim || sim == bestSim && best != nil && o.id < best.id {
+				best, bestSim, next = o, sim, bestSim
+			} else if sim > next {
+				next = sim
+			}
+		}
+		if best == nil || bestSim < a.cfg.AbsorbThreshold || bestSim < a.cfg.AbsorbMargin*next {
+			continue
+		}
+		keep, gone := best, s
+		if len(s.members) > len(best.members) || len(s.members) == len(best.members) && s.id < best.id {
+			keep, gone = s, best
+		}
+		ev := a.merge(keep, gone, bestSim)
+		ev.Detail = "small story absorbed: " + ev.Detail
+		events = append(events, ev)
 	}
 	return events
 }

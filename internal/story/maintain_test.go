@@ -1,6 +1,12 @@
 package story
 
-import "testing"
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline/internal/text"
+)
 
 func TestStoryYearConflict(t *testing.T) {
 	// mk builds a story whose members mention the given years.
@@ -31,5 +37,101 @@ func TestStoryYearConflict(t *testing.T) {
 		if got := storyYearConflict(c.o, c.s); got != c.want {
 			t.Errorf("%s (swapped): storyYearConflict = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestMaintainAbsorb builds stories from hand-made unit vectors over three
+// terms, so that every average-link similarity is known exactly.
+func TestMaintainAbsorb(t *testing.T) {
+	day := time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC)
+	type st struct {
+		id   int64
+		n    int       // members, all with vector v
+		v    vec       // must be unit length
+		last time.Time // publication time of every member
+	}
+	one := func(k uint32) vec { return vec{{k, 1}} }
+	// near returns a unit vector with weights x on term 0 and y on term 1
+	// (its similarities to one(0) and one(1)), the rest on term 2. They
+	// stay below Threshold and MergeThreshold, so that only absorption
+	// can join the stories.
+	near := func(x, y float64) vec { return vec{{0, x}, {1, y}, {2, math.Sqrt(1 - x*x - y*y)}} }
+	for _, c := range []struct {
+		name    string
+		cfg     Config
+		now     time.Time
+		stories []st
+		want    int64 // story absorbing 9; 0: none
+	}{
+		{"clear best host", Config{}, time.Time{},
+			[]st{{1, 4, one(0), time.Time{}}, {2, 4, one(1), time.Time{}}, {9, 1, near(0.15, 0.25), time.Time{}}}, 2},
+		{"two hosts alike", Config{}, time.Time{},
+			[]st{{1, 4, one(0), time.Time{}}, {2, 4, one(1), time.Time{}}, {9, 1, near(0.2, 0.2), time.Time{}}}, 0},
+		{"too far", Config{}, time.Time{},
+			[]st{{1, 4, one(0), time.Time{}}, {9, 2, near(0.1, 0), time.Time{}}}, 0},
+		{"too big to absorb", Config{}, time.Time{},
+			[]st{{1, 5, one(0), time.Time{}}, {9, 4, near(0.2, 0), time.Time{}}}, 0},
+		{"young small story", Config{}, day.Add(6 * time.Hour),
+			[]st{{1, 4, one(0), day.Add(6 * time.Hour)}, {9, 1, near(0.2, 0), day}}, 0},
+		{"small story stopped growing", Config{}, day.Add(13 * time.Hour),
+			[]st{{1, 4, one(0), day.Add(13 * time.Hour)}, {9, 1, near(0.2, 0), day}}, 1},
+		{"disabled", Config{AbsorbSize: -1}, time.Time{},
+			[]st{{1, 4, one(0), time.Time{}}, {9, 1, near(0.2, 0), time.Time{}}}, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := New(c.cfg, nil)
+			a.now = c.now
+			for _, term := range []string{"a", "b", "c"} {
+				a.intern(text.Vector{{Key: term, W: 1}})
+			}
+			id := int64(0)
+			for _, s := range c.stories {
+				story := a.open(s.id, s.last)
+				for i := 0; i < s.n; i++ {
+					id++
+					a.seq++
+					a.add(story, &member{id: id, t: s.last, seq: a.seq, vec: s.v})
+				}
+			}
+			var got int64
+			for _, ev := range a.Maintain(time.Time{}) {
+				t.Logf("%+v", ev)
+				switch {
+				case ev.Kind == "merge" && ev.Other == 9:
+					got = ev.Story
+				case ev.Kind == "merge" && ev.Story == 9:
+					t.Errorf("small story 9 kept its ID over story %d", ev.Other)
+				}
+			}
+			if got != c.want {
+				t.Errorf("story 9 absorbed by %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+// TestMaintainAbsorbLater checks that a small story too young to be
+// absorbed at one pass is absorbed at a later one, though nothing was
+// added to it in between.
+func TestMaintainAbsorbLater(t *testing.T) {
+	day := time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC)
+	a := New(Config{}, nil)
+	for _, term := range []string{"a", "b"} {
+		a.intern(text.Vector{{Key: term, W: 1}})
+	}
+	host := a.open(1, day)
+	for i := int64(1); i <= 4; i++ {
+		a.seq++
+		a.add(host, &member{id: i, t: day, seq: a.seq, vec: vec{{0, 1}}})
+	}
+	small := a.open(9, day)
+	a.seq++
+	a.add(small, &member{id: 5, t: day, seq: a.seq, vec: vec{{0, 0.2}, {1, math.Sqrt(1 - 0.04)}}})
+	if evs := a.Maintain(day.Add(time.Hour)); len(evs) != 0 {
+		t.Fatalf("young story absorbed: %+v", evs)
+	}
+	evs := a.Maintain(day.Add(13 * time.Hour))
+	if len(evs) != 1 || evs[0].Kind != "merge" || evs[0].Story != 1 || evs[0].Other != 9 {
+		t.Fatalf("events %+v, want story 9 absorbed by story 1", evs)
 	}
 }
