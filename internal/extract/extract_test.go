@@ -27,3 +27,17 @@ func TestScrapinghubF1(t *testing.T) {
 		t.Errorf("shingle F1 = %.4f, want >= 0.96", prf.F1)
 	}
 }
+
+func TestSiteHost(t *testing.T) {
+	for _, c := range []struct{ site, want string }{
+		{"127.0.0.1:8080", "127.0.0.1"},
+		{"www.Example.com", "example.com"},
+		{"example.com:443", "example.com"},
+		{"Reuters", "reuters"},
+		{"", ""},
+	} {
+		if got := siteHost(c.site); got != c.want {
+			t.Errorf("siteHost(%q) = %q, want %q", c.site, got, c.want)
+		}
+	}
+}

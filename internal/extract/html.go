@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	nurl "net/url"
 	"strings"
 	"time"
@@ -109,7 +110,7 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 	}
 	a.URL = firstNonEmpty(a.URL, canon)
 	site := m.Sitename
-	if h := strings.TrimPrefix(strings.ToLower(site), "www."); h != "" && (h == hostOf(m.URL) || h == hostOf(p.URL)) {
+	if h := siteHost(site); h != "" && (h == hostOf(m.URL) || h == hostOf(p.URL)) {
 		// Trafilatura fills a missing site name with the host; a source's
 		// hint names the outlet better.
 		site = ""
@@ -258,6 +259,16 @@ func nodeParagraphs(n *html.Node) []string {
 		return nil
 	}
 	return paragraphs(render.InnerText(n))
+}
+
+// siteHost returns a site name written as a host the way hostOf returns
+// hosts: lower case, without "www." and without a port.
+func siteHost(site string) string {
+	h := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(site)), "www.")
+	if host, _, err := net.SplitHostPort(h); err == nil {
+		h = host
+	}
+	return h
 }
 
 func hostOf(raw string) string {
