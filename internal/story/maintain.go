@@ -184,12 +184,12 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	if len(ms) < 2 {
 		return ms, nil
 	}
-	sum := make(map[uint32]float64)
+	sum := make(map[uint64]float64)
 	var n2 float64
 	for _, m := range ms {
 		addVec(sum, &n2, f(m), 1)
 	}
-	far := func(c map[uint32]float64, skip *member) *member {
+	far := func(c map[uint64]float64, skip *member) *member {
 		var best *member
 		bs := math.Inf(1)
 		for _, m := range ms {
@@ -207,12 +207,12 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		return best
 	}
 	s1 := far(sum, nil)
-	c1 := make(map[uint32]float64)
+	c1 := make(map[uint64]float64)
 	for _, e := range f(s1) {
 		c1[e.k] = e.w
 	}
 	s2 := far(c1, s1)
-	c2 := make(map[uint32]float64)
+	c2 := make(map[uint64]float64)
 	for _, e := range f(s2) {
 		c2[e.k] = e.w
 	}
@@ -234,7 +234,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		if !moved && iter > 0 {
 			break
 		}
-		c1, c2 = make(map[uint32]float64), make(map[uint32]float64)
+		c1, c2 = make(map[uint64]float64), make(map[uint64]float64)
 		var z1, z2 float64
 		for i, m := range ms {
 			if side[i] {
@@ -256,7 +256,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	return x, y
 }
 
-func scale(c map[uint32]float64, n2 float64) {
+func scale(c map[uint64]float64, n2 float64) {
 	if n2 <= 0 {
 		return
 	}
@@ -269,7 +269,7 @@ func scale(c map[uint32]float64, n2 float64) {
 // cohesion returns the mean pairwise similarity within ms and between ms and
 // os.
 func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
-	s1, s2 := make(map[uint32]float64), make(map[uint32]float64)
+	s1, s2 := make(map[uint64]float64), make(map[uint64]float64)
 	var n1, n2 float64
 	for _, m := range ms {
 		addVec(s1, &n1, f(m), 1)
@@ -324,7 +324,7 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	}
 	a.unpost(s)
 	s.members = nil
-	s.sum, s.asum, s.esum, s.ssum = make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64), make(map[uint32]float64)
+	s.sum, s.asum, s.esum, s.ssum = make(map[uint64]float64), make(map[uint64]float64), make(map[uint64]float64), make(map[uint64]float64)
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	s.langs = make(map[string]int)
 	s.years = make(map[string]int)

@@ -4,8 +4,6 @@ import (
 	"math"
 	"testing"
 	"time"
-
-	"github.com/storyline/storyline/internal/text"
 )
 
 func TestStoryYearConflict(t *testing.T) {
@@ -50,7 +48,7 @@ func TestMaintainAbsorb(t *testing.T) {
 		v    vec       // must be unit length
 		last time.Time // publication time of every member
 	}
-	one := func(k uint32) vec { return vec{{k, 1}} }
+	one := func(k uint64) vec { return vec{{k, 1}} }
 	// near returns a unit vector with weights x on term 0 and y on term 1
 	// (its similarities to one(0) and one(1)), the rest on term 2. They
 	// stay below Threshold and MergeThreshold, so that only absorption
@@ -81,9 +79,6 @@ func TestMaintainAbsorb(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			a := New(c.cfg, nil)
 			a.now = c.now
-			for _, term := range []string{"a", "b", "c"} {
-				a.intern(text.Vector{{Key: term, W: 1}})
-			}
 			id := int64(0)
 			for _, s := range c.stories {
 				story := a.open(s.id, s.last)
@@ -116,9 +111,6 @@ func TestMaintainAbsorb(t *testing.T) {
 func TestMaintainAbsorbLater(t *testing.T) {
 	day := time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC)
 	a := New(Config{}, nil)
-	for _, term := range []string{"a", "b"} {
-		a.intern(text.Vector{{Key: term, W: 1}})
-	}
 	host := a.open(1, day)
 	for i := int64(1); i <= 4; i++ {
 		a.seq++

@@ -101,6 +101,11 @@ type Config struct {
 	// AverageLink scores an article by its mean cosine to a story's
 	// articles instead of its cosine to the story's centroid.
 	AverageLink bool
+	// DFHalfLife: the document frequencies behind IDF halve every this
+	// many articles (see text.NewDecayingModel), so that IDF follows the
+	// recent stream and the terms it keeps stay bounded. Default 50,000;
+	// negative never forgets.
+	DFHalfLife int
 	// Weights scale term kinds; zero means text.DefaultWeights.
 	Weights text.Weights
 	// Analyzer turns text into features; zero value is fine.
@@ -146,6 +151,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.AbsorbAge == 0 {
 		c.AbsorbAge = 12 * time.Hour
+	}
+	if c.DFHalfLife == 0 {
+		c.DFHalfLife = 50_000
 	}
 	if c.Candidates == 0 {
 		c.Candidates = 48
@@ -217,13 +225,13 @@ type member struct {
 	skel   vec // unit vector, script-neutral terms: name keys, numbers, months, glosses
 	// surface holds readable forms of the heaviest terms (dropped once
 	// the story has them).
-	surface map[uint32]string
+	surface map[uint64]string
 	years   []string // years mentioned
 }
 
 // ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
 type ent struct {
-	k uint32
+	k uint64
 	w float64
 }
 
@@ -267,20 +275,20 @@ func (v vec) top(n int) vec {
 type story struct {
 	id      int64
 	members []*member
-	sum     map[uint32]float64 // sum of member vectors
+	sum     map[uint64]float64 // sum of member vectors
 	norm2   float64            // |sum|²
-	asum    map[uint32]float64 // sum of member anchor vectors
+	asum    map[uint64]float64 // sum of member anchor vectors
 	anorm2  float64
-	esum    map[uint32]float64 // sum of member name vectors
+	esum    map[uint64]float64 // sum of member name vectors
 	enorm2  float64
-	ssum    map[uint32]float64 // sum of member script-neutral vectors
+	ssum    map[uint64]float64 // sum of member script-neutral vectors
 	snorm2  float64
 	langs   map[string]int
 	years   map[string]int // members mentioning each year
 	first   time.Time
 	last    time.Time
-	posted  map[uint32]bool   // terms under which the index lists this story
-	surface map[uint32]string // readable forms of posted terms
+	posted  map[uint64]bool   // terms under which the index lists this story
+	surface map[uint64]string // readable forms of posted terms
 	docsAt  int               // model size when member vectors were computed
 	heapIdx int
 	changed bool // since the last Maintain
@@ -293,9 +301,7 @@ type Assigner struct {
 	model   *text.Model
 	stories map[int64]*story
 	byTime  storyHeap // active stories by latest time, for expiry
-	index   map[uint32]map[int64]struct{}
-	vocab   map[string]uint32
-	keys    []string        // vocab inverted
+	index   map[uint64]map[int64]struct{}
 	owner   map[int64]int64 // article → story, active stories only
 	nextID  int64
 	now     time.Time // stream time: latest publication time seen
@@ -315,10 +321,9 @@ func New(cfg Config, lex *lexicon.Lexicon) *Assigner {
 	}
 	return &Assigner{
 		cfg:     cfg,
-		model:   text.NewModel(),
+		model:   text.NewDecayingModel(cfg.DFHalfLife),
 		stories: make(map[int64]*story),
-		index:   make(map[uint32]map[int64]struct{}),
-		vocab:   make(map[string]uint32),
+		index:   make(map[uint64]map[int64]struct{}),
 		owner:   make(map[int64]int64),
 		nextID:  1,
 		dirty:   make(map[int64]bool),
@@ -361,11 +366,20 @@ func (a *Assigner) newMember(art *article.Article) *member {
 		}
 	}
 	a.vectorize(m, d)
-	// Readable forms of the heaviest terms, for story summaries.
-	m.surface = make(map[uint32]string, a.cfg.IndexTerms)
+	// Readable forms of the heaviest words and names, for story summaries.
+	top := make(map[uint64]bool, a.cfg.IndexTerms)
 	for _, e := range m.vec.top(a.cfg.IndexTerms) {
-		if sf := d.Surface[a.keys[e.k]]; sf != "" {
-			m.surface[e.k] = sf
+		top[e.k] = true
+	}
+	m.surface = make(map[uint64]string, len(top))
+	for _, tm := range d.Terms {
+		if text.IsAnchor(tm.Key) && !isEntity(tm.Key) {
+			continue
+		}
+		if k := termID(tm.Key); top[k] {
+			if sf := d.Surface[tm.Key]; sf != "" {
+				m.surface[k] = sf
+			}
 		}
 	}
 	return m
@@ -410,16 +424,24 @@ func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
 func (a *Assigner) intern(tv text.Vector) vec {
 	v := make(vec, len(tv))
 	for i, e := range tv {
-		id, ok := a.vocab[e.Key]
-		if !ok {
-			id = uint32(len(a.keys))
-			a.vocab[e.Key] = id
-			a.keys = append(a.keys, e.Key)
-		}
-		v[i] = ent{id, e.W}
+		v[i] = ent{termID(e.Key), e.W}
 	}
 	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
 	return v
+}
+
+// termID hashes a term key (64-bit FNV-1a). Hashing instead of numbering
+// terms in a table keeps no vocabulary, which would grow with every name
+// and number the stream has ever carried; at 64 bits two keys sharing an
+// ID is too rare to matter to a similarity.
+func termID(key string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= prime
+	}
+	return h
 }
 
 // Assign places art into a story and returns the decision. An article with
@@ -472,8 +494,8 @@ func (a *Assigner) Restore(art *article.Article) {
 
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
-		id: id, sum: make(map[uint32]float64), asum: make(map[uint32]float64), esum: make(map[uint32]float64), ssum: make(map[uint32]float64),
-		langs: make(map[string]int), years: make(map[string]int), posted: make(map[uint32]bool), surface: make(map[uint32]string),
+		id: id, sum: make(map[uint64]float64), asum: make(map[uint64]float64), esum: make(map[uint64]float64), ssum: make(map[uint64]float64),
+		langs: make(map[string]int), years: make(map[string]int), posted: make(map[uint64]bool), surface: make(map[uint64]string),
 		first: t, last: t, docsAt: a.model.Docs(),
 	}
 	a.stories[id] = s
@@ -549,11 +571,11 @@ func (a *Assigner) unpost(s *story) {
 			}
 		}
 	}
-	s.posted = make(map[uint32]bool)
+	s.posted = make(map[uint64]bool)
 }
 
 // addVec adds sign·v to sum, keeping |sum|² current.
-func addVec(sum map[uint32]float64, norm2 *float64, v vec, sign float64) {
+func addVec(sum map[uint64]float64, norm2 *float64, v vec, sign float64) {
 	var d, vv float64
 	for _, e := range v {
 		d += sum[e.k] * e.w
@@ -669,7 +691,7 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 	return cross, a.cfg.CrossThreshold
 }
 
-func centroidCos(v vec, sum map[uint32]float64, norm2 float64) float64 {
+func centroidCos(v vec, sum map[uint64]float64, norm2 float64) float64 {
 	if norm2 <= 0 {
 		return 0
 	}
@@ -689,10 +711,10 @@ func (a *Assigner) refresh(s *story) {
 		return
 	}
 	s.docsAt = n
-	s.sum = make(map[uint32]float64, len(s.sum))
-	s.asum = make(map[uint32]float64, len(s.asum))
-	s.esum = make(map[uint32]float64, len(s.esum))
-	s.ssum = make(map[uint32]float64, len(s.ssum))
+	s.sum = make(map[uint64]float64, len(s.sum))
+	s.asum = make(map[uint64]float64, len(s.asum))
+	s.esum = make(map[uint64]float64, len(s.esum))
+	s.ssum = make(map[uint64]float64, len(s.ssum))
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	for _, m := range s.members {
 		a.vectorize(m, nil)

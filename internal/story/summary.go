@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/storyline/storyline/internal/text"
 )
 
 // summaryTerms is how many top terms a Summary lists.
@@ -62,7 +60,7 @@ func (a *Assigner) Summary(id int64) (Summary, bool) {
 // one per form (case-insensitive), skipping numbers and keys.
 func (a *Assigner) topTerms(s *story, n int) []string {
 	type kw struct {
-		k uint32
+		k uint64
 		w float64
 	}
 	var ks []kw
@@ -78,10 +76,6 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, e := range ks {
-		key := a.keys[e.k]
-		if text.IsAnchor(key) && !strings.HasPrefix(key, "e:") {
-			continue
-		}
 		sf := s.surface[e.k]
 		r, _ := utf8.DecodeRuneInString(sf)
 		if !unicode.IsLetter(r) || seen[strings.ToLower(sf)] {

@@ -1,6 +1,7 @@
 package text
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -266,4 +267,49 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestDecayingModel(t *testing.T) {
+	doc := func(keys ...string) *Doc {
+		d := &Doc{}
+		for _, k := range keys {
+			d.Terms = append(d.Terms, Term{Key: k, N: 1})
+		}
+		return d
+	}
+	m := NewDecayingModel(4)
+	// Eight documents: "common" in all, "once" in the first only. The
+	// eighth reaches 2·halfLife and halves the counts.
+	m.Add(doc("common", "once"))
+	for i := 0; i < 6; i++ {
+		m.Add(doc("common"))
+	}
+	if got := m.DF("once"); got != 1 {
+		t.Fatalf("before halving DF(once) = %d, want 1", got)
+	}
+	m.Add(doc("common"))
+	if got, want := m.Docs(), 8; got != want {
+		t.Errorf("Docs = %d, want %d (all documents seen)", got, want)
+	}
+	if got := m.DF("once"); got != 0 {
+		t.Errorf("after halving DF(once) = %d, want 0 (forgotten)", got)
+	}
+	if got := m.DF("common"); got != 4 {
+		t.Errorf("after halving DF(common) = %d, want 4", got)
+	}
+	if got := m.Terms(); got != 1 {
+		t.Errorf("Terms = %d, want 1", got)
+	}
+	// IDF of a term in every document stays at the floor: both counts halved.
+	if got, want := m.IDF("common"), math.Log(5.0/5.0)+1; math.Abs(got-want) > 1e-12 {
+		t.Errorf("IDF(common) = %v, want %v", got, want)
+	}
+	// A model that never forgets keeps everything.
+	n := NewModel()
+	for i := 0; i < 100; i++ {
+		n.Add(doc("common", fmt.Sprint("t", i)))
+	}
+	if n.Terms() != 101 || n.DF("t0") != 1 {
+		t.Errorf("NewModel forgot: %d terms, DF(t0) %d", n.Terms(), n.DF("t0"))
+	}
 }

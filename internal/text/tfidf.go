@@ -7,27 +7,62 @@ import (
 
 // Model holds document frequencies learned from the stream. IDF is smoothed
 // (log((1+N)/(1+df)) + 1) so the first articles get usable, if flat, weights.
+// A Model made with a half-life forgets: its counts halve each time it has
+// counted twice that many documents, so IDF follows recent usage and the
+// vocabulary it keeps stays bounded however long the stream runs.
 // A Model is not safe for concurrent use.
 type Model struct {
-	n  int
-	df map[string]int32
+	n        int // documents counted, halved with df
+	seen     int // documents ever added
+	halfLife int
+	df       map[string]int32
 }
 
-// NewModel returns an empty model.
+// NewModel returns an empty model that never forgets.
 func NewModel() *Model { return &Model{df: make(map[string]int32)} }
+
+// NewDecayingModel returns an empty model whose counts halve every
+// halfLife documents once it has counted 2·halfLife (see Model).
+// halfLife ≤ 0 means never.
+func NewDecayingModel(halfLife int) *Model {
+	m := NewModel()
+	m.halfLife = max(halfLife, 0)
+	return m
+}
 
 // Add counts one document.
 func (m *Model) Add(d *Doc) {
 	m.n++
+	m.seen++
 	for _, t := range d.Terms {
 		m.df[t.Key]++
 	}
+	if m.halfLife > 0 && m.n >= 2*m.halfLife {
+		m.halve()
+	}
 }
 
-// Docs returns how many documents the model has seen.
-func (m *Model) Docs() int { return m.n }
+// halve halves every count and forgets terms whose count reaches zero: a
+// term seen once in the last two half-lives goes, one in common use stays.
+// The cost, linear in the vocabulary, comes once per half-life.
+func (m *Model) halve() {
+	m.n /= 2
+	for k, v := range m.df {
+		if v /= 2; v == 0 {
+			delete(m.df, k)
+		} else {
+			m.df[k] = v
+		}
+	}
+}
 
-// DF returns the document frequency of a term key.
+// Docs returns how many documents the model has seen, forgotten or not.
+func (m *Model) Docs() int { return m.seen }
+
+// Terms returns how many distinct terms the model holds.
+func (m *Model) Terms() int { return len(m.df) }
+
+// DF returns the (decayed) document frequency of a term key.
 func (m *Model) DF(key string) int { return int(m.df[key]) }
 
 // IDF returns the smoothed inverse document frequency of a term key.
