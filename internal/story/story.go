@@ -119,6 +119,13 @@ type Config struct {
 	// LeadWeight replaces the Analyzer's TitleWeight for a lead that
 	// stands in for a headline; 0 keeps the Analyzer's.
 	LeadWeight float64
+	// MaxMembers bounds the articles a story holds in memory: beyond it
+	// the earliest arrival leaves the story's sums and index, so that the
+	// centroid follows recent coverage and a story fed for months costs
+	// no more per article than one fed for a week. The article stays in
+	// the story (nothing is emitted) and Summary still counts it.
+	// Default 500; negative keeps every article.
+	MaxMembers int
 }
 
 func (c Config) withDefaults() Config {
@@ -176,6 +183,9 @@ func (c Config) withDefaults() Config {
 	if c.MoveMargin == 0 {
 		c.MoveMargin = 0.05
 	}
+	if c.MaxMembers == 0 {
+		c.MaxMembers = 500
+	}
 	if c.Weights == (text.Weights{}) {
 		c.Weights = text.DefaultWeights
 	}
@@ -227,6 +237,9 @@ type member struct {
 	// the story has them).
 	surface map[uint64]string
 	years   []string // years mentioned
+	// home is the story whose tally counts the article (nil while
+	// Maintain has it detached).
+	home *story
 }
 
 // ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
@@ -292,6 +305,11 @@ type story struct {
 	docsAt  int               // model size when member vectors were computed
 	heapIdx int
 	changed bool // since the last Maintain
+	// tally describes every article of the story, evicted ones included
+	// (see Config.MaxMembers); view caches the costlier parts of Summary.
+	tally   tally
+	view    view
+	evicted int // members evicted since the index was last rebuilt
 }
 
 // Assigner places articles into stories. It is not safe for concurrent use:
@@ -445,12 +463,20 @@ func termID(key string) uint64 {
 }
 
 // Assign places art into a story and returns the decision. An article with
-// DuplicateOf set joins its original's story while that story is active.
+// DuplicateOf set joins its original's story while that story is active;
+// once the original has left the story's memory (Config.MaxMembers),
+// art.Story must name the story the original is stored in.
 func (a *Assigner) Assign(art *article.Article) Decision {
 	m := a.newMember(art)
 	a.expire()
 	if art.DuplicateOf != 0 {
-		if sid, ok := a.owner[art.DuplicateOf]; ok {
+		sid, ok := a.owner[art.DuplicateOf]
+		if !ok && a.stories[art.Story] != nil {
+			// The original left its story's memory (Config.MaxMembers):
+			// the caller names the story it is stored in.
+			sid, ok = art.Story, true
+		}
+		if ok {
 			s := a.stories[sid]
 			a.add(s, m)
 			art.Story = sid
@@ -503,9 +529,26 @@ func (a *Assigner) open(id int64, t time.Time) *story {
 	return s
 }
 
-// count adds m's vectors, language and years to s's sums (sign 1) or takes
-// them out (sign -1).
+// count adds m to s's sums and tally (sign 1) or takes it out (sign -1).
 func (s *story) count(m *member, sign int) {
+	s.countVecs(m, sign)
+	s.view.changes++
+	switch {
+	case sign > 0 && m.home == nil:
+		s.tally.add(m, 1)
+		m.home = s
+	case sign < 0 && m.home == s && len(s.members) > 0:
+		// The last article held carries the whole tally with it
+		// (see claim).
+		s.tally.add(m, -1)
+		s.retitle(m)
+		m.home = nil
+	}
+}
+
+// countVecs adds m's vectors, language and years to s's sums (sign 1) or
+// takes them out (sign -1).
+func (s *story) countVecs(m *member, sign int) {
 	f := float64(sign)
 	addVec(s.sum, &s.norm2, m.vec, f)
 	addVec(s.asum, &s.anorm2, m.anchor, f)
@@ -523,8 +566,14 @@ func (s *story) count(m *member, sign int) {
 
 // add puts m into s and indexes s under m's heaviest terms.
 func (a *Assigner) add(s *story, m *member) {
+	if len(s.members) == 0 {
+		// A story rebuilt from scratch (a split) or new.
+		s.view = view{}
+	}
 	s.members = append(s.members, m)
-	s.count(m, 1)
+	s.countVecs(m, 1)
+	a.claim(s, m)
+	s.view.note(m)
 	if m.t.Before(s.first) {
 		s.first = m.t
 	}
@@ -537,6 +586,7 @@ func (a *Assigner) add(s *story, m *member) {
 	a.owner[m.id] = s.id
 	s.changed = true
 	a.dirty[s.id] = true
+	a.evict(s)
 }
 
 func (a *Assigner) post(s *story, m *member) {

@@ -1,6 +1,7 @@
 package story
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -11,48 +12,33 @@ import (
 const summaryTerms = 10
 
 // Summary describes active story id; ok is false when the story is not
-// active (expired, merged away or never seen).
+// active (expired, merged away or never seen). Articles, Outlets, Langs,
+// Titles and FirstSeen cover every article of the story, those no longer
+// held in memory (Config.MaxMembers) included; Headline and TopTerms come
+// from the articles held, and are recomputed in full only once the story
+// has changed by a quarter of its size, so that the cost of a call does
+// not grow with the story.
 func (a *Assigner) Summary(id int64) (Summary, bool) {
 	s := a.stories[id]
 	if s == nil || len(s.members) == 0 {
 		return Summary{}, false
 	}
-	sum := Summary{ID: id, FirstSeen: s.first, LastSeen: s.last, Articles: len(s.members), Titles: map[string]string{}}
-	ms := append([]*member(nil), s.members...)
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].seq < ms[j].seq })
-	outlets := map[string]bool{}
-	bestDot := -1.0
-	for _, m := range ms {
-		if m.title != "" {
-			if _, ok := sum.Titles[m.lang]; !ok {
-				sum.Titles[m.lang] = m.title
-			}
-			// The headline is the title of the most central article,
-			// preferring English, the language most readers share.
-			d := centroidCos(m.vec, s.sum, s.norm2)
-			if m.lang == "en" {
-				d += 1
-			}
-			if d > bestDot {
-				bestDot, sum.Headline = d, m.title
-			}
-		}
-		if m.source != "" && !outlets[m.source] {
-			outlets[m.source] = true
-			sum.Outlets = append(sum.Outlets, m.source)
-		}
+	a.look(s)
+	t := &s.tally
+	t.lists()
+	sum := Summary{
+		ID: id, Headline: s.view.headline, FirstSeen: s.first, LastSeen: s.last, Articles: t.n,
+		Titles:   make(map[string]string, len(t.titles)),
+		Langs:    slices.Clone(t.langList),
+		Outlets:  slices.Clone(t.outletList),
+		TopTerms: slices.Clone(s.view.terms),
 	}
-	if sum.Headline == "" {
-		sum.Headline = strings.Join(a.topTerms(s, 5), " ")
+	if !t.evFirst.IsZero() && (sum.FirstSeen.IsZero() || t.evFirst.Before(sum.FirstSeen)) {
+		sum.FirstSeen = t.evFirst
 	}
-	for l := range s.langs {
-		if l != "" {
-			sum.Langs = append(sum.Langs, l)
-		}
+	for l, tt := range t.titles {
+		sum.Titles[l] = tt.title
 	}
-	sort.Strings(sum.Langs)
-	sort.Strings(sum.Outlets)
-	sum.TopTerms = a.topTerms(s, summaryTerms)
 	return sum, true
 }
 
