@@ -263,7 +263,7 @@ func (a *Assigner) look(s *story) {
 			if m.home != s || m.title == "" {
 				continue
 			}
-			if d := centrality(m, s); d > bestD || d == bestD && m.seq < best.seq {
+			if d := centrality(m, s); d > bestD || best != nil && d == bestD && m.seq < best.seq {
 				best, bestD = m, d
 			}
 		}
@@ -279,7 +279,7 @@ func (a *Assigner) look(s *story) {
 		if m.title == "" {
 			continue
 		}
-		if d := centrality(m, s); d > bestD || d == bestD && m.seq < v.head.seq {
+		if d := centrality(m, s); d > bestD || v.head != nil && d == bestD && m.seq < v.head.seq {
 			v.head, bestD = m, d
 		}
 	}
