@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
@@ -72,14 +74,29 @@ func Restore(ctx context.Context, st store.Store, asg *story.Assigner, window ti
 		return fmt.Errorf("restore stories: %w", err)
 	}
 	asg.SetNextID(max + 1)
+	restored := map[int64]bool{}
 	err = st.ArticlesSince(ctx, since, func(a *article.Article) error {
 		if a.Story != 0 {
 			asg.Restore(a)
+			restored[a.Story] = true
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("restore stories: %w", err)
+	}
+	// A story's articles from before the window are not reloaded: its
+	// stored summary tells the assigner about them.
+	for _, id := range slices.Sorted(maps.Keys(restored)) {
+		s, err := st.Story(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("restore stories: %w", err)
+		}
+		asg.Carry(id, story.Summary{ID: s.ID, Headline: s.Headline, Titles: s.Titles, FirstSeen: s.FirstSeen,
+			LastSeen: s.LastSeen, Articles: s.Articles, Langs: s.Langs, Outlets: s.Outlets, TopTerms: s.TopTerms})
 	}
 	asg.Dirty() // restored stories are already stored as they are
 	return nil
@@ -296,32 +313,26 @@ func (w *writer) maintain(ctx context.Context) error {
 	// The zero time leaves the assigner's clock at the stream's own time:
 	// wall-clock time would expire every story of an archive being replayed.
 	for _, ev := range w.p.asg.Maintain(time.Time{}) {
-		for _, id := range ev.Articles {
-			if err := w.tx.SetArticleStory(ctx, id, storyAfter(ev)); err != nil {
-				return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
+		if ev.Kind == "merge" {
+			// The whole story moves, including the articles the assigner
+			// no longer holds (evicted, or outside the window at restart).
+			if err := w.tx.MoveStory(ctx, ev.Other, ev.Story); err != nil {
+				return fmt.Errorf("story merge %d: %w", ev.Story, err)
+			}
+		} else {
+			for _, id := range ev.Articles {
+				if err := w.tx.SetArticleStory(ctx, id, ev.Other); err != nil {
+					return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
+				}
 			}
 		}
 		err := w.tx.AddStoryEvent(ctx, store.StoryEvent{Kind: ev.Kind, Story: ev.Story, Other: ev.Other, At: w.p.now(), Detail: ev.Detail})
 		if err != nil {
 			return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
 		}
-		if ev.Kind == "merge" {
-			if err := w.tx.DeleteStory(ctx, ev.Other); err != nil {
-				return fmt.Errorf("story merge %d: %w", ev.Story, err)
-			}
-		}
 		w.rep.StoryEvents++
 	}
 	return w.flushStories(ctx)
-}
-
-// storyAfter is where an event moves its articles: a merge folds Other into
-// Story, a split moves articles out of Story into the new Other.
-func storyAfter(ev story.Event) int64 {
-	if ev.Kind == "merge" {
-		return ev.Story
-	}
-	return ev.Other
 }
 
 func (w *writer) commit(ctx context.Context) error {

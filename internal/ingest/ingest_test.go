@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,6 +145,53 @@ func TestRestoreContinuesStories(t *testing.T) {
 			t.Logf("%s story %d", x.ExternalID, x.Story)
 		}
 		t.Errorf("the second run's article should join the first run's story")
+	}
+}
+
+// TestRestoreKeepsWholeStory restarts on a story that began before the
+// restored window: its older article is not reloaded, yet the story's count,
+// outlets and first sighting must still cover it.
+func TestRestoreKeepsWholeStory(t *testing.T) {
+	dir := t.TempDir()
+	in := t.TempDir()
+	day0 := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	write := func(name, outlet string, day int, text string) string {
+		p := filepath.Join(in, name)
+		line := fmt.Sprintf(`{"id":%q,"source":%q,"published":%q,"text":%q}`+"\n", name, outlet, day0.AddDate(0, 0, day).Format(time.RFC3339), text)
+		if err := os.WriteFile(p, []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	first := []string{
+		write("a.jsonl", "Old Times", 0, "Firefighters battled a wildfire near Canberra as strong winds pushed the blaze toward suburban homes and thousands of residents were told to evacuate."),
+		write("b.jsonl", "Post", 6, "The Canberra wildfire kept burning toward suburban homes as firefighters battled the blaze in strong winds and more residents were told to evacuate."),
+		write("c.jsonl", "Herald", 12, "Firefighters said the Canberra wildfire that forced thousands of residents to evacuate was still burning near suburban homes after strong winds."),
+	}
+	later := write("d.jsonl", "Daily", 13, "Residents who fled the Canberra wildfire returned to suburban homes as firefighters contained the blaze after the strong winds eased.")
+
+	p1, st1 := open(t, dir)
+	if _, err := p1.Run(context.Background(), first); err != nil {
+		t.Fatal(err)
+	}
+	st1.Close()
+	p2, st2 := open(t, dir)
+	if _, err := p2.Run(context.Background(), []string{later}); err != nil {
+		t.Fatal(err)
+	}
+	arts := articles(t, st2)
+	for _, a := range arts {
+		if a.Story != arts[0].Story {
+			t.Fatalf("%s in story %d, %s in %d: the test needs one story", a.ExternalID, a.Story, arts[0].ExternalID, arts[0].Story)
+		}
+	}
+	got, err := st2.Story(context.Background(), arts[0].Story)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Articles != 4 || !slices.Contains(got.Outlets, "Old Times") || !got.FirstSeen.Equal(day0) {
+		t.Errorf("story after restart: %d articles, outlets %v, first seen %v; want 4, Old Times among them, %v",
+			got.Articles, got.Outlets, got.FirstSeen, day0)
 	}
 }
 

@@ -237,37 +237,20 @@ func (s *SQLite) Article(ctx context.Context, id int64) (*article.Article, error
 	return a, nil
 }
 
+const storyColumns = `id, headline, titles, first_seen, last_seen, articles, langs, outlets, top_terms`
+
 // Stories returns every story, most recently seen first.
 func (s *SQLite) Stories(ctx context.Context) ([]Story, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, headline, titles, first_seen, last_seen, articles,
-		langs, outlets, top_terms FROM story ORDER BY last_seen DESC, id DESC`)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+storyColumns+` FROM story ORDER BY last_seen DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", err)
 	}
 	defer rows.Close()
 	var out []Story
 	for rows.Next() {
-		var (
-			st                            Story
-			titles, langs, outlets, terms sql.NullString
-			first, last                   sql.NullString
-		)
-		if err := rows.Scan(&st.ID, &st.Headline, &titles, &first, &last, &st.Articles, &langs, &outlets, &terms); err != nil {
-			return nil, fmt.Errorf("store: stories: %w", err)
-		}
-		if st.FirstSeen, err = decodeTime(first); err == nil {
-			st.LastSeen, err = decodeTime(last)
-		}
-		for _, f := range []struct {
-			src sql.NullString
-			dst any
-		}{{titles, &st.Titles}, {langs, &st.Langs}, {outlets, &st.Outlets}, {terms, &st.TopTerms}} {
-			if err == nil && f.src.Valid {
-				err = json.Unmarshal([]byte(f.src.String), f.dst)
-			}
-		}
+		st, err := scanStory(rows)
 		if err != nil {
-			return nil, fmt.Errorf("store: story %d: %w", st.ID, err)
+			return nil, err
 		}
 		out = append(out, st)
 	}
@@ -275,6 +258,46 @@ func (s *SQLite) Stories(ctx context.Context) ([]Story, error) {
 		return nil, fmt.Errorf("store: stories: %w", err)
 	}
 	return out, nil
+}
+
+// Story returns one story, or an error matching ErrNotFound.
+func (s *SQLite) Story(ctx context.Context, id int64) (Story, error) {
+	st, err := scanStory(s.db.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM story WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Story{}, fmt.Errorf("store: story %d: %w", id, ErrNotFound)
+	}
+	return st, err
+}
+
+// scanStory reads the storyColumns of one row.
+func scanStory(row interface{ Scan(...any) error }) (Story, error) {
+	var (
+		st                            Story
+		titles, langs, outlets, terms sql.NullString
+		first, last                   sql.NullString
+	)
+	err := row.Scan(&st.ID, &st.Headline, &titles, &first, &last, &st.Articles, &langs, &outlets, &terms)
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, err
+	}
+	if err != nil {
+		return st, fmt.Errorf("store: stories: %w", err)
+	}
+	if st.FirstSeen, err = decodeTime(first); err == nil {
+		st.LastSeen, err = decodeTime(last)
+	}
+	for _, f := range []struct {
+		src sql.NullString
+		dst any
+	}{{titles, &st.Titles}, {langs, &st.Langs}, {outlets, &st.Outlets}, {terms, &st.TopTerms}} {
+		if err == nil && f.src.Valid {
+			err = json.Unmarshal([]byte(f.src.String), f.dst)
+		}
+	}
+	if err != nil {
+		return st, fmt.Errorf("store: story %d: %w", st.ID, err)
+	}
+	return st, nil
 }
 
 // StoryEvents returns the events naming the story on either side, oldest first.

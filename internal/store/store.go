@@ -18,7 +18,7 @@ import (
 
 // Sentinel errors, matched with errors.Is.
 var (
-	// ErrNotFound: no article with the requested ID.
+	// ErrNotFound: no article or story with the requested ID.
 	ErrNotFound = errors.New("store: not found")
 	// ErrDuplicateHash: an original article (DuplicateOf == 0) with the same
 	// ContentHash is already stored. Exact copies must be stored with
@@ -52,6 +52,8 @@ type Store interface {
 	Article(ctx context.Context, id int64) (*article.Article, error)
 	// Stories returns all stories, most recent LastSeen first.
 	Stories(ctx context.Context) ([]Story, error)
+	// Story returns one story, or an error matching ErrNotFound.
+	Story(ctx context.Context, id int64) (Story, error)
 	// StoryEvents returns the merges and splits a story took part in, on
 	// either side (as Story or as Other), oldest first.
 	StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, error)
@@ -96,6 +98,9 @@ type Tx interface {
 	// DeleteStory removes a story; its articles must be moved elsewhere in
 	// the same transaction. Deleting a missing story is not an error.
 	DeleteStory(ctx context.Context, id int64) error
+	// MoveStory moves every stored article of story from into story to and
+	// deletes story from: a merge, whatever part of from the caller holds.
+	MoveStory(ctx context.Context, from, to int64) error
 	// AddStoryEvent records a merge or split.
 	AddStoryEvent(ctx context.Context, e StoryEvent) error
 	Commit() error

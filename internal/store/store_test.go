@@ -616,6 +616,42 @@ func TestStoriesAndEvents(t *testing.T) {
 	})
 }
 
+func TestMoveStory(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	from, to, other := &Story{Headline: "from", Articles: 3}, &Story{Headline: "to", Articles: 1}, &Story{Headline: "other"}
+	var arts []*article.Article
+	batch(t, s, func(tx Tx) {
+		for _, st := range []*Story{from, to, other} {
+			if err := tx.PutStory(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, st := range []int64{from.ID, from.ID, from.ID, to.ID, other.ID} {
+			a := &article.Article{Title: fmt.Sprint("a", i), Story: st}
+			insert(t, tx, a)
+			arts = append(arts, a)
+		}
+	})
+	batch(t, s, func(tx Tx) {
+		if err := tx.MoveStory(ctx, from.ID, to.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+	for i, want := range []int64{to.ID, to.ID, to.ID, to.ID, other.ID} {
+		if got, err := s.Article(ctx, arts[i].ID); err != nil || got.Story != want {
+			t.Errorf("article %d: story %d (%v), want %d", i, got.Story, err, want)
+		}
+	}
+	if _, err := s.Story(ctx, from.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Story(moved-away %d) = %v, want ErrNotFound", from.ID, err)
+	}
+	got, err := s.Story(ctx, to.ID)
+	if err != nil || got.Headline != "to" || got.ID != to.ID {
+		t.Errorf("Story(%d) = %+v, %v", to.ID, got, err)
+	}
+}
+
 func TestDeleteStoryWithArticlesFails(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()

@@ -329,6 +329,18 @@ func (t *sqliteTx) DeleteStory(ctx context.Context, id int64) error {
 	return nil
 }
 
+// MoveStory moves every article of story from into story to, those no
+// longer in anyone's memory included, and deletes story from.
+func (t *sqliteTx) MoveStory(ctx context.Context, from, to int64) error {
+	if _, err := t.tx.ExecContext(ctx, "UPDATE article SET story = ? WHERE story = ?", nullID(to), from); err != nil {
+		return fmt.Errorf("store: move story %d into %d: %w", from, to, err)
+	}
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story WHERE id = ?", from); err != nil {
+		return fmt.Errorf("store: move story %d into %d: %w", from, to, err)
+	}
+	return nil
+}
+
 // AddStoryEvent records a merge or split.
 func (t *sqliteTx) AddStoryEvent(ctx context.Context, e StoryEvent) error {
 	at, err := encodeTime(e.At)

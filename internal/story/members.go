@@ -289,3 +289,44 @@ func (a *Assigner) look(s *story) {
 		v.headline = strings.Join(v.terms[:min(5, len(v.terms))], " ")
 	}
 }
+
+// Carry tells story id, rebuilt by Restore from the articles inside the
+// window, about the articles it had before them: prior is the story as
+// last stored. Its article count, outlets, languages, titles and first
+// sighting then cover the whole story again, as they did before the
+// restart. Calling it for a story that is not active does nothing.
+func (a *Assigner) Carry(id int64, prior Summary) {
+	s := a.stories[id]
+	if s == nil {
+		return
+	}
+	t := &s.tally
+	if extra := prior.Articles - t.n; extra > 0 {
+		t.n += extra
+	}
+	// The articles behind the stored lists are out of memory, like evicted
+	// ones: one count each keeps a list entry for as long as the story
+	// lasts, whatever happens to the articles held.
+	for _, o := range prior.Outlets {
+		if t.outlets[o] == 0 {
+			bump(&t.outlets, o, 1)
+			t.stale = true
+		}
+	}
+	for _, l := range prior.Langs {
+		if t.langs[l] == 0 {
+			bump(&t.langs, l, 1)
+			t.stale = true
+		}
+	}
+	for l, title := range prior.Titles {
+		// Stored titles came first: they keep their place.
+		if t.titles == nil {
+			t.titles = make(map[string]titled)
+		}
+		t.titles[l] = titled{seq: 0, title: title}
+	}
+	if !prior.FirstSeen.IsZero() && (t.evFirst.IsZero() || prior.FirstSeen.Before(t.evFirst)) {
+		t.evFirst = prior.FirstSeen
+	}
+}

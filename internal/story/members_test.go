@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -428,5 +429,30 @@ func BenchmarkAssignLongStory(b *testing.B) {
 			b.ReportMetric(float64(a.Active()), "active-stories")
 			b.ReportMetric(float64(len(a.index)), "index-terms")
 		})
+	}
+}
+
+// TestCarry checks that a restored story's summary covers the articles the
+// restart did not reload, as its stored summary describes them.
+func TestCarry(t *testing.T) {
+	day := time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC)
+	a := New(Config{}, nil)
+	a.Restore(&article.Article{ID: 7, Story: 3, Lang: "en", Title: "Reloaded title", Source: "Post", Published: day,
+		Text: "Firefighters battled a wildfire near Canberra as strong winds pushed the blaze toward homes."})
+	a.Carry(99, Summary{Articles: 50}) // not active: ignored
+	a.Carry(3, Summary{Articles: 4, Outlets: []string{"Old Times", "Post"}, Langs: []string{"en", "fr"},
+		Titles: map[string]string{"en": "Stored title"}, FirstSeen: day.AddDate(0, 0, -9)})
+	got, ok := a.Summary(3)
+	if !ok {
+		t.Fatal("story 3 not active")
+	}
+	want := Summary{Articles: 4, Outlets: []string{"Old Times", "Post"}, Langs: []string{"en", "fr"},
+		Titles: map[string]string{"en": "Stored title"}, FirstSeen: day.AddDate(0, 0, -9)}
+	if got.Articles != want.Articles || !slices.Equal(got.Outlets, want.Outlets) || !slices.Equal(got.Langs, want.Langs) ||
+		got.Titles["en"] != want.Titles["en"] || !got.FirstSeen.Equal(want.FirstSeen) {
+		t.Errorf("Summary after Carry = %+v, want %+v", got, want)
+	}
+	if _, ok := a.Summary(99); ok {
+		t.Error("Carry opened an inactive story")
 	}
 }
