@@ -58,7 +58,7 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			}
 			if sim >= a.cfg.MergeThreshold {
 				keep, gone := s, o
-				if len(o.members) > len(s.members) || len(o.members) == len(s.members) && o.id < s.id {
+				if keeps(o, s) {
 					keep, gone = o, s
 				}
 				events = append(events, a.merge(keep, gone, sim))
@@ -113,7 +113,7 @@ func (a *Assigner) absorb() []Event {
 			continue
 		}
 		keep, gone := best, s
-		if len(s.members) > len(best.members) || len(s.members) == len(best.members) && s.id < best.id {
+		if keeps(s, best) {
 			keep, gone = s, best
 		}
 		ev := a.merge(keep, gone, bestSim)
@@ -121,6 +121,12 @@ func (a *Assigner) absorb() []Event {
 		events = append(events, ev)
 	}
 	return events
+}
+
+// keeps reports whether s, rather than o, keeps its ID when they merge: the
+// story with more articles (those out of memory included), then the older.
+func keeps(s, o *story) bool {
+	return s.tally.n > o.tally.n || s.tally.n == o.tally.n && s.id < o.id
 }
 
 func (a *Assigner) changedIDs() []int64 {
