@@ -81,3 +81,24 @@ func BenchmarkPairDocs(b *testing.B) {
 		p.Docs(x, y, model)
 	}
 }
+
+func TestCrossAnchor(t *testing.T) {
+	for _, c := range []struct {
+		key  string
+		want bool
+	}{
+		{"#7", false},   // a single digit: list numbers, table cells
+		{"#37", true},   // a death toll
+		{"#2025", true}, // a year
+		{"#5.6", true},  // a magnitude
+		{"@04", true},   // a month
+		{"e:rutte", true},
+		{"k:rt", true},
+		{"x:govern", true},
+		{"govern", false}, // a stem is language-specific
+	} {
+		if got := crossAnchor(c.key); got != c.want {
+			t.Errorf("crossAnchor(%q) = %v, want %v", c.key, got, c.want)
+		}
+	}
+}

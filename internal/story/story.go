@@ -237,6 +237,7 @@ type member struct {
 	// the story has them).
 	surface map[uint64]string
 	years   []string // years mentioned
+	dated   bool     // t is the article's publication time, not the stream's
 	// home is the story whose tally counts the article (nil while
 	// Maintain has it detached).
 	home *story
@@ -305,6 +306,11 @@ type story struct {
 	docsAt  int               // model size when member vectors were computed
 	heapIdx int
 	changed bool // since the last Maintain
+	// dated counts the members held whose time is their own; a story with
+	// none has only borrowed the stream's time, and keeps its place once
+	// when the clock jumps past it (restamped).
+	dated     int
+	restamped bool
 	// tally describes every article of the story, evicted ones included
 	// (see Config.MaxMembers); view caches the costlier parts of Summary.
 	tally   tally
@@ -377,7 +383,8 @@ func (a *Assigner) newMember(art *article.Article) *member {
 		a.now = t
 	}
 	a.seq++
-	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: a.seq, terms: d.Terms}
+	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: a.seq, terms: d.Terms,
+		dated: !art.Published.IsZero()}
 	for _, tm := range d.Terms {
 		if len(tm.Key) == 5 && tm.Key[0] == '#' && (tm.Key[1:3] == "19" || tm.Key[1:3] == "20") {
 			m.years = append(m.years, tm.Key)
@@ -411,7 +418,7 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 	// English glosses stand in for words across languages only: in the
 	// full vector they would count every English word twice.
 	m.vec = a.intern(tv.Filter(notGloss).Normalize())
-	m.anchor = a.intern(tv.Filter(text.IsAnchor).Normalize())
+	m.anchor = a.intern(tv.Filter(crossAnchor).Normalize())
 	m.ents = a.intern(tv.Filter(isEntity).Normalize())
 	// Name keys are down-weighted among all terms (within one script they
 	// repeat the names), but across scripts they are most of the evidence.
@@ -424,7 +431,7 @@ func (a *Assigner) vectorize(m *member, d *text.Doc) {
 // name keys, numbers, months and English glosses (names spelt in Latin
 // letters and cognate prefixes only match between Latin-script texts).
 func scriptNeutral(key string) bool {
-	if !text.IsAnchor(key) {
+	if !crossAnchor(key) {
 		return false
 	}
 	switch key[0] {
@@ -432,6 +439,13 @@ func scriptNeutral(key string) bool {
 		return true
 	}
 	return key[:2] == "k:" || key[:2] == "x:"
+}
+
+// crossAnchor keeps the anchors that can carry a match across languages on
+// their own: a single digit is too common (list numbers, table cells,
+// "2 hours") to say two texts share an event.
+func crossAnchor(key string) bool {
+	return text.IsAnchor(key) && !(len(key) == 2 && key[0] == '#')
 }
 
 func notGloss(key string) bool { return !strings.HasPrefix(key, "x:") }
@@ -561,6 +575,9 @@ func (s *story) countVecs(m *member, sign int) {
 		if s.years[y] += sign; s.years[y] <= 0 {
 			delete(s.years, y)
 		}
+	}
+	if m.dated {
+		s.dated += sign
 	}
 }
 
@@ -783,10 +800,13 @@ func (a *Assigner) expire() {
 	}
 	cut := a.now.Add(-a.cfg.Window)
 	for len(a.byTime) > 0 && a.byTime[0].last.Before(cut) {
-		if s := a.byTime[0]; s.last.IsZero() {
-			// Undated articles seen before any dated one arrived with
-			// the stream's start: the first time it learns.
-			s.first, s.last = a.now, a.now
+		if s := a.byTime[0]; s.dated == 0 && !s.restamped {
+			// Undated articles took the stream's time when they came:
+			// none at all before the first dated article, or a time the
+			// next dated one may leap far past (an archive followed by
+			// today's news). Their time was borrowed, so their story
+			// takes the new time once rather than closing unseen.
+			s.first, s.last, s.restamped = a.now, a.now, true
 			heap.Fix(&a.byTime, s.heapIdx)
 			continue
 		}

@@ -283,6 +283,42 @@ func TestUndatedBeforeDated(t *testing.T) {
 	}
 }
 
+// TestUndatedSurvivesClockJump: an undated article that came while the
+// stream's clock stood years back (an archive ingested first) still meets
+// the dated reports of its event that follow; its story gives up the
+// borrowed time once, and closes at the next jump like any other.
+func TestUndatedSurvivesClockJump(t *testing.T) {
+	arts := loadArticles(t)
+	archive := &article.Article{ID: 100, Lang: "en", Title: "Harbour authority publishes annual shipping figures",
+		Text: "The harbour authority said container traffic rose last year.", Published: time.Date(2019, 11, 20, 0, 0, 0, 0, time.UTC)}
+	undated := func() *article.Article {
+		u := arts[0].article()
+		u.Published = time.Time{}
+		return u
+	}
+
+	a := New(Config{}, nil)
+	a.Assign(archive)
+	d := a.Assign(undated())
+	if d2 := a.Assign(arts[2].article()); d2.Story != d.Story {
+		t.Errorf("dated report went to story %d, want the undated article's story %d", d2.Story, d.Story)
+	}
+
+	b := New(Config{}, nil)
+	b.Assign(archive)
+	d = b.Assign(undated())
+	b.Assign(arts[1].article()) // another event, years later: the first jump
+	if _, ok := b.Summary(d.Story); !ok {
+		t.Fatalf("undated story %d closed at the first jump", d.Story)
+	}
+	next := arts[6].article() // a year later: the second jump
+	next.Published = next.Published.AddDate(1, 0, 0)
+	b.Assign(next)
+	if _, ok := b.Summary(d.Story); ok {
+		t.Errorf("undated story %d still open after a second jump", d.Story)
+	}
+}
+
 func TestYearConflict(t *testing.T) {
 	// Six articles: a year counts for the story when two or more mention it.
 	s := &story{members: make([]*member, 6), years: map[string]int{"#2011": 3, "#1964": 1}}
