@@ -67,8 +67,9 @@ type Config struct {
 	AbsorbMargin float64
 	// AbsorbAge is how long a small story must have gone without a new
 	// article before it is absorbed: the first article of a new event
-	// must have the time to gather its own. Stories of undated articles
-	// carry no age and qualify at once. Default 12 hours.
+	// must have the time to gather its own. In a stream with no
+	// publication times at all there is no age to wait for: small
+	// stories qualify at once. Default 12 hours.
 	AbsorbAge time.Duration
 	// Candidates bounds the stories scored in full per article. Default 48.
 	Candidates int
@@ -243,7 +244,7 @@ type member struct {
 	home *story
 }
 
-// ent is one dimension of a vec: a term ID from the Assigner's vocabulary.
+// ent is one dimension of a vec: a term ID (termID of the term's key).
 type ent struct {
 	k uint64
 	w float64
