@@ -78,7 +78,17 @@ func (g *gen) next() *article.Article {
 	for g.n-g.born[k] > 1400 && k < len(g.stories)-1 {
 		k++
 	}
-	terms := g.stories[k]
+	text := g.body(g.stories[k])
+	g.n++
+	return &article.Article{
+		ID: int64(g.n), Lang: "en", Text: text, Source: "synthetic",
+		Published: g.t0.Add(time.Duration(g.n) * (7 * 24 * time.Hour / windowArticles)),
+	}
+}
+
+// body writes 120 words, four in ten drawn from terms (a story's own
+// vocabulary), the rest from the shared Zipf vocabulary.
+func (g *gen) body(terms []string) string {
 	var sb strings.Builder
 	sb.WriteString("The report ")
 	for j := 0; j < 120; j++ {
@@ -93,11 +103,7 @@ func (g *gen) next() *article.Article {
 			sb.WriteByte(' ')
 		}
 	}
-	g.n++
-	return &article.Article{
-		ID: int64(g.n), Lang: "en", Text: sb.String(), Source: "synthetic",
-		Published: g.t0.Add(time.Duration(g.n) * (7 * 24 * time.Hour / windowArticles)),
-	}
+	return sb.String()
 }
 
 // prefilled caches an Assigner that has already taken n articles, so the

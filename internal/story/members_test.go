@@ -351,23 +351,10 @@ func (l *longStory) next() *article.Article {
 	if l.k++; l.k%3 != 0 {
 		return g.next()
 	}
-	var sb strings.Builder
-	sb.WriteString("The report ")
-	for j := 0; j < 120; j++ {
-		if g.rng.IntN(10) < 4 {
-			sb.WriteString(l.base[g.rng.IntN(len(l.base))])
-		} else {
-			sb.WriteString(g.vocab[g.zipf.Uint64()])
-		}
-		if j%15 == 14 {
-			sb.WriteString(". The ")
-		} else {
-			sb.WriteByte(' ')
-		}
-	}
+	text := g.body(l.base)
 	l.n++
 	return &article.Article{
-		ID: 1e9 + int64(l.n), Lang: "en", Text: sb.String(), Source: fmt.Sprintf("outlet%d", l.n%40),
+		ID: 1e9 + int64(l.n), Lang: "en", Text: text, Source: fmt.Sprintf("outlet%d", l.n%40),
 		Title:     fmt.Sprintf("%s %s %d", l.base[0], l.base[1], l.n),
 		Published: g.t0.Add(time.Duration(g.n) * (7 * 24 * time.Hour / windowArticles)),
 	}
