@@ -32,7 +32,9 @@ type Config struct {
 	Threshold float64
 	// CrossThreshold is the lowest score for joining a story that has no
 	// article in the article's language, scored on language-independent
-	// anchors only. Default 0.12.
+	// anchors only. Default 0.15: below it, pages that share only a few
+	// Latin-script words or common names (a Japanese how-to naming
+	// "Kindle" and "PC", an English games review) start to meet.
 	CrossThreshold float64
 	// MergeThreshold is the lowest average-link similarity (mean cosine
 	// over all pairs of their articles) at which Maintain merges two
@@ -137,7 +139,7 @@ func (c Config) withDefaults() Config {
 		c.Threshold = 0.31
 	}
 	if c.CrossThreshold == 0 {
-		c.CrossThreshold = 0.12
+		c.CrossThreshold = 0.15
 	}
 	if c.MergeThreshold == 0 {
 		c.MergeThreshold = 0.30
