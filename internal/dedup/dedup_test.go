@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/storyline/storyline/internal/cputime"
 	"github.com/storyline/storyline/internal/shared"
 )
 
@@ -399,13 +400,13 @@ func BenchmarkSignature(b *testing.B) {
 	var cpu0 time.Duration
 	for b.Loop() {
 		if n == 0 {
-			cpu0 = cpuTime()
+			cpu0 = cputime.Used()
 		}
 		Signature(docs[n%len(docs)].Text)
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Used() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "articles/cpu-s")
 	}
 	b.SetBytes(bytes / int64(len(docs)))

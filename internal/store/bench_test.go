@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/cputime"
 	"github.com/storyline/storyline/internal/dedup"
 	"github.com/storyline/storyline/internal/shared"
 )
@@ -52,7 +53,7 @@ func BenchmarkInsert(b *testing.B) {
 	var cpu0 time.Duration
 	for b.Loop() {
 		if n == 0 {
-			cpu0 = cpuTime()
+			cpu0 = cputime.Used()
 		}
 		tx, err := s.Begin(ctx)
 		if err != nil {
@@ -71,7 +72,7 @@ func BenchmarkInsert(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
-	if cpu := cpuTime() - cpu0; cpu > 0 {
+	if cpu := cputime.Used() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(n)/cpu.Seconds(), "articles/cpu-s")
 	}
 	b.ReportMetric(0, "ns/op")
@@ -141,7 +142,7 @@ func BenchmarkNearDuplicates(b *testing.B) {
 			var cpu0 time.Duration
 			for b.Loop() {
 				if i == 0 {
-					cpu0 = cpuTime()
+					cpu0 = cputime.Used()
 				}
 				cands, err := tx.NearDuplicates(ctx, queries[i%len(queries)])
 				if err != nil {
@@ -154,7 +155,7 @@ func BenchmarkNearDuplicates(b *testing.B) {
 				b.Fatalf("%d lookups found %d candidates; each should find its article", i, found)
 			}
 			b.ReportMetric(float64(found)/float64(i), "candidates/op")
-			if cpu := cpuTime() - cpu0; cpu > 0 {
+			if cpu := cputime.Used() - cpu0; cpu > 0 {
 				b.ReportMetric(float64(cpu.Microseconds())/float64(i), "cpu-µs/op")
 			}
 		})
