@@ -224,8 +224,8 @@ func (p *Pair) Docs(dx, dy *text.Doc, model *text.Model) float64 {
 	dy, gy := splitGrams(dy)
 	vx, vy := model.Vector(dx, w), model.Vector(dy, w)
 	full := text.Dot(vx, vy)
-	ax := vx.Filter(text.IsAnchor).Normalize()
-	ay := vy.Filter(text.IsAnchor).Normalize()
+	ax := vx.Filter(crossAnchor).Normalize()
+	ay := vy.Filter(crossAnchor).Normalize()
 	anch := text.Dot(ax, ay)
 	s := full
 	if dx.Lang != dy.Lang || dx.Lang == "" {
