@@ -1,6 +1,7 @@
 package source
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -140,6 +141,9 @@ func responsePage(input string, resp *response) (article.Page, error) {
 	body, err := toUTF8(resp.Body, ct, page.Kind == article.KindHTML)
 	if err != nil {
 		return page, fmt.Errorf("GET %s: %w", input, err)
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return page, fmt.Errorf("GET %s: %w", input, ErrEmpty)
 	}
 	page.Body = body
 	return page, nil

@@ -64,6 +64,7 @@ func newTestServer(t *testing.T) *testServer {
 	serve("/text", "text/plain; charset=utf-8", []byte("Plain text page.\nSecond line."))
 	serve("/image", "image/png", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00"))
 	serve("/empty", "text/html", nil)
+	serve("/empty16", "text/plain; charset=utf-16le", []byte(" \x00\n\x00"))
 	mux.HandleFunc("/gzip", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Encoding", "gzip")
@@ -170,6 +171,7 @@ func TestFetchPages(t *testing.T) {
 		{"/redirect", nil, article.KindHTML, "UTF-8 page", "/utf8"},
 		{"/image", ErrUnsupported, 0, "", ""},
 		{"/empty", ErrEmpty, 0, "", ""},
+		{"/empty16", ErrEmpty, 0, "", ""},
 		{"/nope", ErrHTTPStatus, 0, "", ""},
 		{"/fail", ErrHTTPStatus, 0, "", ""},
 		{"/big", ErrTooLarge, 0, "", ""},

@@ -182,6 +182,11 @@ func readDocument(r io.Reader, p string, kind article.Kind, limit int64) (articl
 	if err != nil {
 		return page, fmt.Errorf("%s: %w", p, err)
 	}
+	// Checked again once decoded: UTF-16 spaces or NULs, which toUTF8
+	// drops, are not empty bytes but are an empty page.
+	if len(bytes.TrimSpace(body)) == 0 {
+		return page, fmt.Errorf("%s: %w", p, ErrEmpty)
+	}
 	page.Body = body
 	return page, nil
 }

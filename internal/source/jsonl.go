@@ -136,17 +136,17 @@ func parseJSONLine(line []byte, input string) (article.Page, error) {
 	page.Lang = normLang(string(rec.Lang))
 	page.Source = strings.TrimSpace(string(rec.Source))
 	page.Published, _ = ParseTime(string(rec.Published))
-	switch {
-	case strings.TrimSpace(string(rec.Text)) != "":
-		page.Kind = article.KindClean
-		page.Body = validUTF8([]byte(rec.Text))
-	case strings.TrimSpace(string(rec.HTML)) != "":
-		page.Kind = article.KindHTML
-		page.Body = validUTF8([]byte(rec.HTML))
-	default:
-		return page, fmt.Errorf("jsonl %s: %w", input, ErrNoContent)
+	// Emptiness is judged on the body as handed on: validUTF8 drops NULs,
+	// so "\u0000" is no text.
+	if text := validUTF8([]byte(rec.Text)); len(bytes.TrimSpace(text)) > 0 {
+		page.Kind, page.Body = article.KindClean, text
+		return page, nil
 	}
-	return page, nil
+	if h := validUTF8([]byte(rec.HTML)); len(bytes.TrimSpace(h)) > 0 {
+		page.Kind, page.Body = article.KindHTML, h
+		return page, nil
+	}
+	return page, fmt.Errorf("jsonl %s: %w", input, ErrNoContent)
 }
 
 // readLine reads one line (without its end) into buf. A line longer than

@@ -122,6 +122,33 @@ func TestJSONL(t *testing.T) {
 	}
 }
 
+// TestJSONLNoContent checks that a field is judged empty as it would be
+// handed on, after NULs are dropped.
+func TestJSONLNoContent(t *testing.T) {
+	tests := []struct {
+		line string
+		kind article.Kind // 0: ErrNoContent
+		body string
+	}{
+		{`{"html":"\u0000"}`, 0, ""},
+		{`{"text":" \u0000\n"}`, 0, ""},
+		{`{"text":"\u0000","html":"<p>x</p>"}`, article.KindHTML, "<p>x</p>"},
+		{`{"text":"a\u0000b"}`, article.KindClean, "ab"},
+	}
+	for _, tt := range tests {
+		p, err := parseJSONLine([]byte(tt.line), "x#L1")
+		if tt.kind == 0 {
+			if !errors.Is(err, ErrNoContent) {
+				t.Errorf("%s: err %v, body %q; want ErrNoContent", tt.line, err, p.Body)
+			}
+			continue
+		}
+		if err != nil || p.Kind != tt.kind || string(p.Body) != tt.body {
+			t.Errorf("%s: %v kind %v body %q; want %v %q", tt.line, err, p.Kind, p.Body, tt.kind, tt.body)
+		}
+	}
+}
+
 func TestJSONLLineTooLong(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.jsonl")
@@ -217,6 +244,7 @@ func FuzzJSONL(f *testing.F) {
 	f.Add([]byte(`{"id":"a","text":"t","published":"2025-04-09"}` + "\n" + `{"html":"<p>x</p>"}`))
 	f.Add([]byte("\xEF\xBB\xBF{\"text\":\"bom\"}\r\n\n{bad\n"))
 	f.Add([]byte(`{"id":[1],"text":5,"html":"\u0000\ud800","published":99999999999999}`))
+	f.Add([]byte(`{"html":"\u0000"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e := &emitter{ctx: context.Background(), opt: Options{MaxBodyBytes: 1 << 10}.withDefaults()}
 		line := 0

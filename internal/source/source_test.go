@@ -95,6 +95,7 @@ func TestReadFiles(t *testing.T) {
 		"m.txt":              []byte("  \n\t\n"),
 		"n.txt.gz":           gz(t, bytes.Repeat([]byte("y"), 5000)),
 		"o.TXT":              []byte(long),
+		"p.txt":              []byte("\xFF\xFE \x00\n\x00"), // UTF-16 white space
 		"zz/readme":          []byte(long),
 		"zz/notgzip.html.gz": []byte("<html>plain</html>"),
 		"zz/gzipped.txt":     gz(t, []byte(long)),
@@ -122,6 +123,7 @@ func TestReadFiles(t *testing.T) {
 		{"m.txt", ErrEmpty, 0, ""},
 		{"n.txt.gz", ErrTooLarge, 0, ""},
 		{"o.TXT", nil, article.KindText, "plain text"},
+		{"p.txt", ErrEmpty, 0, ""},
 		{"sub/l.txt", nil, article.KindText, "plain text"},
 		{"zz/gzipped.txt", nil, article.KindText, "plain text"},
 		{"zz/notgzip.html.gz", nil, article.KindHTML, "plain"},
