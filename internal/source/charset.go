@@ -109,7 +109,10 @@ func headerCharset(contentType string) encoding.Encoding {
 	_, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		// Tolerate sloppy headers such as "text/html; charset=utf-8;".
-		i := strings.Index(strings.ToLower(contentType), "charset=")
+		// ASCII folding only: strings.ToLower turns an invalid byte into
+		// a three-byte U+FFFD, and the index would no longer fit
+		// contentType.
+		i := strings.Index(asciiLower(contentType), "charset=")
 		if i < 0 {
 			return nil
 		}
@@ -120,6 +123,17 @@ func headerCharset(contentType string) encoding.Encoding {
 		return lookupCharset(cs)
 	}
 	return lookupCharset(params["charset"])
+}
+
+// asciiLower lower-cases A-Z only, keeping every byte where it was.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 func metaDeclared(body []byte, html bool) encoding.Encoding {

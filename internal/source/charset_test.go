@@ -33,6 +33,8 @@ func TestToUTF8(t *testing.T) {
 		{"meta", "", true, []byte(`<meta charset="iso-8859-1">caf` + "\xe9"), `<meta charset="iso-8859-1">café`, nil},
 		{"meta ignored in text", "", false, []byte(`<meta charset="koi8-r"> ` + "caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9"), `<meta charset="koi8-r"> café café café`, nil},
 		{"sloppy header", `text/html; charset="utf-8";`, true, []byte("ok é"), "ok é", nil},
+		// An invalid byte before the parameter once panicked the run.
+		{"sloppy header, invalid byte", "text/html;\xe6CHARSET=", true, []byte("caf\xe9"), "café", nil},
 		{"stray byte in utf8", "", false, append(bytes.Repeat([]byte("é"), 100), 0xff), string(bytes.Repeat([]byte("é"), 100)) + "\uFFFD", nil},
 		{"stray NUL kept out", "", false, append(bytes.Repeat([]byte("text "), 400), 0), string(bytes.Repeat([]byte("text "), 400)), nil},
 		{"replacement label ignored", "text/html; charset=iso-2022-kr", true, []byte("plain ascii page"), "plain ascii page", nil},
