@@ -19,13 +19,8 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 	}
 	a.expire()
 	var events []Event
-	changed := a.changedIDs()
-	for _, id := range changed {
-		if s := a.stories[id]; s != nil {
-			a.refresh(s)
-		}
-	}
-	for _, id := range changed {
+	a.maintAt = a.assigned
+	for _, id := range a.changedIDs() {
 		s := a.stories[id]
 		if s == nil {
 			continue
@@ -69,9 +64,18 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 	for _, s := range a.stories {
 		// A small story too young to be absorbed stays on the list for
 		// the next pass.
-		s.changed = a.young(s)
+		if c := a.young(s); c != s.changed {
+			s.changed = c
+			a.dirty[s.id] = true
+		}
 	}
 	return events
+}
+
+// MaintainDue reports whether Config.MaintainEvery articles have come since
+// the last Maintain.
+func (a *Assigner) MaintainDue() bool {
+	return a.assigned-a.maintAt >= int64(a.cfg.MaintainEvery)
 }
 
 // young reports whether s is small enough to be absorbed but has had a new
@@ -178,7 +182,7 @@ func (a *Assigner) merge(keep, gone *story, sim float64) Event {
 		a.add(keep, m)
 		ids = append(ids, m.id)
 	}
-	a.dirty[gone.id] = true
+	a.touch(gone.id)
 	return Event{Kind: "merge", Story: keep.id, Other: gone.id, Articles: ids,
 		Detail: fmt.Sprintf("average-link similarity %.3f", sim)}
 }
@@ -384,6 +388,7 @@ func (a *Assigner) reassign(s *story, since int64) []Event {
 				a.unpost(s)
 				a.byTime.remove(s)
 				delete(a.stories, s.id)
+				a.touch(s.id)
 				return append(events, Event{Kind: "merge", Story: best.id, Other: s.id, Articles: []int64{m.id},
 					Detail: fmt.Sprintf("single article fits better: %.3f", sc)})
 			}
@@ -397,15 +402,15 @@ func (a *Assigner) reassign(s *story, since int64) []Event {
 	return events
 }
 
-// detach takes member i out of s's sums and member list (the index keeps
-// its postings: a stale posting only costs a wasted candidate).
+// detach takes member i out of s's sums, postings and member list.
 func (a *Assigner) detach(s *story, i int) {
 	m := s.members[i]
 	s.members = append(s.members[:i:i], s.members[i+1:]...)
 	s.count(m, -1)
+	a.unpostMember(s, m)
 	delete(a.owner, m.id)
 	s.changed = true
-	a.dirty[s.id] = true
+	a.touch(s.id)
 }
 
 // attach puts m back at position i of s.
@@ -414,6 +419,7 @@ func (a *Assigner) attach(s *story, m *member, i int) {
 	copy(s.members[i+1:], s.members[i:])
 	s.members[i] = m
 	s.count(m, 1)
+	a.post(s, m)
 	a.owner[m.id] = s.id
 }
 

@@ -169,18 +169,13 @@ func (a *Assigner) evict(s *story) {
 		return
 	}
 	for len(s.members) > limit {
-		// Members are in arrival order except after a merge: look.
-		i := 0
-		for j, m := range s.members {
-			if m.seq < s.members[i].seq {
-				i = j
-			}
-		}
-		m := s.members[i]
-		copy(s.members[i:], s.members[i+1:])
+		// Members are in arrival order (see add): the first is the earliest.
+		m := s.members[0]
+		copy(s.members, s.members[1:])
 		s.members[len(s.members)-1] = nil
 		s.members = s.members[:len(s.members)-1]
 		s.countVecs(m, -1)
+		a.unpostMember(s, m)
 		m.home = nil
 		if a.owner[m.id] == s.id {
 			delete(a.owner, m.id)
@@ -188,29 +183,20 @@ func (a *Assigner) evict(s *story) {
 		if !m.t.IsZero() && (s.tally.evFirst.IsZero() || m.t.Before(s.tally.evFirst)) {
 			s.tally.evFirst = m.t
 		}
-		s.evicted++
-	}
-	if s.evicted >= limit {
-		a.reindex(s)
+		a.evicted = append(a.evicted, m.id)
+		if s.view.head == m {
+			s.view.valid = false
+		}
 	}
 }
 
-// reindex posts s under its members' terms only, once as many members as
-// it holds have been evicted: the terms only evicted articles had would
-// otherwise pile up in the index and in s.surface for as long as the story
-// lasts.
-func (a *Assigner) reindex(s *story) {
-	s.evicted = 0
-	a.unpost(s)
-	for _, m := range s.members {
-		a.post(s, m)
-	}
-	for k := range s.surface {
-		if !s.posted[k] {
-			delete(s.surface, k)
-		}
-	}
-	s.view.valid = false
+// TakeEvicted returns the articles evicted from memory since the last call
+// (see Config.MaxMembers): they stay in their story, and a restart must not
+// load them back into memory.
+func (a *Assigner) TakeEvicted() []int64 {
+	ids := a.evicted
+	a.evicted = nil
+	return ids
 }
 
 // view caches the parts of a story's Summary that cost a pass over its
@@ -290,43 +276,41 @@ func (a *Assigner) look(s *story) {
 	}
 }
 
-// Carry tells story id, rebuilt by Restore from the articles inside the
-// window, about the articles it had before them: prior is the story as
-// last stored. Its article count, outlets, languages, titles and first
-// sighting then cover the whole story again, as they did before the
-// restart. Calling it for a story that is not active does nothing.
-func (a *Assigner) Carry(id int64, prior Summary) {
+// Carry tells story id, rebuilt from the articles it holds in memory (see
+// Replay), about its articles that are not: out gives their count,
+// outlets, languages, earliest title per language and earliest time, as
+// the store has them. Its Summary then covers the whole story again.
+// Calling it for a story that is not active does nothing.
+func (a *Assigner) Carry(id int64, out Summary) {
 	s := a.stories[id]
 	if s == nil {
 		return
 	}
 	t := &s.tally
-	if extra := prior.Articles - t.n; extra > 0 {
-		t.n += extra
-	}
-	// The articles behind the stored lists are out of memory, like evicted
-	// ones: one count each keeps a list entry for as long as the story
-	// lasts, whatever happens to the articles held.
-	for _, o := range prior.Outlets {
+	t.n += max(out.Articles, 0)
+	// The articles behind the lists are out of memory, like evicted ones:
+	// one count each keeps a list entry for as long as the story lasts,
+	// whatever happens to the articles held.
+	for _, o := range out.Outlets {
 		if t.outlets[o] == 0 {
 			bump(&t.outlets, o, 1)
 			t.stale = true
 		}
 	}
-	for _, l := range prior.Langs {
+	for _, l := range out.Langs {
 		if t.langs[l] == 0 {
 			bump(&t.langs, l, 1)
 			t.stale = true
 		}
 	}
-	for l, title := range prior.Titles {
-		// Stored titles came first: they keep their place.
+	for l, title := range out.Titles {
+		// Articles out of memory came first: their titles keep their place.
 		if t.titles == nil {
 			t.titles = make(map[string]titled)
 		}
 		t.titles[l] = titled{seq: 0, title: title}
 	}
-	if !prior.FirstSeen.IsZero() && (t.evFirst.IsZero() || prior.FirstSeen.Before(t.evFirst)) {
-		t.evFirst = prior.FirstSeen
+	if !out.FirstSeen.IsZero() && (t.evFirst.IsZero() || out.FirstSeen.Before(t.evFirst)) {
+		t.evFirst = out.FirstSeen
 	}
 }

@@ -419,16 +419,21 @@ func BenchmarkAssignLongStory(b *testing.B) {
 	}
 }
 
-// TestCarry checks that a restored story's summary covers the articles the
-// restart did not reload, as its stored summary describes them.
+// TestCarry checks that a replayed story's summary covers the articles the
+// restart did not load into memory, as the store describes them.
 func TestCarry(t *testing.T) {
 	day := time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC)
 	a := New(Config{}, nil)
-	a.Restore(&article.Article{ID: 7, Story: 3, Lang: "en", Title: "Reloaded title", Source: "Post", Published: day,
-		Text: "Firefighters battled a wildfire near Canberra as strong winds pushed the blaze toward homes."})
+	if err := a.Resume(Checkpoint{Now: day, NextID: 4, Seq: 7}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Replay(&article.Article{ID: 7, Lang: "en", Title: "Reloaded title", Source: "Post", Published: day,
+		Text: "Firefighters battled a wildfire near Canberra as strong winds pushed the blaze toward homes."}, 3, day)
 	a.Carry(99, Summary{Articles: 50}) // not active: ignored
-	a.Carry(3, Summary{Articles: 4, Outlets: []string{"Old Times", "Post"}, Langs: []string{"en", "fr"},
-		Titles: map[string]string{"en": "Stored title"}, FirstSeen: day.AddDate(0, 0, -9)})
+	a.ResumeStory(StoryState{ID: 3, First: day.AddDate(0, 0, -9), Last: day},
+		Summary{Articles: 3, Outlets: []string{"Old Times"}, Langs: []string{"fr"},
+			Titles: map[string]string{"en": "Stored title"}, FirstSeen: day.AddDate(0, 0, -9)})
+	a.Resumed()
 	got, ok := a.Summary(3)
 	if !ok {
 		t.Fatal("story 3 not active")
@@ -441,5 +446,8 @@ func TestCarry(t *testing.T) {
 	}
 	if _, ok := a.Summary(99); ok {
 		t.Error("Carry opened an inactive story")
+	}
+	if got := a.Dirty(); len(got) != 0 {
+		t.Errorf("resuming made %v dirty", got)
 	}
 }

@@ -143,8 +143,7 @@ func TestMaintainSplit(t *testing.T) {
 			continue
 		}
 		art := ta.article()
-		art.Story = 10
-		a.Restore(art)
+		place(a, art, 10)
 		if ta.Event == "bridge" {
 			moved = append(moved, ta.ID)
 		}
@@ -185,7 +184,7 @@ func TestMaintainMerge(t *testing.T) {
 		default:
 			art.Story = 30
 		}
-		a.Restore(art)
+		place(a, art, art.Story)
 	}
 	evs := a.Maintain(time.Time{})
 	var merged bool
@@ -209,18 +208,21 @@ func TestMaintainMerge(t *testing.T) {
 	}
 }
 
-func TestRestoreThenAssign(t *testing.T) {
+func TestResumeThenAssign(t *testing.T) {
 	arts := loadArticles(t)
 	a := New(Config{}, nil)
-	a.SetNextID(50)
 	r := arts[0].article()
-	r.Story = 7
-	a.Restore(r)
+	if err := a.Resume(Checkpoint{NextID: 50, Seq: r.ID, Now: r.Published}, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Replay(r, 7, r.Published)
+	a.ResumeStory(StoryState{ID: 7, First: r.Published, Last: r.Published}, Summary{})
+	a.Resumed()
 	if got := a.Dirty(); len(got) != 0 {
-		t.Errorf("restore made %v dirty", got)
+		t.Errorf("resume made %v dirty", got)
 	}
 	if d := a.Assign(arts[2].article()); d.Story != 7 {
-		t.Errorf("follow-up went to %+v, want restored story 7", d)
+		t.Errorf("follow-up went to %+v, want resumed story 7", d)
 	}
 	if d := a.Assign(arts[1].article()); d.Story != 50 || !d.New {
 		t.Errorf("new story %+v, want ID 50", d)
@@ -339,4 +341,19 @@ func TestYearConflict(t *testing.T) {
 	if yearConflict([]string{"#2008"}, &story{members: make([]*member, 6), years: map[string]int{"#2011": 1}}) {
 		t.Error("a year one article in six mentions must not conflict")
 	}
+}
+
+// place puts art into story id as if the stream had placed it there, so
+// that tests can build the stories they need.
+func place(a *Assigner, art *article.Article, id int64) {
+	d := a.analyze(art)
+	seq := a.arrive(art, d)
+	m := a.member(art, d, a.streamTime(art), seq)
+	s := a.stories[id]
+	if s == nil {
+		s = a.open(id, m.t)
+	}
+	a.add(s, m)
+	art.Story = id
+	a.SetNextID(id + 1)
 }

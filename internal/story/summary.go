@@ -49,8 +49,22 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 		k uint64
 		w float64
 	}
-	var ks []kw
-	for k := range s.surface {
+	// A term reads as its earliest member held writes it, whatever order
+	// the members came back in after a restart.
+	type given struct {
+		seq int64
+		s   string
+	}
+	forms := make(map[uint64]given)
+	for _, m := range s.members {
+		for _, f := range m.forms {
+			if cur, ok := forms[f.k]; !ok || m.seq < cur.seq {
+				forms[f.k] = given{m.seq, f.s}
+			}
+		}
+	}
+	ks := make([]kw, 0, len(forms))
+	for k := range forms {
 		ks = append(ks, kw{k, s.sum[k]})
 	}
 	sort.Slice(ks, func(i, j int) bool {
@@ -62,7 +76,7 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, e := range ks {
-		sf := s.surface[e.k]
+		sf := forms[e.k].s
 		r, _ := utf8.DecodeRuneInString(sf)
 		if !unicode.IsLetter(r) || seen[strings.ToLower(sf)] {
 			continue
