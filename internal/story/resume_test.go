@@ -2,8 +2,8 @@ package story
 
 import (
 	"fmt"
-	"math"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"

@@ -267,7 +267,7 @@ type member struct {
 	// posts are the terms under which the member indexes its story.
 	posts []uint64
 	years []string // years mentioned
-	dated   bool     // t is the article's publication time, not the stream's
+	dated bool     // t is the article's publication time, not the stream's
 	// home is the story whose tally counts the article (nil while
 	// Maintain has it detached).
 	home *story
