@@ -156,7 +156,7 @@ func TestFeedItemFallback(t *testing.T) {
 	for _, links := range []string{"missing", "ok"} {
 		for _, tt := range tests {
 			t.Run(links+"/"+tt.kind, func(t *testing.T) {
-				items := collect(t, []string{ts.URL + "/feed/" + links + "/" + tt.kind}, Options{})
+				items := collect(t, []string{ts.URL + "/feed/" + links + "/" + tt.kind}, Options{AllowNets: loopback})
 				if len(items) != len(tt.wants) {
 					t.Fatalf("got %d items, want %d", len(items), len(tt.wants))
 				}

@@ -43,6 +43,11 @@ func (e *emitter) fetchCtx(parent context.Context, u, etag, lastModified string)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", u, err)
 	}
+	// A literal IP is refused before any connection, also through a
+	// caller's client, whose dials are not checked.
+	if err := e.opt.guard.checkURL(req.URL); err != nil {
+		return nil, fmt.Errorf("GET %s: %w", u, err)
+	}
 	req.Header.Set("User-Agent", e.opt.UserAgent)
 	req.Header.Set("Accept", acceptHeader)
 	// Asked for explicitly so that decoding does not depend on the
@@ -83,8 +88,13 @@ func (e *emitter) fetchCtx(parent context.Context, u, etag, lastModified string)
 	return r, nil
 }
 
-// fetchErr names a timeout as such rather than as a bare context error.
+// fetchErr names a timeout as such rather than as a bare context error,
+// and a refusal without the layers of url.Error and net.OpError around it.
 func fetchErr(u string, ctx context.Context, err error, timeout time.Duration) error {
+	var r *refusal
+	if errors.As(err, &r) {
+		return fmt.Errorf("GET %s: %w", u, r)
+	}
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("GET %s: timeout after %v: %w", u, timeout, err)
 	}

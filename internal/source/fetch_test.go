@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,9 @@ import (
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
+
+// loopback lets tests fetch from their httptest servers.
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
 const (
 	korean_  = "나토 사무총장이 도쿄에서 이시바 총리와 회담했다"
@@ -183,7 +187,7 @@ func TestFetchPages(t *testing.T) {
 	for _, tt := range tests {
 		inputs = append(inputs, ts.URL+tt.path)
 	}
-	items := collect(t, inputs, Options{MaxBodyBytes: 4096, Timeout: 200 * time.Millisecond})
+	items := collect(t, inputs, Options{MaxBodyBytes: 4096, Timeout: 200 * time.Millisecond, AllowNets: loopback})
 	if len(items) != len(tests) {
 		t.Fatalf("got %d items, want %d", len(items), len(tests))
 	}
@@ -220,13 +224,13 @@ func TestFetchPages(t *testing.T) {
 
 func TestFetchUserAgentAndClient(t *testing.T) {
 	ts := newTestServer(t)
-	collect(t, []string{ts.URL + "/ua"}, Options{})
+	collect(t, []string{ts.URL + "/ua"}, Options{AllowNets: loopback})
 	if ts.userAgent != DefaultUserAgent {
 		t.Errorf("User-Agent %q", ts.userAgent)
 	}
 	// A client whose transport refuses compression still gets gzip decoded.
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
-	items := collect(t, []string{ts.URL + "/gzip"}, Options{HTTPClient: client, UserAgent: "x/1"})
+	items := collect(t, []string{ts.URL + "/gzip"}, Options{HTTPClient: client, UserAgent: "x/1", AllowNets: loopback})
 	if len(items) != 1 || items[0].Err != nil || !strings.Contains(string(items[0].Page.Body), "Compressed") {
 		t.Fatalf("got %+v", items)
 	}
@@ -302,7 +306,7 @@ func TestFeeds(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
-			items := collect(t, []string{u + tt.path}, Options{})
+			items := collect(t, []string{u + tt.path}, Options{AllowNets: loopback})
 			// A feed item whose link is a plain-text page is fetched as such;
 			// the table marks it as an error only to skip field checks.
 			if tt.path == "/feed-as-html" {
@@ -322,7 +326,7 @@ func TestFeedConditionalGET(t *testing.T) {
 			ts := newTestServer(t)
 			store := &MemValidators{}
 			var st Stats
-			opt := Options{Validators: store, Stats: &st}
+			opt := Options{Validators: store, Stats: &st, AllowNets: loopback}
 			if items := collect(t, []string{ts.URL + path}, opt); len(items) != 1 || items[0].Err != nil {
 				t.Fatalf("first fetch: %+v", items)
 			}
@@ -346,7 +350,7 @@ func TestFeedConditionalGET(t *testing.T) {
 func TestFeedValidatorsNotStoredOnFailure(t *testing.T) {
 	ts := newTestServer(t)
 	store := &MemValidators{}
-	items := collect(t, []string{ts.URL + "/etag-broken"}, Options{Validators: store})
+	items := collect(t, []string{ts.URL + "/etag-broken"}, Options{Validators: store, AllowNets: loopback})
 	if len(items) != 1 || items[0].Err == nil {
 		t.Fatalf("got %+v", items)
 	}
@@ -367,7 +371,7 @@ func (failingStore) SetValidators(context.Context, string, string, string) error
 
 func TestFeedStoreErrors(t *testing.T) {
 	ts := newTestServer(t)
-	items := collect(t, []string{ts.URL + "/etag"}, Options{Validators: failingStore{}})
+	items := collect(t, []string{ts.URL + "/etag"}, Options{Validators: failingStore{}, AllowNets: loopback})
 	if len(items) != 1 || items[0].Err != nil {
 		t.Fatalf("got %+v", items)
 	}
@@ -378,7 +382,7 @@ func TestFetchCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	n := 0
-	for it := range Read(ctx, []string{ts.URL + "/rss", ts.URL + "/utf8"}, Options{}) {
+	for it := range Read(ctx, []string{ts.URL + "/rss", ts.URL + "/utf8"}, Options{AllowNets: loopback}) {
 		n++
 		if it.Err != nil {
 			t.Errorf("unexpected %v", it.Err)
@@ -444,7 +448,7 @@ func TestFeedPrefetchOrder(t *testing.T) {
 	})
 	ts := httptest.NewServer(mux)
 	defer ts.Close()
-	items := collect(t, []string{ts.URL + "/feed"}, Options{FeedConcurrency: conc})
+	items := collect(t, []string{ts.URL + "/feed"}, Options{FeedConcurrency: conc, AllowNets: loopback})
 	if len(items) != n {
 		t.Fatalf("got %d items", len(items))
 	}

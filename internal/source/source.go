@@ -8,7 +8,10 @@
 // (HTML responses, KindHTML; Input "path#<offset>"), each optionally
 // gzipped. Folders are walked in lexical order, skipping hidden entries.
 // URLs are fetched; feeds (RSS, Atom, JSON Feed, sniffed) yield one page
-// per item.
+// per item. Addresses off the public internet — loopback, private,
+// link-local, ... — are refused (ErrForbiddenAddress) unless listed in
+// Options.AllowNets, whether named by the URL, a redirect, a feed item's
+// link or what a host name resolves to when dialled.
 //
 // Bodies are transcoded to UTF-8, the charset chosen by BOM, Content-Type
 // charset, <meta> charset (HTML only), valid UTF-8, a statistical guess
@@ -17,8 +20,8 @@
 // passed over.
 //
 // Read never stops on a bad item: every failure is an Item with Err set
-// (wrapping ErrUnsupported, ErrBinary, ErrEmpty, ErrTooLarge, ErrNoContent
-// or ErrHTTPStatus where one applies) and Page.Input naming the item, and
+// (wrapping ErrUnsupported, ErrBinary, ErrEmpty, ErrTooLarge, ErrNoContent,
+// ErrHTTPStatus or ErrForbiddenAddress where one applies) and Page.Input naming the item, and
 // the run goes on with the next one. The only early stop is context
 // cancellation (or the consumer breaking out of the range loop); the
 // caller checks ctx.Err() to tell the two apart. Items dropped silently
@@ -32,6 +35,7 @@ import (
 	"iter"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"strings"
 	"sync"
@@ -84,9 +88,23 @@ type Options struct {
 	MaxBodyBytes int64
 	// Timeout bounds each HTTP request including reading its body.
 	// Default DefaultTimeout.
-	Timeout    time.Duration
-	UserAgent  string       // default DefaultUserAgent
-	HTTPClient *http.Client // default a plain client on http.DefaultTransport
+	Timeout   time.Duration
+	UserAgent string // default DefaultUserAgent
+	// HTTPClient, when set, is used as it is except that Read checks
+	// every redirect against AllowNets (on a copy, before the client's
+	// own CheckRedirect). Host names are only checked when dialled by the
+	// default client, so through a caller's client only URLs whose host is
+	// a literal IP address are refused. The default client has
+	// http.DefaultTransport's settings, proxies from the environment
+	// included.
+	HTTPClient *http.Client
+	// AllowNets lists the networks that may be fetched although they are
+	// not public: loopback, private (10/8, 172.16/12, 192.168/16,
+	// fc00::/7), CGNAT (100.64/10), link-local (169.254/16 with cloud
+	// metadata, fe80::/10), unspecified, multicast and reserved addresses,
+	// also in IPv4-mapped IPv6 form, are refused unless inside one of
+	// them. ParseAllowNets reads them from a flag. Default none.
+	AllowNets []netip.Prefix
 	// FeedConcurrency is how many feed item links are fetched at once
 	// (pages are still yielded in feed order). Default 4.
 	FeedConcurrency int
@@ -97,6 +115,8 @@ type Options struct {
 	Stdin io.Reader
 	// Stats, when set, is updated as Read goes.
 	Stats *Stats
+
+	guard *guard // set by withDefaults
 }
 
 // Stats counts what Read did. Fields are updated atomically while Read
@@ -125,8 +145,13 @@ func (o Options) withDefaults() Options {
 	if o.UserAgent == "" {
 		o.UserAgent = DefaultUserAgent
 	}
+	o.guard = &guard{allow: o.AllowNets}
 	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{}
+		o.HTTPClient = guardedClient(o.guard)
+	} else {
+		c := *o.HTTPClient
+		c.CheckRedirect = o.guard.checkRedirect(c.CheckRedirect)
+		o.HTTPClient = &c
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -150,9 +175,12 @@ func (o Options) withDefaults() Options {
 // "file.warc.gz#3456" — reads that one item again. Anything else is a
 // file or folder path.
 func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
-	opt = opt.withDefaults()
+	ownClient := opt.HTTPClient == nil
 	return func(yield func(Item) bool) {
-		e := &emitter{ctx: ctx, yield: yield, opt: opt}
+		e := &emitter{ctx: ctx, yield: yield, opt: opt.withDefaults()}
+		if ownClient {
+			defer e.opt.HTTPClient.CloseIdleConnections()
+		}
 		for _, in := range inputs {
 			if !e.ok() {
 				return
