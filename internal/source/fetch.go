@@ -161,7 +161,7 @@ func responsePage(input string, resp *response) (article.Page, error) {
 
 // readFeed yields each item of the feed fetched from u: the page at the
 // item's link, or the item's own content when the link fails. The feed's
-// validators are stored only once every item has been handed on without
+// validators follow only once every item has been handed on without
 // error, so an interrupted or partly failed run fetches the feed in full
 // next time (the store's dedup drops what was already ingested).
 func (e *emitter) readFeed(u string, resp *response) {
@@ -235,12 +235,10 @@ func (e *emitter) readFeed(u string, resp *response) {
 			return
 		}
 	}
-	if e.opt.Validators != nil && e.ok() && !failed {
+	if e.opt.Validators != nil && !failed {
 		etag, lm := resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 		if etag != "" || lm != "" {
-			if err := e.opt.Validators.SetValidators(e.ctx, u, etag, lm); err != nil {
-				e.opt.Logger.Warn("storing feed validators", "url", u, "err", err)
-			}
+			e.validators(FeedValidators{URL: u, ETag: etag, LastModified: lm})
 		}
 	}
 }

@@ -320,6 +320,26 @@ func TestFeeds(t *testing.T) {
 	}
 }
 
+// readRecording runs Read as the pipeline's writer would: pages are
+// collected and validators recorded in store as they come.
+func readRecording(t *testing.T, inputs []string, opt Options, store *MemValidators) (items []Item, vals []FeedValidators) {
+	t.Helper()
+	for _, it := range collect(t, inputs, opt) {
+		if it.Validators == nil {
+			items = append(items, it)
+			continue
+		}
+		if it.Err != nil || it.Page.Input != it.Validators.URL || len(it.Page.Body) != 0 {
+			t.Errorf("validators item %+v", it)
+		}
+		vals = append(vals, *it.Validators)
+		if store != nil {
+			store.Record(*it.Validators)
+		}
+	}
+	return items, vals
+}
+
 func TestFeedConditionalGET(t *testing.T) {
 	for _, path := range []string{"/etag", "/lastmod"} {
 		t.Run(path, func(t *testing.T) {
@@ -327,15 +347,20 @@ func TestFeedConditionalGET(t *testing.T) {
 			store := &MemValidators{}
 			var st Stats
 			opt := Options{Validators: store, Stats: &st, AllowNets: loopback}
-			if items := collect(t, []string{ts.URL + path}, opt); len(items) != 1 || items[0].Err != nil {
-				t.Fatalf("first fetch: %+v", items)
+			all := collect(t, []string{ts.URL + path, ts.URL + "/utf8"}, opt)
+			// The feed's item, its validators, then the next input.
+			if len(all) != 3 || all[0].Err != nil || all[0].Validators != nil || all[1].Validators == nil || all[2].Page.Input != ts.URL+"/utf8" {
+				t.Fatalf("first read: %+v", all)
 			}
-			etag, lm, _ := store.Validators(context.Background(), ts.URL+path)
-			if etag == "" && lm == "" {
-				t.Fatal("no validators stored")
+			if st.Pages.Load() != 2 || st.Errors.Load() != 0 {
+				t.Errorf("validators counted: pages %d errors %d, want 2 0", st.Pages.Load(), st.Errors.Load())
 			}
-			if items := collect(t, []string{ts.URL + path}, opt); len(items) != 0 {
-				t.Fatalf("second fetch yielded %+v", items)
+			if etag, lm, _ := store.Validators(context.Background(), ts.URL+path); etag != "" || lm != "" {
+				t.Fatal("Read recorded validators itself")
+			}
+			store.Record(*all[1].Validators)
+			if items, vals := readRecording(t, []string{ts.URL + path}, opt, store); len(items) != 0 || len(vals) != 0 {
+				t.Fatalf("second read yielded %+v %+v", items, vals)
 			}
 			if st.NotModified.Load() != 1 {
 				t.Errorf("NotModified = %d", st.NotModified.Load())
@@ -347,16 +372,39 @@ func TestFeedConditionalGET(t *testing.T) {
 	}
 }
 
-func TestFeedValidatorsNotStoredOnFailure(t *testing.T) {
+func TestFeedValidatorsWithheld(t *testing.T) {
 	ts := newTestServer(t)
-	store := &MemValidators{}
-	items := collect(t, []string{ts.URL + "/etag-broken"}, Options{Validators: store, AllowNets: loopback})
-	if len(items) != 1 || items[0].Err == nil {
-		t.Fatalf("got %+v", items)
+	tests := []struct {
+		name  string
+		path  string
+		store ValidatorReader
+		items int
+	}{
+		// An item failed: next time the feed must come in full.
+		{"failed item", "/etag-broken", &MemValidators{}, 1},
+		// Nobody reads validators, so nobody needs to record them.
+		{"no reader", "/etag", nil, 1},
 	}
-	if etag, lm, _ := store.Validators(context.Background(), ts.URL+"/etag-broken"); etag != "" || lm != "" {
-		t.Errorf("validators stored after a failed item: %q %q", etag, lm)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items, vals := readRecording(t, []string{ts.URL + tt.path}, Options{Validators: tt.store, AllowNets: loopback}, nil)
+			if len(items) != tt.items || len(vals) != 0 {
+				t.Errorf("got %d items, validators %+v", len(items), vals)
+			}
+		})
 	}
+	t.Run("cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var got []Item
+		for it := range Read(ctx, []string{ts.URL + "/etag"}, Options{Validators: &MemValidators{}, AllowNets: loopback}) {
+			got = append(got, it)
+			cancel()
+		}
+		if len(got) != 1 || got[0].Validators != nil {
+			t.Errorf("after cancel got %+v", got)
+		}
+	})
 }
 
 // failingStore checks a broken store does not break the fetch.
@@ -365,15 +413,12 @@ type failingStore struct{}
 func (failingStore) Validators(context.Context, string) (string, string, error) {
 	return "", "", errors.New("db down")
 }
-func (failingStore) SetValidators(context.Context, string, string, string) error {
-	return errors.New("db down")
-}
 
 func TestFeedStoreErrors(t *testing.T) {
 	ts := newTestServer(t)
-	items := collect(t, []string{ts.URL + "/etag"}, Options{Validators: failingStore{}, AllowNets: loopback})
-	if len(items) != 1 || items[0].Err != nil {
-		t.Fatalf("got %+v", items)
+	items, vals := readRecording(t, []string{ts.URL + "/etag"}, Options{Validators: failingStore{}, AllowNets: loopback}, nil)
+	if len(items) != 1 || items[0].Err != nil || len(vals) != 1 || vals[0] != (FeedValidators{URL: ts.URL + "/etag", ETag: `"v1"`}) {
+		t.Fatalf("got %+v %+v", items, vals)
 	}
 }
 

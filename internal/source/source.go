@@ -1,12 +1,17 @@
 // Package source turns what the user names on the command line — files,
-// folders, JSONL and WARC archives, page and feed URLs, standard input —
-// into raw article.Page values with UTF-8 bodies, one at a time.
+// folders, JSONL and WARC archives, feed files, page and feed URLs,
+// standard input — into raw article.Page values with UTF-8 bodies, one at
+// a time.
 //
 // Files are read by extension, gzip by magic number: .txt (KindText),
 // .html/.htm/.xhtml (KindHTML), .jsonl/.ndjson (one article a line: text
-// gives KindClean, html KindHTML; Input "path#L<line>") and .warc
-// (HTML responses, KindHTML; Input "path#<offset>"), each optionally
-// gzipped. Folders are walked in lexical order, skipping hidden entries.
+// gives KindClean, html KindHTML; Input "path#L<line>"), .warc (HTML
+// responses, KindHTML; Input "path#<offset>") and feeds — .rss, .atom,
+// .xml that is RSS or Atom, .json that is a JSON Feed — (each item's own
+// content, KindHTML; Input "path#item<n>"; links are not fetched), each
+// optionally gzipped. Folders are walked in lexical order, following
+// symbolic links, reading each folder once and skipping hidden entries.
+//
 // URLs are fetched; feeds (RSS, Atom, JSON Feed, sniffed) yield one page
 // per item. Addresses off the public internet — loopback, private,
 // link-local, ... — are refused (ErrForbiddenAddress) unless listed in
@@ -26,6 +31,10 @@
 // cancellation (or the consumer breaking out of the range loop); the
 // caller checks ctx.Err() to tell the two apart. Items dropped silently
 // are counted in Stats.
+//
+// Read writes nothing. With Options.Validators set, a feed read in full
+// is followed by an Item carrying its conditional-GET validators
+// (Item.Validators) for the consumer to record.
 package source
 
 import (
@@ -65,18 +74,42 @@ var (
 	ErrHTTPStatus = errors.New("http status")
 )
 
-// Item is one page, or one item that could not be read.
+// Item is one page, or one item that could not be read, or a feed's
+// validators.
 type Item struct {
 	Page article.Page
 	// Err != nil is a per-item failure; Page.Input says which item.
 	Err error
+	// Validators, when set, is not a page: Page holds only Input (the
+	// feed's URL) and Err is nil. It follows the last item of a feed read
+	// in full; the consumer records these once the items before it are
+	// stored, so that a run that stops early fetches the feed in full
+	// next time. Such items count in no Stats field.
+	Validators *FeedValidators
 }
 
-// ValidatorStore keeps the ETag and Last-Modified values of each feed URL
-// so the next fetch can be a conditional GET. Implementations must be safe
-// for concurrent use.
-type ValidatorStore interface {
+// FeedValidators are the conditional-GET validators a feed was served
+// with; at least one of ETag and LastModified is set.
+type FeedValidators struct {
+	URL          string // the feed's URL as given to Read
+	ETag         string
+	LastModified string
+}
+
+// ValidatorReader looks up the validators recorded for a feed URL, for a
+// conditional GET; both "" when there are none. Implementations must be
+// safe for concurrent use.
+type ValidatorReader interface {
 	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
+}
+
+// ValidatorStore is a ValidatorReader that can also record validators.
+//
+// Deprecated: Read no longer records validators; it yields them as
+// Items (see Item.Validators) for the pipeline's writer. Options.Validators
+// takes a ValidatorReader.
+type ValidatorStore interface {
+	ValidatorReader
 	SetValidators(ctx context.Context, url, etag, lastModified string) error
 }
 
@@ -108,8 +141,9 @@ type Options struct {
 	// FeedConcurrency is how many feed item links are fetched at once
 	// (pages are still yielded in feed order). Default 4.
 	FeedConcurrency int
-	// Validators enables conditional GET for feeds; nil fetches in full.
-	Validators ValidatorStore
+	// Validators enables conditional GET for feeds; nil fetches in full
+	// and yields no validators Items (see Item.Validators).
+	Validators ValidatorReader
 	Logger     *slog.Logger // default discards
 	// Stdin is read for the input "-"; default os.Stdin.
 	Stdin io.Reader
@@ -267,13 +301,25 @@ func (e *emitter) fail(input string, err error) bool {
 
 func (e *emitter) skip() { e.opt.Stats.Skipped.Add(1) }
 
+// validators hands on a feed's validators, outside the Stats.
+func (e *emitter) validators(v FeedValidators) bool {
+	if !e.ok() {
+		return false
+	}
+	if !e.yield(Item{Page: article.Page{Input: v.URL}, Validators: &v}) {
+		e.stopped = true
+	}
+	return e.ok()
+}
+
 func isURL(s string) bool {
 	l := strings.ToLower(s)
 	return strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")
 }
 
-// MemValidators is an in-memory ValidatorStore for tests and one-shot runs.
-// The zero value is ready to use.
+// MemValidators is an in-memory ValidatorReader for tests and one-shot
+// runs: Record what Read yields, and the next Read makes conditional
+// GETs. The zero value is ready to use.
 type MemValidators struct {
 	mu sync.Mutex
 	m  map[string][2]string
@@ -287,15 +333,14 @@ func (s *MemValidators) Validators(_ context.Context, url string) (etag, lastMod
 	return v[0], v[1], nil
 }
 
-// SetValidators stores the ETag and Last-Modified of url.
-func (s *MemValidators) SetValidators(_ context.Context, url, etag, lastModified string) error {
+// Record stores a feed's validators.
+func (s *MemValidators) Record(v FeedValidators) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.m == nil {
 		s.m = make(map[string][2]string)
 	}
-	s.m[url] = [2]string{etag, lastModified}
-	return nil
+	s.m[v.URL] = [2]string{v.ETag, v.LastModified}
 }
 
-var _ ValidatorStore = (*MemValidators)(nil)
+var _ ValidatorReader = (*MemValidators)(nil)
