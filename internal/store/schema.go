@@ -83,5 +83,40 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
 	content='article', content_rowid='id',
 	tokenize='unicode61 remove_diacritics 2'
 );
+`, // 2: the streaming assigner's own state, apart from what readers see.
+	// article.story is the story readers see (the settled view);
+	// stream_story is where the streaming assigner holds the article, at
+	// stream_at, and evicted says it is no longer held in memory. Stores
+	// from before keep their stories as the stream's.
+	`
+ALTER TABLE article ADD COLUMN stream_story INTEGER;
+ALTER TABLE article ADD COLUMN stream_at TEXT;
+ALTER TABLE article ADD COLUMN evicted INTEGER NOT NULL DEFAULT 0;
+UPDATE article SET stream_story = story,
+	stream_at = COALESCE(published, (SELECT last_seen FROM story WHERE story.id = article.story), fetched, stored);
+CREATE INDEX article_stream ON article(stream_story, evicted);
+
+CREATE TABLE stream_story (
+	id        INTEGER PRIMARY KEY,
+	first_at  TEXT,
+	last_at   TEXT,
+	restamped INTEGER NOT NULL DEFAULT 0,
+	changed   INTEGER NOT NULL DEFAULT 0,
+	active    INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX stream_story_active ON stream_story(id) WHERE active = 1;
+INSERT INTO stream_story (id, first_at, last_at, changed)
+	SELECT id, first_seen, last_seen, 1 FROM story;
+
+-- Settled halves of stories the stream has not split, by first article.
+CREATE TABLE story_part (
+	founder INTEGER PRIMARY KEY,
+	story   INTEGER NOT NULL
+);
+
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+);
 `,
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,21 +24,57 @@ const FileName = "storyline.db"
 // SQLite is the embedded Store: one database file in WAL mode, so readers
 // never wait for the writer. It implements Store.
 type SQLite struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
+	lock     *dirLock // held by a writable store
 }
 
 var _ Store = (*SQLite)(nil)
 
-// Open opens (creating if needed) the database in dir/storyline.db and
-// brings its schema up to date.
-func Open(ctx context.Context, dir string) (*SQLite, error) {
+// ErrReadOnly is returned by writes to a store opened with OpenReadOnly.
+var ErrReadOnly = errors.New("store: opened read-only")
+
+// Options tune Open.
+type Options struct {
+	// Waiting is called once, with the holder's description, when another
+	// process holds the store's write lock; Open then waits for it (or for
+	// ctx). Nil waits silently.
+	Waiting func(holder string)
+	// Holder describes this process in the lock file for others' Waiting
+	// ("storyline ingest"); the process ID is added.
+	Holder string
+}
+
+// Open opens (creating if needed) the database in dir/storyline.db for
+// writing and brings its schema up to date. One process writes a store at
+// a time: Open takes an exclusive lock on the folder, waiting while another
+// process holds it, and Close releases it.
+func Open(ctx context.Context, dir string, opt ...Options) (*SQLite, error) {
+	var o Options
+	if len(opt) > 0 {
+		o = opt[0]
+	}
 	if strings.ContainsRune(dir, '?') {
 		return nil, fmt.Errorf("store: open %q: folder name must not contain '?'", dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	lock, err := lockDir(ctx, dir, o.Holder, o.Waiting)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	s, err := openDB(ctx, dir)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+func openDB(ctx context.Context, dir string) (*SQLite, error) {
 	path := filepath.Join(dir, FileName)
 	// Every pooled connection runs these pragmas. busy_timeout makes a
 	// second writer wait rather than fail; _txlock=immediate takes the write
@@ -61,14 +98,50 @@ func Open(ctx context.Context, dir string) (*SQLite, error) {
 	return s, nil
 }
 
+// OpenReadOnly opens the existing database in dir for reading. It takes no
+// lock and writes nothing, not even a migration, so it never waits for a
+// writer: in WAL mode readers see the last committed batch.
+func OpenReadOnly(ctx context.Context, dir string) (*SQLite, error) {
+	path := filepath.Join(dir, FileName)
+	if strings.ContainsRune(dir, '?') {
+		return nil, fmt.Errorf("store: open %q: folder name must not contain '?'", dir)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	// mode=ro: no write can start, so no lock beyond WAL's shared reads.
+	// query_only stops a stray write early with a clear error.
+	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)" +
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(268435456)"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.SetMaxIdleConns(4)
+	s := &SQLite{db: db, path: path, readOnly: true}
+	v, err := s.SchemaVersion(ctx)
+	if err == nil && v != len(migrations) {
+		err = fmt.Errorf("schema version %d, this program's is %d: run a writing command (storyline ingest) first to upgrade it", v, len(migrations))
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
 // Path returns the database file's path.
 func (s *SQLite) Path() string { return s.path }
 
-// Close closes the database.
+// Close closes the database and releases the write lock.
 func (s *SQLite) Close() error {
-	// optimize keeps the planner's statistics fresh; failure is harmless.
-	_, _ = s.db.Exec("PRAGMA optimize")
-	if err := s.db.Close(); err != nil {
+	if !s.readOnly {
+		// optimize keeps the planner's statistics fresh; failure is harmless.
+		_, _ = s.db.Exec("PRAGMA optimize")
+	}
+	err := s.db.Close()
+	s.lock.release()
+	if err != nil {
 		return fmt.Errorf("store: close %s: %w", s.path, err)
 	}
 	return nil
@@ -131,6 +204,9 @@ func (s *SQLite) migrateOne(ctx context.Context) (done bool, err error) {
 
 // Begin starts a write transaction.
 func (s *SQLite) Begin(ctx context.Context) (Tx, error) {
+	if s.readOnly {
+		return nil, fmt.Errorf("store: begin: %w", ErrReadOnly)
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
@@ -141,15 +217,21 @@ func (s *SQLite) Begin(ctx context.Context) (Tx, error) {
 const articleColumns = `id, external_id, input, url, source, lang, title, text, author, dateline,
 	published, fetched, related, related_of, content_hash, minhash, duplicate_of, story`
 
-func scanArticle(sc interface{ Scan(...any) error }) (*article.Article, error) {
+// placementColumns follow articleColumns in the queries that need both.
+const placementColumns = `stream_story, stream_at, evicted`
+
+// scanArticle reads the articleColumns of a row, then any extra columns
+// into extra.
+func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*article.Article, error) {
 	var (
 		a                        article.Article
 		published, fetched, hash sql.NullString
 		relatedOf, dupOf, story  sql.NullInt64
 		minhash                  []byte
 	)
-	err := sc.Scan(&a.ID, &a.ExternalID, &a.Input, &a.URL, &a.Source, &a.Lang, &a.Title, &a.Text,
-		&a.Author, &a.Dateline, &published, &fetched, &a.Related, &relatedOf, &hash, &minhash, &dupOf, &story)
+	err := sc.Scan(append([]any{&a.ID, &a.ExternalID, &a.Input, &a.URL, &a.Source, &a.Lang, &a.Title, &a.Text,
+		&a.Author, &a.Dateline, &published, &fetched, &a.Related, &relatedOf, &hash, &minhash, &dupOf, &story},
+		extra...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,38 +274,181 @@ func (s *SQLite) Articles(ctx context.Context, fn func(*article.Article) error) 
 	return s.walk(ctx, "articles", "SELECT "+articleColumns+" FROM article ORDER BY id", fn)
 }
 
-// ArticlesSince calls fn for the articles dated at or after t, in ID order.
-func (s *SQLite) ArticlesSince(ctx context.Context, t time.Time, fn func(*article.Article) error) error {
-	if t.IsZero() {
-		return s.Articles(ctx, fn)
-	}
-	since, err := encodeTime(t)
-	if err != nil {
-		return fmt.Errorf("store: articles since: %w", err)
-	}
-	return s.walk(ctx, "articles since", sinceQuery, fn, since)
-}
-
-// Latest returns the latest COALESCE(published, fetched, stored).
-func (s *SQLite) Latest(ctx context.Context) (time.Time, error) {
-	var v sql.NullString
-	err := s.db.QueryRowContext(ctx,
-		"SELECT MAX(COALESCE(published, fetched, stored)) FROM article INDEXED BY article_time").Scan(&v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: latest: %w", err)
-	}
-	t, err := decodeTime(v)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("store: latest: %w", err)
-	}
-	return t, nil
-}
-
-// sinceQuery finds the IDs through the time index, then reads the rows in ID
-// order; the sorted ID list is small where sorting whole rows would not be.
-const sinceQuery = "SELECT " + articleColumns + ` FROM article WHERE id IN (
-	SELECT id FROM article INDEXED BY article_time WHERE COALESCE(published, fetched, stored) >= ?)
+// replayQuery reads the articles after an ID through the primary key and
+// those held in memory through article_stream, never the whole table.
+const replayQuery = "SELECT " + articleColumns + ", " + placementColumns + ` FROM article
+	WHERE id > ?1 UNION ALL
+	SELECT ` + articleColumns + ", " + placementColumns + ` FROM article WHERE id <= ?1 AND evicted = 0
+		AND stream_story IN (SELECT id FROM stream_story WHERE active = 1)
 	ORDER BY id`
+
+// Replay calls fn for the articles after ID after and those active stream
+// stories hold in memory, in ID order, with their placement.
+func (s *SQLite) Replay(ctx context.Context, after int64, fn func(*article.Article, Placement) error) error {
+	rows, err := s.db.QueryContext(ctx, replayQuery, after)
+	if err != nil {
+		return fmt.Errorf("store: replay: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			p      Placement
+			stream sql.NullInt64
+			at     sql.NullString
+		)
+		a, err := scanArticle(rows, &stream, &at, &p.Evicted)
+		if err == nil {
+			p.At, err = decodeTime(at)
+		}
+		if err != nil {
+			return fmt.Errorf("store: replay: %w", err)
+		}
+		p.Story, p.Stream = a.Story, stream.Int64
+		if err := fn(a, p); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: replay: %w", err)
+	}
+	return nil
+}
+
+// StreamStories returns the active stories of the stream, by ID.
+func (s *SQLite) StreamStories(ctx context.Context) ([]StreamStory, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, first_at, last_at, restamped, changed FROM stream_story
+		WHERE active = 1 ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: stream stories: %w", err)
+	}
+	defer rows.Close()
+	var out []StreamStory
+	for rows.Next() {
+		st := StreamStory{Active: true}
+		var first, last sql.NullString
+		err := rows.Scan(&st.ID, &first, &last, &st.Restamped, &st.Changed)
+		if err == nil {
+			if st.First, err = decodeTime(first); err == nil {
+				st.Last, err = decodeTime(last)
+			}
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: stream stories: %w", err)
+		}
+		out = append(out, st)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: stream stories: %w", err)
+	}
+	return out, nil
+}
+
+// Evicted describes the evicted articles of each active stream story.
+func (s *SQLite) Evicted(ctx context.Context) ([]EvictedTally, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT stream_story, id, source, lang, title, stream_at, story
+		FROM article WHERE evicted = 1 AND stream_story IN (SELECT id FROM stream_story WHERE active = 1)
+		ORDER BY stream_story, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: evicted: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out            []EvictedTally
+		outlets, langs map[string]bool
+		cur            *EvictedTally
+	)
+	finish := func() {
+		if cur != nil {
+			cur.Outlets, cur.Langs = sortedSet(outlets), sortedSet(langs)
+			out = append(out, *cur)
+		}
+	}
+	for rows.Next() {
+		var (
+			stream, id, story   int64
+			source, lang, title string
+			at                  sql.NullString
+		)
+		if err := rows.Scan(&stream, &id, &source, &lang, &title, &at, &story); err != nil {
+			return nil, fmt.Errorf("store: evicted: %w", err)
+		}
+		if cur == nil || cur.Stream != stream {
+			finish()
+			cur = &EvictedTally{Stream: stream, Story: story}
+			outlets, langs = map[string]bool{}, map[string]bool{}
+		}
+		cur.Articles++
+		outlets[source], langs[lang] = source != "", lang != ""
+		if title != "" {
+			if _, ok := cur.Titles[lang]; !ok {
+				if cur.Titles == nil {
+					cur.Titles = map[string]string{}
+				}
+				cur.Titles[lang] = title
+			}
+		}
+		t, err := decodeTime(at)
+		if err != nil {
+			return nil, fmt.Errorf("store: evicted: article %d: %w", id, err)
+		}
+		if !t.IsZero() && (cur.First.IsZero() || t.Before(cur.First)) {
+			cur.First = t
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: evicted: %w", err)
+	}
+	finish()
+	return out, nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	var out []string
+	for k, ok := range m {
+		if ok {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Parts returns the settled halves' IDs by first article.
+func (s *SQLite) Parts(ctx context.Context) (map[int64]int64, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT founder, story FROM story_part")
+	if err != nil {
+		return nil, fmt.Errorf("store: parts: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var f, id int64
+		if err := rows.Scan(&f, &id); err != nil {
+			return nil, fmt.Errorf("store: parts: %w", err)
+		}
+		out[f] = id
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: parts: %w", err)
+	}
+	return out, nil
+}
+
+// Meta returns the value stored under key, nil when there is none.
+func (s *SQLite) Meta(ctx context.Context, key string) ([]byte, error) {
+	var v []byte
+	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: meta %s: %w", key, err)
+	}
+	if v == nil {
+		v = []byte{}
+	}
+	return v, nil
+}
 
 // Article returns the article with this ID.
 func (s *SQLite) Article(ctx context.Context, id int64) (*article.Article, error) {
@@ -334,6 +559,8 @@ func (s *SQLite) MaxStoryID(ctx context.Context) (int64, error) {
 	var id int64
 	err := s.db.QueryRowContext(ctx, `SELECT MAX(
 		(SELECT COALESCE(MAX(id), 0) FROM story),
+		(SELECT COALESCE(MAX(id), 0) FROM stream_story),
+		(SELECT COALESCE(MAX(story), 0) FROM story_part),
 		(SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = 'story'),
 		(SELECT COALESCE(MAX(story), 0) FROM article),
 		(SELECT COALESCE(MAX(story), 0) FROM story_event),
@@ -354,24 +581,6 @@ func (s *SQLite) Validators(ctx context.Context, url string) (etag, lastModified
 		return "", "", fmt.Errorf("store: validators %s: %w", url, err)
 	}
 	return etag, lastModified, nil
-}
-
-// SetValidators records the ETag and Last-Modified of a URL; both empty
-// forgets the URL.
-func (s *SQLite) SetValidators(ctx context.Context, url, etag, lastModified string) error {
-	var err error
-	if etag == "" && lastModified == "" {
-		_, err = s.db.ExecContext(ctx, "DELETE FROM validator WHERE url = ?", url)
-	} else {
-		now, _ := encodeTime(time.Now())
-		_, err = s.db.ExecContext(ctx, `INSERT INTO validator(url, etag, last_modified, updated) VALUES (?, ?, ?, ?)
-			ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-			updated = excluded.updated`, url, etag, lastModified, now.String)
-	}
-	if err != nil {
-		return fmt.Errorf("store: set validators %s: %w", url, err)
-	}
-	return nil
 }
 
 // Counts returns the numbers of articles and stories.

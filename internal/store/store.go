@@ -2,6 +2,15 @@
 // the storage contract every stage above is written against; SQLite (embedded,
 // pure Go, with an FTS5 index) implements it, and PostgreSQL is meant to.
 //
+// A store keeps two views of the stories. The stream's (Placement.Stream,
+// StreamStory, Meta) is the streaming assigner's state, persisted with every
+// batch so that a restart resumes it exactly. The readers' (article Story,
+// Story rows) is the settled view, which may merge or split what the
+// stream has not yet (see story.Settle).
+//
+// One process writes a store at a time (Open holds a lock on its folder);
+// any number read it (OpenReadOnly), never waiting for the writer.
+//
 // Conventions every implementation keeps: zero times are stored as NULL and
 // read back as the zero time; other times come back in UTC. Zero IDs
 // (RelatedOf, DuplicateOf, Story) mean "none". Empty and nil lists and maps
@@ -35,19 +44,25 @@ const MaxCandidates = 100
 // committed data.
 type Store interface {
 	// Begin starts a write transaction: one ingest batch. Only one is open at
-	// a time; a second Begin waits for the first to end.
+	// a time; a second Begin waits for the first to end. A store opened
+	// read-only refuses it.
 	Begin(ctx context.Context) (Tx, error)
 	// Articles calls fn for every article in ID order (export). An error
 	// from fn stops the walk and is returned as is.
 	Articles(ctx context.Context, fn func(*article.Article) error) error
-	// ArticlesSince calls fn, in ID order, for the articles whose time —
-	// published, else fetched, else when stored — is at or after t: the
-	// story index rebuild at start-up.
-	ArticlesSince(ctx context.Context, t time.Time, fn func(*article.Article) error) error
-	// Latest returns the latest article time by the same measure (zero for
-	// an empty store): the stream's "now", from which the story window
-	// reaches back at start-up.
-	Latest(ctx context.Context) (time.Time, error)
+	// Replay calls fn, in ID order, for every article after ID after and
+	// every article an active stream story holds in memory (not evicted),
+	// with its placement: what a restart reloads into the assigner.
+	Replay(ctx context.Context, after int64, fn func(*article.Article, Placement) error) error
+	// StreamStories returns the active stories of the stream.
+	StreamStories(ctx context.Context) ([]StreamStory, error)
+	// Evicted describes, for each active stream story, its articles evicted
+	// from the assigner's memory.
+	Evicted(ctx context.Context) ([]EvictedTally, error)
+	// Parts returns the settled halves' IDs by first article (PutParts).
+	Parts(ctx context.Context) (map[int64]int64, error)
+	// Meta returns the value stored under key, nil when there is none.
+	Meta(ctx context.Context, key string) ([]byte, error)
 	// Article returns one article, or an error matching ErrNotFound.
 	Article(ctx context.Context, id int64) (*article.Article, error)
 	// Stories returns all stories, most recent LastSeen first.
@@ -57,13 +72,13 @@ type Store interface {
 	// StoryEvents returns the merges and splits a story took part in, on
 	// either side (as Story or as Other), oldest first.
 	StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, error)
-	// MaxStoryID returns the highest story ID ever used, including stories
-	// since deleted by a merge, so that new IDs are never reused.
+	// MaxStoryID returns the highest story ID ever used, in either view,
+	// including stories since deleted by a merge, so that new IDs are never
+	// reused.
 	MaxStoryID(ctx context.Context) (int64, error)
 	// Validators returns the conditional-GET state of a URL; both are ""
-	// for a URL never seen.
+	// for a URL never seen. The writer records them (Tx.SetValidators).
 	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
-	SetValidators(ctx context.Context, url, etag, lastModified string) error
 	// Counts returns the number of stored articles (copies included) and
 	// stories.
 	Counts(ctx context.Context) (articles, stories int64, err error)
@@ -90,17 +105,37 @@ type Tx interface {
 	// duplicate. It fails with ErrDuplicateHash when an original with the
 	// same ContentHash exists.
 	InsertArticle(ctx context.Context, a *article.Article) error
-	// SetArticleStory moves an article to another story (merges, splits).
+	// Place records where the stream put an article: both views, and the
+	// time it took in the stream.
+	Place(ctx context.Context, articleID int64, p Placement) error
+	// SetArticleStory moves an article to another story in the readers'
+	// view.
 	SetArticleStory(ctx context.Context, articleID, storyID int64) error
+	// SetEvicted marks articles as no longer held in the assigner's memory.
+	SetEvicted(ctx context.Context, ids []int64) error
+	// SetEvictedStory moves the evicted articles of stream story stream to
+	// story storyID in the readers' view; with all, every article of the
+	// stream story moves (a story that closed shows as the stream left it).
+	SetEvictedStory(ctx context.Context, stream, storyID int64, all bool) error
+	// PutStreamStory inserts or replaces the state of a stream story.
+	PutStreamStory(ctx context.Context, s StreamStory) error
+	// PutParts replaces the settled halves' IDs (see Parts).
+	PutParts(ctx context.Context, parts map[int64]int64) error
+	// SetMeta stores value under key.
+	SetMeta(ctx context.Context, key string, value []byte) error
+	// SetValidators records the conditional-GET state of a feed URL; both
+	// empty forgets the URL.
+	SetValidators(ctx context.Context, url, etag, lastModified string) error
 	// PutStory inserts or replaces the story with s.ID; a zero s.ID gets a
 	// new one, written back to s.
 	PutStory(ctx context.Context, s *Story) error
 	// DeleteStory removes a story; its articles must be moved elsewhere in
 	// the same transaction. Deleting a missing story is not an error.
 	DeleteStory(ctx context.Context, id int64) error
-	// MoveStory moves every stored article of story from into story to and
-	// deletes story from: a merge, whatever part of from the caller holds.
-	MoveStory(ctx context.Context, from, to int64) error
+	// MoveStream moves every stored article of stream story from into
+	// stream story to (a merge in the stream, whatever part of from the
+	// assigner holds); those readers saw in from they now see in story.
+	MoveStream(ctx context.Context, from, to, story int64) error
 	// AddStoryEvent records a merge or split.
 	AddStoryEvent(ctx context.Context, e StoryEvent) error
 	Commit() error
@@ -116,8 +151,38 @@ type StemmedSetter interface {
 // Candidate is a stored article that may be a near duplicate.
 type Candidate struct {
 	ID      int64
-	Story   int64
+	Story   int64 // in the readers' view
+	Stream  int64 // in the stream
 	MinHash []uint64
+}
+
+// Placement is where an article stands in both views.
+type Placement struct {
+	Story   int64     // the story readers see it in
+	Stream  int64     // the story the stream holds it in
+	At      time.Time // the time it took in the stream
+	Evicted bool      // no longer held in the assigner's memory
+}
+
+// StreamStory is the state of one story of the stream (story.StoryState).
+type StreamStory struct {
+	ID                 int64
+	First, Last        time.Time
+	Restamped, Changed bool
+	Active             bool // held by the assigner: not closed or merged away
+}
+
+// EvictedTally describes the evicted articles of one active stream story.
+type EvictedTally struct {
+	Stream   int64
+	Articles int
+	Outlets  []string
+	Langs    []string
+	Titles   map[string]string // earliest title per language
+	First    time.Time         // earliest stream time
+	// Story is the story readers see them in (one of them, should they
+	// differ).
+	Story int64
 }
 
 // Story is a cluster of articles about one event.

@@ -616,10 +616,10 @@ func TestStoriesAndEvents(t *testing.T) {
 	})
 }
 
-func TestMoveStory(t *testing.T) {
+func TestMoveStream(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
-	from, to, other := &Story{Headline: "from", Articles: 3}, &Story{Headline: "to", Articles: 1}, &Story{Headline: "other"}
+	from, to, other := &Story{Headline: "from"}, &Story{Headline: "to"}, &Story{Headline: "other"}
 	var arts []*article.Article
 	batch(t, s, func(tx Tx) {
 		for _, st := range []*Story{from, to, other} {
@@ -627,28 +627,36 @@ func TestMoveStory(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		for i, st := range []int64{from.ID, from.ID, from.ID, to.ID, other.ID} {
-			a := &article.Article{Title: fmt.Sprint("a", i), Story: st}
+		// Stream stories share the readers' IDs here; the third article
+		// of from is seen elsewhere by readers.
+		for i, p := range []Placement{{Story: from.ID, Stream: from.ID}, {Story: from.ID, Stream: from.ID, Evicted: true},
+			{Story: other.ID, Stream: from.ID}, {Story: to.ID, Stream: to.ID}, {Story: other.ID, Stream: other.ID}} {
+			a := &article.Article{Title: fmt.Sprint("a", i)}
 			insert(t, tx, a)
+			if err := tx.Place(ctx, a.ID, p); err != nil {
+				t.Fatal(err)
+			}
 			arts = append(arts, a)
 		}
 	})
 	batch(t, s, func(tx Tx) {
-		if err := tx.MoveStory(ctx, from.ID, to.ID); err != nil {
+		if err := tx.MoveStream(ctx, from.ID, to.ID, to.ID); err != nil {
 			t.Fatal(err)
 		}
 	})
-	for i, want := range []int64{to.ID, to.ID, to.ID, to.ID, other.ID} {
-		if got, err := s.Article(ctx, arts[i].ID); err != nil || got.Story != want {
-			t.Errorf("article %d: story %d (%v), want %d", i, got.Story, err, want)
+	streams := map[int64]int64{}
+	if err := s.Replay(ctx, 0, func(a *article.Article, p Placement) error {
+		streams[a.ID] = p.Stream
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []struct{ story, stream int64 }{{to.ID, to.ID}, {to.ID, to.ID}, {other.ID, to.ID},
+		{to.ID, to.ID}, {other.ID, other.ID}} {
+		got, err := s.Article(ctx, arts[i].ID)
+		if err != nil || got.Story != want.story || streams[arts[i].ID] != want.stream {
+			t.Errorf("article %d: story %d stream %d (%v), want %d %d", i, got.Story, streams[arts[i].ID], err, want.story, want.stream)
 		}
-	}
-	if _, err := s.Story(ctx, from.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Story(moved-away %d) = %v, want ErrNotFound", from.ID, err)
-	}
-	got, err := s.Story(ctx, to.ID)
-	if err != nil || got.Headline != "to" || got.ID != to.ID {
-		t.Errorf("Story(%d) = %+v, %v", to.ID, got, err)
 	}
 }
 
@@ -692,9 +700,11 @@ func TestValidators(t *testing.T) {
 		t.Errorf("unknown URL: %q %q %v", e, l, err)
 	}
 	for _, st := range steps {
-		if err := s.SetValidators(ctx, u, st.etag, st.lm); err != nil {
-			t.Fatal(err)
-		}
+		batch(t, s, func(tx Tx) {
+			if err := tx.SetValidators(ctx, u, st.etag, st.lm); err != nil {
+				t.Fatal(err)
+			}
+		})
 		e, l, err := s.Validators(ctx, u)
 		if err != nil || e != st.etag || l != st.lm {
 			t.Errorf("after set %q %q: got %q %q %v", st.etag, st.lm, e, l, err)
@@ -702,56 +712,121 @@ func TestValidators(t *testing.T) {
 	}
 }
 
-func TestArticlesSince(t *testing.T) {
+// TestReplay: a restart reads the articles after the last epoch and those
+// active stream stories hold, each once, in ID order, with placements; and
+// the tallies of the evicted ones.
+func TestReplay(t *testing.T) {
 	s, _ := openTest(t)
 	ctx := context.Background()
 	day := func(d int) time.Time { return time.Date(2025, 4, d, 0, 0, 0, 0, time.UTC) }
-	before := time.Now()
+	vis := &Story{Headline: "seen"}
+	var ids []int64
 	batch(t, s, func(tx Tx) {
-		insert(t, tx, &article.Article{Title: "old published", Published: day(1), Fetched: day(20)})
-		insert(t, tx, &article.Article{Title: "new published", Published: day(10), Fetched: day(1)})
-		insert(t, tx, &article.Article{Title: "old fetched", Fetched: day(2)})
-		insert(t, tx, &article.Article{Title: "new fetched", Fetched: day(11)})
-		insert(t, tx, &article.Article{Title: "undated"}) // stored now
-	})
-	tests := []struct {
-		since time.Time
-		want  []string
-	}{
-		{day(5), []string{"new published", "new fetched", "undated"}},
-		{before.Add(-time.Second), []string{"undated"}},
-		{time.Now().Add(time.Hour), nil},
-		{time.Time{}, []string{"old published", "new published", "old fetched", "new fetched", "undated"}},
-	}
-	for _, tt := range tests {
-		var got []string
-		err := s.ArticlesSince(ctx, tt.since, func(a *article.Article) error {
-			got = append(got, a.Title)
-			return nil
-		})
-		if err != nil {
+		if err := tx.PutStory(ctx, vis); err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(got, tt.want) {
-			t.Errorf("ArticlesSince(%v) = %q, want %q", tt.since, got, tt.want)
+		for _, st := range []StreamStory{{ID: 7, First: day(1), Last: day(3), Changed: true, Active: true},
+			{ID: 8, First: day(1), Last: day(1)}, {ID: 9, Last: day(4), Restamped: true, Active: true}} {
+			if err := tx.PutStreamStory(ctx, st); err != nil {
+				t.Fatal(err)
+			}
 		}
+		for i, p := range []Placement{
+			{Stream: 7, At: day(1), Evicted: true}, // 1: evicted
+			{Stream: 8, At: day(1)},                // 2: closed story
+			{Stream: 7, At: day(2)},                // 3: held
+			{Stream: 9, At: day(3), Evicted: true}, // 4: evicted, after the epoch
+			{Stream: 9, At: day(4)},                // 5: held
+			{Stream: 7, At: day(3), Evicted: true}, // 6: evicted
+		} {
+			a := &article.Article{Title: fmt.Sprint("t", i), Lang: []string{"en", "de"}[i%2], Source: fmt.Sprint("o", i%3)}
+			insert(t, tx, a)
+			p.Story = vis.ID
+			if err := tx.Place(ctx, a.ID, p); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, a.ID)
+		}
+	})
+	var got []string
+	if err := s.Replay(ctx, ids[2], func(a *article.Article, p Placement) error {
+		got = append(got, fmt.Sprintf("%d:%d:%s:%v", a.ID-ids[0]+1, p.Stream, p.At.Format("02"), p.Evicted))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"3:7:02:false", "4:9:03:true", "5:9:04:false", "6:7:03:true"}
+	if !slices.Equal(got, want) {
+		t.Errorf("Replay = %v, want %v", got, want)
+	}
+	sts, err := s.StreamStories(ctx)
+	if err != nil || len(sts) != 2 || sts[0].ID != 7 || !sts[0].Changed || !sts[0].Last.Equal(day(3)) || sts[1].ID != 9 || !sts[1].Restamped {
+		t.Errorf("StreamStories = %+v, %v", sts, err)
+	}
+	ev, err := s.Evicted(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantEv := []EvictedTally{
+		{Stream: 7, Articles: 2, Outlets: []string{"o0", "o2"}, Langs: []string{"de", "en"},
+			Titles: map[string]string{"en": "t0", "de": "t5"}, First: day(1), Story: vis.ID},
+		{Stream: 9, Articles: 1, Outlets: []string{"o0"}, Langs: []string{"de"}, Titles: map[string]string{"de": "t3"},
+			First: day(3), Story: vis.ID},
+	}
+	if !reflect.DeepEqual(ev, wantEv) {
+		t.Errorf("Evicted =\n%+v\nwant\n%+v", ev, wantEv)
 	}
 	stop := errors.New("stop")
 	n := 0
-	err := s.Articles(ctx, func(*article.Article) error { n++; return stop })
-	if !errors.Is(err, stop) || n != 1 {
+	if err := s.Replay(ctx, 0, func(*article.Article, Placement) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
 		t.Errorf("walk stop: err %v after %d", err, n)
 	}
 }
 
+func TestMetaAndParts(t *testing.T) {
+	s, _ := openTest(t)
+	ctx := context.Background()
+	if v, err := s.Meta(ctx, "k"); v != nil || err != nil {
+		t.Errorf("missing key: %q %v", v, err)
+	}
+	batch(t, s, func(tx Tx) {
+		for _, v := range []string{"one", "two"} {
+			if err := tx.SetMeta(ctx, "k", []byte(v)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := tx.SetMeta(ctx, "empty", nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.PutParts(ctx, map[int64]int64{3: 40, 9: 41}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.PutParts(ctx, map[int64]int64{9: 41, 12: 44}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if v, err := s.Meta(ctx, "k"); string(v) != "two" || err != nil {
+		t.Errorf("Meta = %q %v", v, err)
+	}
+	if v, err := s.Meta(ctx, "empty"); v == nil || len(v) != 0 || err != nil {
+		t.Errorf("empty value: %q %v", v, err)
+	}
+	if p, err := s.Parts(ctx); !reflect.DeepEqual(p, map[int64]int64{9: 41, 12: 44}) || err != nil {
+		t.Errorf("Parts = %v %v", p, err)
+	}
+	if max, err := s.MaxStoryID(ctx); max != 44 || err != nil {
+		t.Errorf("MaxStoryID = %d %v, want 44 (a part's ID)", max, err)
+	}
+}
+
 // TestReadersDuringWrite: with a write transaction open, readers neither
-// block nor see its rows; a second store handle on the same folder reads
-// too, and a second writer waits rather than failing.
+// block nor see its rows, whether they share the writer's handle or opened
+// the folder read-only.
 func TestReadersDuringWrite(t *testing.T) {
 	s, dir := openTest(t)
 	ctx := context.Background()
 	batch(t, s, func(tx Tx) { insert(t, tx, &article.Article{Title: "committed"}) })
-	other, err := Open(ctx, dir)
+	other, err := OpenReadOnly(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -771,29 +846,79 @@ func TestReadersDuringWrite(t *testing.T) {
 			}
 			done <- n
 		}()
-		if n := <-done; n != 1 {
-			t.Errorf("reader sees %d articles during the write, want 1", n)
+		select {
+		case n := <-done:
+			if n != 1 {
+				t.Errorf("reader sees %d articles during the write, want 1", n)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("reader blocked by the writer")
 		}
 	}
-	second := make(chan error, 1)
-	go func() {
-		tx2, err := other.Begin(ctx)
-		if err == nil {
-			err = tx2.InsertArticle(ctx, &article.Article{Title: "second writer"})
-			if err == nil {
-				err = tx2.Commit()
-			}
-		}
-		second <- err
-	}()
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-second; err != nil {
-		t.Errorf("second writer: %v", err)
+	if n, _, _ := other.Counts(ctx); n != 2 {
+		t.Errorf("after the commit: %d articles, want 2", n)
 	}
-	if n, _, _ := other.Counts(ctx); n != 3 {
-		t.Errorf("after both commits: %d articles, want 3", n)
+	if _, err := other.Begin(ctx); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("Begin on a read-only store: %v, want ErrReadOnly", err)
+	}
+}
+
+// TestOneWriter: a second Open of a folder waits, saying who holds it,
+// until the first writer closes; a read-only open never waits.
+func TestOneWriter(t *testing.T) {
+	s, dir := openTest(t)
+	ctx := context.Background()
+	var heard string
+	opened := make(chan *SQLite, 1)
+	go func() {
+		second, err := Open(ctx, dir, Options{Holder: "test", Waiting: func(h string) { heard = h }})
+		if err != nil {
+			t.Error(err)
+		}
+		opened <- second
+	}()
+	select {
+	case <-opened:
+		t.Fatal("a second writer opened the store while the first held it")
+	case <-time.After(300 * time.Millisecond):
+	}
+	ro, err := OpenReadOnly(ctx, dir)
+	if err != nil {
+		t.Fatalf("read-only open while a writer holds the store: %v", err)
+	}
+	ro.Close()
+	s.Close()
+	second := <-opened
+	if second == nil {
+		t.FailNow()
+	}
+	defer second.Close()
+	if !strings.Contains(heard, "pid") {
+		t.Errorf("waiting message %q does not name the holder", heard)
+	}
+	batch(t, second, func(tx Tx) { insert(t, tx, &article.Article{Title: "second"}) })
+
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	if _, err := Open(cctx, dir); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Open with an expiring context while locked: %v", err)
+	}
+}
+
+func TestReadOnlyNeedsCurrentSchema(t *testing.T) {
+	ctx := context.Background()
+	if _, err := OpenReadOnly(ctx, t.TempDir()); err == nil {
+		t.Error("opened a folder with no store")
+	}
+	s, dir := openTest(t)
+	if _, err := s.db.Exec("UPDATE schema_version SET version = 1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenReadOnly(ctx, dir); err == nil || !strings.Contains(err.Error(), "storyline ingest") {
+		t.Errorf("old schema: %v, want a message saying how to upgrade", err)
 	}
 }
 
@@ -812,7 +937,7 @@ func TestQueryPlans(t *testing.T) {
 	}{
 		{"near duplicates", nearQuery(dedup.NumBands), keys, "SEARCH band USING PRIMARY KEY (key=?)"},
 		{"article by hash", byHashQuery, []any{"h"}, "INDEX article_hash"},
-		{"articles since", sinceQuery, []any{"2025"}, "USING COVERING INDEX article_time"},
+		{"replay", replayQuery, []any{int64(5)}, "USING INDEX article_stream"},
 	}
 	for _, tt := range tests {
 		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+tt.query, tt.args...)
@@ -833,22 +958,5 @@ func TestQueryPlans(t *testing.T) {
 		if !strings.Contains(all, tt.want) || strings.Contains(all, "SCAN band") || strings.Contains(all, "SCAN article") {
 			t.Errorf("%s: plan\n%s\nwant %q and no table scan", tt.name, all, tt.want)
 		}
-	}
-}
-
-func TestLatest(t *testing.T) {
-	s, _ := openTest(t)
-	ctx := context.Background()
-	if got, err := s.Latest(ctx); err != nil || !got.IsZero() {
-		t.Fatalf("empty store: Latest = %v, %v; want zero", got, err)
-	}
-	day := func(d int) time.Time { return time.Date(2025, 4, d, 0, 0, 0, 0, time.UTC) }
-	batch(t, s, func(tx Tx) {
-		insert(t, tx, &article.Article{ContentHash: "a", Published: day(8)})
-		insert(t, tx, &article.Article{ContentHash: "b", Published: day(10)})
-		insert(t, tx, &article.Article{ContentHash: "c", Fetched: day(9)})
-	})
-	if got, err := s.Latest(ctx); err != nil || !got.Equal(day(10)) {
-		t.Errorf("Latest = %v, %v; want %v", got, err, day(10))
 	}
 }

@@ -21,6 +21,7 @@ type sqliteTx struct {
 	tx       *sql.Tx
 	done     bool
 	insert   *sql.Stmt
+	place    *sql.Stmt
 	bands    *sql.Stmt // dedup.NumBands rows at once
 	nearStmt *sql.Stmt // dedup.NumBands keys
 	// unindexed lists the articles inserted by this batch, which Commit
@@ -72,7 +73,7 @@ const maxBandKeys = 1024
 func nearQuery(n int) string {
 	// Count shared bands per article through the (key, article_id) primary
 	// key: one index seek per band key, never a scan of the table.
-	return `SELECT a.id, a.story, a.minhash
+	return `SELECT a.id, a.story, a.stream_story, a.minhash
 		FROM (SELECT article_id, COUNT(*) AS n FROM band WHERE key IN (?` + strings.Repeat(",?", n-1) + `)
 		      GROUP BY article_id ORDER BY n DESC, article_id LIMIT ` + fmt.Sprint(MaxCandidates) + `) AS c
 		JOIN article AS a ON a.id = c.article_id
@@ -111,17 +112,17 @@ func (t *sqliteTx) NearDuplicates(ctx context.Context, bands []uint64) ([]Candid
 	var out []Candidate
 	for rows.Next() {
 		var (
-			c     Candidate
-			story sql.NullInt64
-			mh    []byte
+			c             Candidate
+			story, stream sql.NullInt64
+			mh            []byte
 		)
-		if err := rows.Scan(&c.ID, &story, &mh); err != nil {
+		if err := rows.Scan(&c.ID, &story, &stream, &mh); err != nil {
 			return nil, fmt.Errorf("store: near duplicates: %w", err)
 		}
 		if c.MinHash, err = decodeMinHash(mh); err != nil {
 			return nil, fmt.Errorf("store: near duplicates: article %d: %w", c.ID, err)
 		}
-		c.Story = story.Int64
+		c.Story, c.Stream = story.Int64, stream.Int64
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -201,6 +202,118 @@ func (t *sqliteTx) SetArticleStory(ctx context.Context, articleID, storyID int64
 	}
 	if err != nil {
 		return fmt.Errorf("store: set article %d story %d: %w", articleID, storyID, err)
+	}
+	return nil
+}
+
+// Place records where the stream put an article.
+func (t *sqliteTx) Place(ctx context.Context, articleID int64, p Placement) error {
+	at, err := encodeTime(p.At)
+	if err != nil {
+		return fmt.Errorf("store: place article %d: %w", articleID, err)
+	}
+	st, err := t.prepare(ctx, &t.place, "UPDATE article SET story = ?, stream_story = ?, stream_at = ?, evicted = ? WHERE id = ?")
+	var res sql.Result
+	if err == nil {
+		res, err = st.ExecContext(ctx, nullID(p.Story), nullID(p.Stream), at, p.Evicted, articleID)
+	}
+	if err == nil {
+		err = mustAffect(res, articleID)
+	}
+	if err != nil {
+		return fmt.Errorf("store: place article %d: %w", articleID, err)
+	}
+	return nil
+}
+
+// SetEvicted marks articles as evicted from the assigner's memory.
+func (t *sqliteTx) SetEvicted(ctx context.Context, ids []int64) error {
+	for len(ids) > 0 {
+		n := min(len(ids), maxBandKeys)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		_, err := t.tx.ExecContext(ctx, "UPDATE article SET evicted = 1 WHERE id IN (?"+strings.Repeat(",?", n-1)+")", args...)
+		if err != nil {
+			return fmt.Errorf("store: set evicted: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// SetEvictedStory moves the evicted articles of a stream story (all of its
+// articles, with all) to a story of the readers' view.
+func (t *sqliteTx) SetEvictedStory(ctx context.Context, stream, storyID int64, all bool) error {
+	q := "UPDATE article SET story = ?1 WHERE stream_story = ?2 AND evicted = 1 AND story IS NOT ?1"
+	if all {
+		q = "UPDATE article SET story = ?1 WHERE stream_story = ?2 AND story IS NOT ?1"
+	}
+	if _, err := t.tx.ExecContext(ctx, q, nullID(storyID), stream); err != nil {
+		return fmt.Errorf("store: stream story %d into story %d: %w", stream, storyID, err)
+	}
+	return nil
+}
+
+// PutStreamStory inserts or replaces the state of a stream story.
+func (t *sqliteTx) PutStreamStory(ctx context.Context, s StreamStory) error {
+	first, err := encodeTime(s.First)
+	if err == nil {
+		var last sql.NullString
+		if last, err = encodeTime(s.Last); err == nil {
+			_, err = t.tx.ExecContext(ctx, `INSERT INTO stream_story (id, first_at, last_at, restamped, changed, active)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET first_at = excluded.first_at,
+				last_at = excluded.last_at, restamped = excluded.restamped, changed = excluded.changed,
+				active = excluded.active`, s.ID, first, last, s.Restamped, s.Changed, s.Active)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("store: put stream story %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// PutParts replaces the settled halves' IDs.
+func (t *sqliteTx) PutParts(ctx context.Context, parts map[int64]int64) error {
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story_part"); err != nil {
+		return fmt.Errorf("store: put parts: %w", err)
+	}
+	for f, id := range parts {
+		if _, err := t.tx.ExecContext(ctx, "INSERT INTO story_part (founder, story) VALUES (?, ?)", f, id); err != nil {
+			return fmt.Errorf("store: put parts: %w", err)
+		}
+	}
+	return nil
+}
+
+// SetMeta stores value under key.
+func (t *sqliteTx) SetMeta(ctx context.Context, key string, value []byte) error {
+	if value == nil {
+		value = []byte{}
+	}
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("store: set meta %s: %w", key, err)
+	}
+	return nil
+}
+
+// SetValidators records the ETag and Last-Modified of a URL; both empty
+// forgets the URL.
+func (t *sqliteTx) SetValidators(ctx context.Context, url, etag, lastModified string) error {
+	var err error
+	if etag == "" && lastModified == "" {
+		_, err = t.tx.ExecContext(ctx, "DELETE FROM validator WHERE url = ?", url)
+	} else {
+		now, _ := encodeTime(time.Now())
+		_, err = t.tx.ExecContext(ctx, `INSERT INTO validator(url, etag, last_modified, updated) VALUES (?, ?, ?, ?)
+			ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+			updated = excluded.updated`, url, etag, lastModified, now.String)
+	}
+	if err != nil {
+		return fmt.Errorf("store: set validators %s: %w", url, err)
 	}
 	return nil
 }
@@ -329,14 +442,14 @@ func (t *sqliteTx) DeleteStory(ctx context.Context, id int64) error {
 	return nil
 }
 
-// MoveStory moves every article of story from into story to, those no
-// longer in anyone's memory included, and deletes story from.
-func (t *sqliteTx) MoveStory(ctx context.Context, from, to int64) error {
-	if _, err := t.tx.ExecContext(ctx, "UPDATE article SET story = ? WHERE story = ?", nullID(to), from); err != nil {
-		return fmt.Errorf("store: move story %d into %d: %w", from, to, err)
-	}
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story WHERE id = ?", from); err != nil {
-		return fmt.Errorf("store: move story %d into %d: %w", from, to, err)
+// MoveStream moves every article of stream story from into stream story
+// to, those no longer in anyone's memory included; those readers saw in
+// story from they now see in story.
+func (t *sqliteTx) MoveStream(ctx context.Context, from, to, story int64) error {
+	_, err := t.tx.ExecContext(ctx, `UPDATE article SET stream_story = ?2,
+		story = CASE WHEN story = ?1 THEN ?3 ELSE story END WHERE stream_story = ?1`, from, to, nullID(story))
+	if err != nil {
+		return fmt.Errorf("store: move stream story %d into %d: %w", from, to, err)
 	}
 	return nil
 }
