@@ -39,15 +39,31 @@ type feedItem struct {
 // application/octet-stream as often as under their own types.
 func isFeed(body []byte) bool { return feedKind(body) != "" }
 
-var jsonFeedVersion = regexp.MustCompile(`"version"\s*:\s*"https?://jsonfeed\.org/version/`)
+// isJSONFeed reports whether body is a JSON object whose "version" is a
+// JSON Feed version URL. It decodes rather than matching bytes: JSON may
+// escape the URL's slashes ("https:\/\/jsonfeed.org\/version\/1"), and
+// "version" may come after the items.
+func isJSONFeed(body []byte) bool {
+	var v struct {
+		Version json.RawMessage `json:"version"`
+	}
+	if json.Unmarshal(body, &v) != nil {
+		return false
+	}
+	var version string
+	if json.Unmarshal(v.Version, &version) != nil {
+		return false
+	}
+	version = strings.TrimSpace(version)
+	return strings.HasPrefix(version, "https://jsonfeed.org/version/") || strings.HasPrefix(version, "http://jsonfeed.org/version/")
+}
 
 // feedKind sniffs a body: "rss", "atom", "rdf", "json" or "".
 func feedKind(body []byte) string {
-	head := body[:min(len(body), sniffLen)]
-	head = bytes.TrimPrefix(head, bomUTF8)
-	head = bytes.TrimLeft(head, " \t\r\n")
+	body = bytes.TrimPrefix(body, bomUTF8)
+	head := bytes.TrimLeft(body[:min(len(body), sniffLen)], " \t\r\n")
 	if len(head) > 0 && head[0] == '{' {
-		if jsonFeedVersion.Match(head) {
+		if isJSONFeed(body) {
 			return "json"
 		}
 		return ""

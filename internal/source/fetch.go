@@ -188,14 +188,8 @@ func (e *emitter) readFeed(u string, resp *response) {
 		if input == "" {
 			input = u + "#item" + strconv.Itoa(i+1)
 		}
-		page := article.Page{
-			Input: input, URL: link, Kind: article.KindHTML,
-			ExternalID: it.ID, Title: it.Title, Lang: normLang(it.Lang), Source: firstNonEmpty(it.Source, f.Title),
-			Published: it.Published, Fetched: time.Now().UTC(),
-		}
-		if page.Lang == "" {
-			page.Lang = normLang(f.Lang)
-		}
+		page := itemPage(f, it, input, link)
+		page.Fetched = time.Now().UTC()
 		var linkErr error
 		if link != "" {
 			r, err := pf.get(i)
@@ -241,6 +235,20 @@ func (e *emitter) readFeed(u string, resp *response) {
 			e.validators(FeedValidators{URL: u, ETag: etag, LastModified: lm})
 		}
 	}
+}
+
+// itemPage makes the page of feed item it with what the feed says about
+// it; the caller sets its Body.
+func itemPage(f *feed, it feedItem, input, link string) article.Page {
+	page := article.Page{
+		Input: input, URL: link, Kind: article.KindHTML,
+		ExternalID: it.ID, Title: it.Title, Lang: normLang(it.Lang), Source: firstNonEmpty(it.Source, f.Title),
+		Published: it.Published,
+	}
+	if page.Lang == "" {
+		page.Lang = normLang(f.Lang)
+	}
+	return page
 }
 
 // resolveLink makes a feed link absolute against the feed's URL; it

@@ -447,6 +447,7 @@ func FuzzFeed(f *testing.F) {
 	f.Add([]byte(`<rss><channel><title>a</title><itunes:title>b</itunes:title><item><author>x@y (N)</author><source url="u">S</source><dc:creator>C</dc:creator></item></channel></rss>`))
 	f.Add([]byte(`<feed><author><name>F</name></author><entry><source><title>S</title><author><name>A</name></author></source></entry></feed>`))
 	f.Add([]byte(`{"version":"https://jsonfeed.org/version/1.1","authors":[{"name":"a"},"b",3],"items":[{"author":{"name":{}},"authors":{"name":"c"}}]}`))
+	f.Add([]byte(`{"items":[{"url":"http:\/\/x\/1","content_html":"<p>x<\/p>"}],"version":"https:\/\/jsonfeed.org\/version\/1"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fd, err := parseFeed(data, "")
 		if err != nil {

@@ -26,6 +26,9 @@ const (
 	fmtHTML
 	fmtJSONL
 	fmtWARC
+	fmtFeed // .rss, .atom: a feed by name
+	fmtXML  // a feed if it sniffs as RSS or Atom
+	fmtJSON // a feed if it is a JSON Feed
 )
 
 // fileFormat maps a file name to its format (a trailing .gz stripped) and
@@ -43,6 +46,12 @@ func fileFormat(name string) (format, bool) {
 		return fmtJSONL, gz
 	case ".warc":
 		return fmtWARC, gz
+	case ".rss", ".atom":
+		return fmtFeed, gz
+	case ".xml":
+		return fmtXML, gz
+	case ".json":
+		return fmtJSON, gz
 	}
 	return fmtUnknown, gz
 }
@@ -145,15 +154,21 @@ func (e *emitter) readFileAt(p string, f format, off int64) {
 	switch f {
 	case fmtJSONL:
 		e.readJSONL(r, p)
+		return
 	case fmtWARC:
 		e.readWARC(r, p, off)
-	default:
-		if !gz {
-			if fi, err := fh.Stat(); err == nil && fi.Size() > e.opt.MaxBodyBytes {
-				e.fail(p, fmt.Errorf("%s: %w (%d bytes, limit %d)", p, ErrTooLarge, fi.Size(), e.opt.MaxBodyBytes))
-				return
-			}
+		return
+	}
+	if !gz {
+		if fi, err := fh.Stat(); err == nil && fi.Size() > e.opt.MaxBodyBytes {
+			e.fail(p, fmt.Errorf("%s: %w (%d bytes, limit %d)", p, ErrTooLarge, fi.Size(), e.opt.MaxBodyBytes))
+			return
 		}
+	}
+	switch f {
+	case fmtFeed, fmtXML, fmtJSON:
+		e.readFeedFile(r, p, f)
+	default:
 		kind := article.KindText
 		if f == fmtHTML {
 			kind = article.KindHTML
@@ -207,9 +222,10 @@ func readLimited(r io.Reader, limit int64) ([]byte, error) {
 	return b, nil
 }
 
-var itemSuffix = regexp.MustCompile(`^(L[0-9]+|[0-9]+)$`)
+var itemSuffix = regexp.MustCompile(`^(L[0-9]+|[0-9]+|item[0-9]+)$`)
 
-// splitItem recognises an item Input ("a.jsonl#L3", "b.warc.gz#1024")
+// splitItem recognises an item Input ("a.jsonl#L3", "b.warc.gz#1024",
+// "c.rss#item2")
 // naming an existing file, when no file has the full name.
 func splitItem(in string) (path string, ok bool) {
 	i := strings.LastIndexByte(in, '#')
