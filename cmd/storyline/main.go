@@ -4,14 +4,25 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/storyline/storyline/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// The first SIGINT or SIGTERM asks the command to stop cleanly: a run
+	// commits what it holds and reports what is stored. A second one
+	// kills the process at once (the default action, restored by stop);
+	// the store loses at most the batch in hand, never a committed one.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+		fmt.Fprintln(os.Stderr, "storyline: stopping; interrupt again to quit at once")
+	}()
 	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -17,11 +18,26 @@ import (
 	"github.com/storyline/storyline/internal/shared"
 )
 
+// evalUsage lists the measurements `storyline eval` makes.
+const evalUsage = `usage: storyline eval WHAT [flags] [args]
+
+  extraction [DIR]          shingle P/R/F1 of HTML extraction (default ../shared/data/extraction-scrapinghub)
+  plaintext [DIR]           the same for plain-text scrapes (default ../shared/data/plaintext-scrapinghub)
+  clusters FILE.jsonl       ingest into a temporary store, then pairwise and BCubed P/R/F1 against "story"
+  pairs FILE.jsonl          same-story score per pair: Pearson against -overall, best-threshold F1
+
+Each takes -h for its flags.
+`
+
 func runEval(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 {
+		fmt.Fprint(e.stderr, evalUsage)
 		return usageErr("eval needs one of: extraction, plaintext, clusters, pairs")
 	}
 	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(e.stderr, evalUsage)
+		return flag.ErrHelp
 	case "extraction":
 		return evalExtraction(ctx, e, args[1:])
 	case "plaintext":
@@ -145,18 +161,17 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	eng, err := openEngine(ctx, e, dir, ef)
+	st, p, err := openPipeline(ctx, e, dir, "eval clusters", ef, ingest.Options{})
 	if err != nil {
 		return err
 	}
-	defer eng.st.Close()
-	p := ingest.New(eng.st, eng.det, eng.asg, ingest.Options{Source: ef.sourceOptions(e, eng.st), Logger: e.log})
+	defer st.Close()
 	rep, err := p.Run(ctx, pos)
 	if err != nil {
 		return err
 	}
 	pred := map[string]string{}
-	err = eng.st.Articles(ctx, func(a *article.Article) error {
+	err = st.Articles(ctx, func(a *article.Article) error {
 		if a.ExternalID != "" {
 			pred[a.ExternalID] = strconv.FormatInt(a.Story, 10)
 		}

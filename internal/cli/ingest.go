@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/extract"
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/lexicon"
@@ -19,71 +21,86 @@ import (
 	"github.com/storyline/storyline/internal/story"
 )
 
-// engineFlags are the settings shared by commands that run the pipeline.
-type engineFlags struct {
-	data     *string
+// readFlags are the settings of commands that read sources.
+type readFlags struct {
 	langs    *string
-	lexicons *string
-	window   *time.Duration
 	timeout  *time.Duration
 	maxBody  *int64
+	allowNet *string
 }
 
-func addEngineFlags(fs interface {
-	String(string, string, string) *string
-	Duration(string, time.Duration, string) *time.Duration
-	Int64(string, int64, string) *int64
-}) *engineFlags {
-	return &engineFlags{
-		langs:    fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: a built-in set of 20)"),
-		lexicons: fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages"),
-		window:   fs.Duration("window", 7*24*time.Hour, "how long a story stays open for new articles"),
-		timeout:  fs.Duration("timeout", 30*time.Second, "HTTP timeout per request"),
-		maxBody:  fs.Int64("max-bytes", 20<<20, "largest page or file read, in bytes"),
+func addReadFlags(fs *flag.FlagSet) *readFlags {
+	return &readFlags{
+		langs:   fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: a built-in set of 20)"),
+		timeout: fs.Duration("timeout", 30*time.Second, "HTTP timeout per request"),
+		maxBody: fs.Int64("max-bytes", source.DefaultMaxBodyBytes, fmt.Sprintf("largest file, page, JSONL line or WARC record read, in bytes (pages over %d MiB are refused by extraction)", extract.MaxBodySize>>20)),
+		allowNet: fs.String("allow-net", "", "addresses fetching may reach although not public: comma-separated CIDRs or IPs, "+
+			"or loopback or private (default: none; loopback, private, link-local and metadata addresses are refused)"),
 	}
 }
 
-func (f *engineFlags) sourceOptions(e *env, vs source.ValidatorStore) source.Options {
-	return source.Options{MaxBodyBytes: *f.maxBody, Timeout: *f.timeout, Validators: vs, Logger: e.log}
+func (f *readFlags) sourceOptions(e *env, vs source.ValidatorReader) (source.Options, error) {
+	allow, err := source.ParseAllowNets(*f.allowNet)
+	if err != nil {
+		return source.Options{}, usageErr("--allow-net: %v", err)
+	}
+	return source.Options{MaxBodyBytes: *f.maxBody, Timeout: *f.timeout, Validators: vs, Logger: e.log, AllowNets: allow}, nil
 }
 
-func (f *engineFlags) detector() (*langid.Detector, error) {
+// engineFlags are the settings of commands that run the whole pipeline.
+type engineFlags struct {
+	*readFlags
+	lexicons *string
+	window   *time.Duration
+}
+
+func addEngineFlags(fs *flag.FlagSet) *engineFlags {
+	return &engineFlags{
+		readFlags: addReadFlags(fs),
+		lexicons:  fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages"),
+		window:    fs.Duration("window", 7*24*time.Hour, "how long a story stays open for new articles"),
+	}
+}
+
+func (f *readFlags) detector() (*langid.Detector, error) {
 	if *f.langs == "" {
 		return langid.Default(), nil
 	}
 	return langid.New(splitList(*f.langs))
 }
 
-// engine is an open store with its story assigner restored.
-type engine struct {
-	st  *store.SQLite
-	asg *story.Assigner
-	det *langid.Detector
-}
-
-func openEngine(ctx context.Context, e *env, dir string, f *engineFlags) (*engine, error) {
+// openPipeline opens the store in dir for writing (waiting, with a message,
+// while another process writes it) and the pipeline on it, its stories
+// resumed where the last run left them.
+func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFlags, opt ingest.Options) (*store.SQLite, *ingest.Pipeline, error) {
 	det, err := f.detector()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		return nil, err
+	if opt.Source, err = f.sourceOptions(e, nil); err != nil {
+		return nil, nil, err
 	}
 	lex, err := lexicon.Load(ctx, *f.lexicons, det.Languages())
 	if err != nil {
-		st.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if len(lex.Langs()) == 0 {
 		lex = nil // an empty lexicon would only add noise terms
 	}
-	asg := story.New(story.Config{Window: *f.window}, lex)
-	if err := ingest.Restore(ctx, st, asg, *f.window); err != nil {
-		st.Close()
-		return nil, err
+	st, err := store.Open(ctx, dir, store.Options{Holder: "storyline " + command, Waiting: func(holder string) {
+		fmt.Fprintf(e.stderr, "storyline %s: waiting for %s to finish writing %s\n", command, holder, dir)
+	}})
+	if err != nil {
+		return nil, nil, err
 	}
-	return &engine{st: st, asg: asg, det: det}, nil
+	opt.Source.Validators = st
+	opt.Logger = e.log
+	p, err := ingest.Open(ctx, st, det, story.New(story.Config{Window: *f.window}, lex), opt)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return st, p, nil
 }
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -98,24 +115,18 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if len(inputs) == 0 {
 		return usageErr("no SOURCE given")
 	}
-	eng, err := openEngine(ctx, e, *data, ef)
+	st, p, err := openPipeline(ctx, e, *data, "ingest", ef, ingest.Options{Progress: e.stderr})
 	if err != nil {
 		return err
 	}
-	defer eng.st.Close()
-
-	p := ingest.New(eng.st, eng.det, eng.asg, ingest.Options{
-		Source:   ef.sourceOptions(e, eng.st),
-		Progress: os.Stderr,
-		Logger:   e.log,
-	})
+	defer st.Close()
 	rep, err := p.Run(ctx, inputs)
 	if rep != nil {
 		if *asJSON {
 			json.NewEncoder(e.stdout).Encode(rep)
 		} else {
 			rep.WriteTo(e.stdout)
-			if n, s, cerr := eng.st.Counts(ctx); cerr == nil {
+			if n, s, cerr := st.Counts(context.WithoutCancel(ctx)); cerr == nil {
 				fmt.Fprintf(e.stdout, "store %s: %d articles in %d stories\n", *data, n, s)
 			}
 		}
@@ -153,7 +164,7 @@ func toJSON(a *article.Article) articleJSON {
 
 func runExtract(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "extract", "PATH|URL...")
-	ef := addEngineFlags(fs)
+	ef := addReadFlags(fs)
 	inputs, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -168,7 +179,11 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
 	failed := 0
-	items := source.Read(ctx, inputs, ef.sourceOptions(e, nil))
+	opt, err := ef.sourceOptions(e, nil)
+	if err != nil {
+		return err
+	}
+	items := source.Read(ctx, inputs, opt)
 	for prep := range ingest.Prepare(ctx, items, det, 0) {
 		if prep.Err != nil {
 			failed++
@@ -190,13 +205,13 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// openExisting opens the store of a data directory that commands reading
-// it expect to exist, rather than creating an empty one.
+// openExisting opens the store of a data directory read-only, for the
+// commands that only read it: it must exist, and it is never waited for.
 func openExisting(ctx context.Context, dir string) (*store.SQLite, error) {
 	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
 		return nil, fmt.Errorf("no store in %s (run storyline ingest first): %w", dir, err)
 	}
-	return store.Open(ctx, dir)
+	return store.OpenReadOnly(ctx, dir)
 }
 
 func runExport(ctx context.Context, e *env, args []string) error {
@@ -261,18 +276,47 @@ func runStories(ctx context.Context, e *env, args []string) error {
 	enc.SetEscapeHTML(false)
 	for _, s := range stories {
 		if *asJSON {
-			if err := enc.Encode(s); err != nil {
+			if err := enc.Encode(toStoryJSON(s)); err != nil {
 				return err
 			}
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%6d  %3d art  %-12s %s  %s\n", s.ID, s.Articles, joinMax(s.Langs, 4),
-			s.LastSeen.UTC().Format("2006-01-02"), s.Headline)
+		day := "undated   "
+		if !s.LastSeen.IsZero() {
+			day = s.LastSeen.UTC().Format("2006-01-02")
+		}
+		fmt.Fprintf(e.stdout, "%6d  %3d art  %-12s %s  %s\n", s.ID, s.Articles, joinMax(s.Langs, 4), day, s.Headline)
 		if len(s.Outlets) > 0 {
 			fmt.Fprintf(e.stdout, "        outlets: %s\n", joinMax(s.Outlets, 8))
 		}
 	}
 	return nil
+}
+
+// storyJSON is the shape `stories --json` prints: snake_case, as export's.
+type storyJSON struct {
+	ID        int64             `json:"id"`
+	Headline  string            `json:"headline"`
+	Titles    map[string]string `json:"titles,omitempty"`
+	FirstSeen string            `json:"first_seen,omitempty"`
+	LastSeen  string            `json:"last_seen,omitempty"`
+	Articles  int               `json:"articles"`
+	Langs     []string          `json:"langs"`
+	Outlets   []string          `json:"outlets"`
+	TopTerms  []string          `json:"top_terms"`
+}
+
+func toStoryJSON(s store.Story) storyJSON {
+	return storyJSON{ID: s.ID, Headline: s.Headline, Titles: s.Titles, FirstSeen: rfc3339(s.FirstSeen),
+		LastSeen: rfc3339(s.LastSeen), Articles: s.Articles, Langs: nonNil(s.Langs), Outlets: nonNil(s.Outlets),
+		TopTerms: nonNil(s.TopTerms)}
+}
+
+func nonNil(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
 }
 
 func joinMax(xs []string, n int) string {

@@ -27,7 +27,10 @@ func BenchmarkIngestECB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		p := New(st, det, story.New(story.Config{}, nil), Options{Source: source.Options{Validators: st}})
+		p, err := Open(ctx, st, det, story.New(story.Config{}, nil), Options{Source: source.Options{Validators: st}})
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.StartTimer()
 		rep, err := p.Run(ctx, []string{file})
 		if err != nil {

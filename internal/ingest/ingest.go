@@ -2,12 +2,10 @@ package ingest
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
@@ -20,98 +18,81 @@ import (
 
 // Options tune a Pipeline.
 type Options struct {
-	Source    source.Options
-	BatchSize int // articles per store transaction; default 500
-	Workers   int // extraction goroutines; default GOMAXPROCS
-	// MaintainEvery runs the story merge/split pass after this many stored
-	// articles (and always at the end of a run); default 1000.
-	MaintainEvery int
-	Progress      io.Writer // where a progress line is drawn; nil for none
+	Source source.Options
+	// BatchSize is how many articles one store transaction holds at most;
+	// default 500.
+	BatchSize int
+	// CommitEvery commits the batch in hand once it is this old, full or
+	// not, so that readers see new articles soon at any arrival rate.
+	// Default 1s.
+	CommitEvery time.Duration
+	// SettleEvery is how often, at most, a run settles the readers' view
+	// of the stories (story.Settle) while it goes on; it always does at its
+	// end. Default 10s: settling copies the assigner's window.
+	SettleEvery time.Duration
+	Workers     int       // extraction goroutines; default GOMAXPROCS
+	Progress    io.Writer // where a progress line is drawn; nil for none
+	// ProgressEvery is how often progress is logged at INFO when Progress
+	// is not a terminal. Default 5s.
+	ProgressEvery time.Duration
 	Logger        *slog.Logger
 }
 
-// Pipeline ingests sources into a store.
+// Pipeline ingests sources into a store. Open one with Restore.
 type Pipeline struct {
 	st  store.Store
 	det *langid.Detector
 	asg *story.Assigner
+	m   *mirror
 	opt Options
 	log *slog.Logger
 	now func() time.Time
 }
 
-// New returns a pipeline writing to st. The assigner must already hold the
-// store's active stories (see Restore).
-func New(st store.Store, det *langid.Detector, asg *story.Assigner, opt Options) *Pipeline {
+// Meta keys under which the pipeline keeps the stream's state.
+const (
+	metaCheckpoint = "checkpoint" // story.Checkpoint as JSON
+	metaModel      = "model"      // the last epoch's document frequencies
+	metaSettled    = "settled"    // the stream's Assigned count at the last Settle, as JSON
+)
+
+func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *mirror, opt Options) *Pipeline {
 	if opt.BatchSize <= 0 {
 		opt.BatchSize = 500
 	}
-	if opt.MaintainEvery <= 0 {
-		opt.MaintainEvery = 1000
+	if opt.CommitEvery <= 0 {
+		opt.CommitEvery = time.Second
+	}
+	if opt.SettleEvery <= 0 {
+		opt.SettleEvery = 10 * time.Second
+	}
+	if opt.ProgressEvery <= 0 {
+		opt.ProgressEvery = 5 * time.Second
 	}
 	log := opt.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{st: st, det: det, asg: asg, opt: opt, log: log, now: time.Now}
-}
-
-// Restore re-indexes the stories active within window of the store's
-// latest article into the assigner, so that a new run continues the
-// stories a previous run left. The window reaches back from the stream's
-// time, not the wall clock, so a replayed archive restores as well.
-func Restore(ctx context.Context, st store.Store, asg *story.Assigner, window time.Duration) error {
-	latest, err := st.Latest(ctx)
-	if err != nil {
-		return fmt.Errorf("restore stories: %w", err)
-	}
-	if latest.IsZero() {
-		return nil // empty store
-	}
-	since := latest.Add(-window)
-	max, err := st.MaxStoryID(ctx)
-	if err != nil {
-		return fmt.Errorf("restore stories: %w", err)
-	}
-	asg.SetNextID(max + 1)
-	restored := map[int64]bool{}
-	err = st.ArticlesSince(ctx, since, func(a *article.Article) error {
-		if a.Story != 0 {
-			asg.Restore(a)
-			restored[a.Story] = true
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("restore stories: %w", err)
-	}
-	// A story's articles from before the window are not reloaded: its
-	// stored summary tells the assigner about them.
-	for _, id := range slices.Sorted(maps.Keys(restored)) {
-		s, err := st.Story(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("restore stories: %w", err)
-		}
-		asg.Carry(id, story.Summary{ID: s.ID, Headline: s.Headline, Titles: s.Titles, FirstSeen: s.FirstSeen,
-			LastSeen: s.LastSeen, Articles: s.Articles, Langs: s.Langs, Outlets: s.Outlets, TopTerms: s.TopTerms})
-	}
-	asg.Dirty() // restored stories are already stored as they are
-	return nil
+	return &Pipeline{st: st, det: det, asg: asg, m: m, opt: opt, log: log, now: time.Now}
 }
 
 // Run ingests every input and reports what happened to each item. Item
 // failures are recorded in the report and the run goes on; the returned
 // error is for failures of the run itself (the store), after which earlier
 // committed batches stay stored.
+//
+// When ctx is cancelled (Ctrl-C), reading stops, and the articles already
+// placed are committed and settled before Run returns ctx's error: the
+// report counts what is stored, no more.
 func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	rep := &Report{Started: p.now()}
-	prog := newProgress(p.opt.Progress, p.log)
+	prog := newProgress(p.opt.Progress, p.log, p.opt.ProgressEvery)
 	defer prog.done()
 
-	w := &writer{p: p, rep: rep}
+	// The store's writes must not be cut short by the cancellation that
+	// stops the reading: a batch is committed whole or not at all.
+	wctx := context.WithoutCancel(ctx)
+	w := &writer{p: p, rep: rep, lastSettle: p.now()}
 	defer w.rollback()
 
 	srcOpt := p.opt.Source
@@ -119,49 +100,80 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	if srcOpt.Stats == nil {
 		srcOpt.Stats = &stats
 	}
-	defer func() {
-		rep.PassedOver = int(srcOpt.Stats.Skipped.Load())
-		rep.NotModified = int(srcOpt.Stats.NotModified.Load())
-	}()
-	items := source.Read(ctx, inputs, srcOpt)
-	for prep := range Prepare(ctx, items, p.det, p.opt.Workers) {
-		rep.Items++
-		if prep.Err != nil {
-			rep.skip(prep.Input, prep.Err)
-			p.log.Warn("skipped", "input", prep.Input, "err", prep.Err)
-			prog.update(rep)
-			continue
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	in := make(chan Prepared)
+	go func() {
+		defer close(in)
+		for prep := range Prepare(rctx, source.Read(rctx, inputs, srcOpt), p.det, p.opt.Workers) {
+			select {
+			case in <- prep:
+			case <-rctx.Done():
+				return
+			}
 		}
-		if err := w.add(ctx, prep); err != nil {
+	}()
+	defer func() {
+		cancel()
+		for range in {
+		}
+	}()
+	tick := time.NewTicker(p.opt.CommitEvery / 2)
+	defer tick.Stop()
+loop:
+	for {
+		select {
+		case prep, ok := <-in:
+			if !ok {
+				break loop
+			}
+			if ctx.Err() != nil {
+				break loop // read after the interrupt: not ours to keep
+			}
+			if err := w.item(wctx, prep); err != nil {
+				return rep, err
+			}
+			prog.update(rep, w.pending)
+		case <-tick.C:
+		case <-ctx.Done():
+			break loop
+		}
+		if err := w.due(wctx); err != nil {
 			return rep, err
 		}
-		prog.update(rep)
 	}
-	if err := ctx.Err(); err != nil {
-		// Keep what the cancelled run already prepared.
-		if cerr := w.commit(context.WithoutCancel(ctx)); cerr != nil {
-			return rep, errors.Join(err, cerr)
-		}
+	rep.PassedOver = int(srcOpt.Stats.Skipped.Load())
+	rep.NotModified = int(srcOpt.Stats.NotModified.Load())
+	if err := w.commit(wctx); err != nil {
 		return rep, err
 	}
-	if err := w.maintain(ctx); err != nil {
-		return rep, err
-	}
-	if err := w.commit(ctx); err != nil {
+	if err := w.settle(wctx); err != nil {
 		return rep, err
 	}
 	rep.Finished = p.now()
+	if err := ctx.Err(); err != nil {
+		rep.Interrupted = true
+		return rep, err
+	}
 	return rep, nil
 }
 
 // writer is the single-goroutine tail of the pipeline: dedup, story
 // assignment and storage, one transaction per batch.
 type writer struct {
-	p        *Pipeline
-	rep      *Report
-	tx       store.Tx
-	inBatch  int
-	sinceMnt int
+	p          *Pipeline
+	rep        *Report
+	tx         store.Tx
+	inBatch    int
+	opened     time.Time // when the batch in hand began
+	pending    counts    // the batch in hand's, added to rep at commit
+	lastSettle time.Time
+}
+
+// counts are what a batch adds to the report once committed.
+type counts struct {
+	stored, copies, related, duplicates, events int
+	skipped                                     []Skip
 }
 
 func (w *writer) begin(ctx context.Context) error {
@@ -172,11 +184,29 @@ func (w *writer) begin(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("begin batch: %w", err)
 	}
-	w.tx = tx
+	w.tx, w.opened = tx, w.p.now()
 	return nil
 }
 
-func (w *writer) add(ctx context.Context, prep Prepared) error {
+// item takes one prepared source item.
+func (w *writer) item(ctx context.Context, prep Prepared) error {
+	w.rep.Items++
+	switch {
+	case prep.Err != nil:
+		w.rep.skip(prep.Input, prep.Err)
+		return nil
+	case prep.Validators != nil:
+		// The feed's items are placed: its validators go in their batch.
+		w.rep.Items--
+		if err := w.begin(ctx); err != nil {
+			return err
+		}
+		v := prep.Validators
+		if err := w.tx.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
+			return err
+		}
+		return nil
+	}
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
@@ -195,24 +225,28 @@ func (w *writer) add(ctx context.Context, prep Prepared) error {
 		}
 		switch {
 		case dup:
-			w.rep.Duplicates++
+			w.pending.duplicates++
 		case a.DuplicateOf != 0:
-			w.rep.Copies++
+			w.pending.copies++
 		case a.Related:
-			w.rep.Related++
+			w.pending.related++
 		default:
-			w.rep.Stored++
+			w.pending.stored++
 		}
 	}
-	if w.inBatch >= w.p.opt.BatchSize {
+	return nil
+}
+
+// due commits the batch in hand when it is full or old enough, and
+// settles when that is due.
+func (w *writer) due(ctx context.Context) error {
+	if w.tx != nil && (w.inBatch >= w.p.opt.BatchSize || w.p.now().Sub(w.opened) >= w.p.opt.CommitEvery) {
 		if err := w.commit(ctx); err != nil {
 			return err
 		}
 	}
-	if w.sinceMnt >= w.p.opt.MaintainEvery {
-		if err := w.maintain(ctx); err != nil {
-			return err
-		}
+	if w.tx == nil && w.p.now().Sub(w.lastSettle) >= w.p.opt.SettleEvery {
+		return w.settle(ctx)
 	}
 	return nil
 }
@@ -227,10 +261,12 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string) 
 	if found {
 		return id, true, nil
 	}
-	if err := w.markCopy(ctx, a); err != nil {
+	orig, err := w.copyOf(ctx, a)
+	if err != nil {
 		return 0, false, err
 	}
 	// Insert first: the assigner tracks members by article ID.
+	a.Story = 0
 	if err := w.tx.InsertArticle(ctx, a); err != nil {
 		return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
 	}
@@ -239,56 +275,52 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string) 
 			return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
 		}
 	}
-	if err := w.assign(ctx, a); err != nil {
+	if err := w.assign(ctx, a, orig); err != nil {
 		return 0, false, fmt.Errorf("story %s: %w", a.Input, err)
 	}
 	w.inBatch++
-	w.sinceMnt++
 	return a.ID, false, nil
 }
 
-// assign puts a stored article into a story and persists the stories that
-// changed. A syndicated copy joins its original's story, whatever its text
-// would have scored, even when that story has left the active window.
-func (w *writer) assign(ctx context.Context, a *article.Article) error {
-	orig := a.Story
-	if a.DuplicateOf != 0 && orig != 0 {
-		if _, active := w.p.asg.Summary(orig); !active {
-			return nil // inserted with the original's story already
+// assign puts a stored article into a story, runs Maintain when the stream
+// says it is due, and persists what changed. A syndicated copy joins its
+// original's story, whatever its text would have scored, even when that
+// story has left the active window.
+func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Candidate) error {
+	asg := w.p.asg
+	if a.DuplicateOf != 0 && orig.Stream != 0 {
+		if _, active := asg.State(orig.Stream); !active {
+			at := asg.Observe(a)
+			a.Story = orig.Story
+			return w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
 		}
+		a.Story = orig.Stream // the original may have left the story's memory
 	}
-	a.Story = w.p.asg.Assign(a).Story
-	if err := w.tx.SetArticleStory(ctx, a.ID, a.Story); err != nil {
+	d := asg.Assign(a)
+	_, at, _ := asg.Member(a.ID)
+	vis := w.p.m.of(d.Story)
+	if err := w.tx.Place(ctx, a.ID, store.Placement{Story: vis, Stream: d.Story, At: at}); err != nil {
 		return err
 	}
-	return w.flushStories(ctx)
-}
-
-// flushStories stores the stories the assigner changed. It runs after every
-// change rather than at commit, because a story can leave the active window
-// (and the assigner's memory) before the batch ends.
-func (w *writer) flushStories(ctx context.Context) error {
-	for _, id := range w.p.asg.Dirty() {
-		s, ok := w.p.asg.Summary(id)
-		if !ok {
-			continue // merged away: maintain deletes it
-		}
-		if err := w.tx.PutStory(ctx, storeStory(s)); err != nil {
-			return fmt.Errorf("store story %d: %w", id, err)
+	a.Story = vis
+	w.p.m.held[a.ID] = held{stream: d.Story, vis: vis}
+	if asg.MaintainDue() {
+		if err := w.maintain(ctx); err != nil {
+			return err
 		}
 	}
-	return nil
+	return w.flush(ctx)
 }
 
-// markCopy sets DuplicateOf (and the original's story) when a stored article
-// is a near-duplicate of a.
-func (w *writer) markCopy(ctx context.Context, a *article.Article) error {
+// copyOf marks a as a copy (DuplicateOf) when a stored article is a
+// near-duplicate of it, and returns that original.
+func (w *writer) copyOf(ctx context.Context, a *article.Article) (store.Candidate, error) {
 	if len(a.MinHash) == 0 {
-		return nil
+		return store.Candidate{}, nil
 	}
 	cands, err := w.tx.NearDuplicates(ctx, dedup.Bands(a.MinHash))
 	if err != nil {
-		return fmt.Errorf("near duplicates %s: %w", a.Input, err)
+		return store.Candidate{}, fmt.Errorf("near duplicates %s: %w", a.Input, err)
 	}
 	best, bestSim := store.Candidate{}, 0.0
 	for _, c := range cands {
@@ -297,31 +329,41 @@ func (w *writer) markCopy(ctx context.Context, a *article.Article) error {
 			best, bestSim = c, s
 		}
 	}
-	if bestSim >= dedup.CopyThreshold {
-		a.DuplicateOf = best.ID
-		a.Story = best.Story
+	if bestSim < dedup.CopyThreshold {
+		return store.Candidate{}, nil
 	}
-	return nil
+	a.DuplicateOf = best.ID
+	return best, nil
 }
 
-// maintain runs the assigner's merge/split pass and records its moves.
+// maintain runs the stream's Maintain pass and records its moves.
 func (w *writer) maintain(ctx context.Context) error {
-	w.sinceMnt = 0
-	if err := w.begin(ctx); err != nil {
-		return err
-	}
-	// The zero time leaves the assigner's clock at the stream's own time:
-	// wall-clock time would expire every story of an archive being replayed.
+	m := w.p.m
 	for _, ev := range w.p.asg.Maintain(time.Time{}) {
 		if ev.Kind == "merge" {
 			// The whole story moves, including the articles the assigner
-			// no longer holds (evicted, or outside the window at restart).
-			if err := w.tx.MoveStory(ctx, ev.Other, ev.Story); err != nil {
+			// no longer holds.
+			if err := w.tx.MoveStream(ctx, ev.Other, ev.Story, m.of(ev.Story)); err != nil {
 				return fmt.Errorf("story merge %d: %w", ev.Story, err)
+			}
+			for _, id := range ev.Articles {
+				h := m.held[id]
+				h.stream = ev.Story
+				if h.vis == ev.Other {
+					h.vis = m.of(ev.Story)
+				}
+				m.held[id] = h
 			}
 		} else {
 			for _, id := range ev.Articles {
-				if err := w.tx.SetArticleStory(ctx, id, ev.Other); err != nil {
+				h := m.held[id]
+				if h.vis == h.stream {
+					h.vis = m.of(ev.Other)
+				}
+				h.stream = ev.Other
+				m.held[id] = h
+				_, at, _ := w.p.asg.Member(id)
+				if err := w.tx.Place(ctx, id, store.Placement{Story: h.vis, Stream: h.stream, At: at}); err != nil {
 					return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
 				}
 			}
@@ -330,21 +372,84 @@ func (w *writer) maintain(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
 		}
-		w.rep.StoryEvents++
+		w.pending.events++
 	}
-	return w.flushStories(ctx)
+	return nil
 }
 
+// flush persists what the assigner changed: evictions, the state of the
+// stream's stories, the last epoch's model, and the readers' rows of the
+// stories they see as the stream has them. It runs after every article
+// rather than at commit, because a story can leave the window (and the
+// assigner's memory) before the batch ends.
+func (w *writer) flush(ctx context.Context) error {
+	asg, m := w.p.asg, w.p.m
+	if ev := asg.TakeEvicted(); len(ev) > 0 {
+		if err := w.tx.SetEvicted(ctx, ev); err != nil {
+			return err
+		}
+		for _, id := range ev {
+			m.evictedFrom[m.held[id].stream] = true
+			delete(m.held, id)
+		}
+	}
+	for _, id := range asg.Dirty() {
+		st, active := asg.State(id)
+		err := w.tx.PutStreamStory(ctx, store.StreamStory{ID: id, First: st.First, Last: st.Last,
+			Restamped: st.Restamped, Changed: st.Changed, Active: active})
+		if err != nil {
+			return err
+		}
+		if m.odd[id] {
+			continue // a story the settled view reshapes: the next Settle writes it
+		}
+		sum, ok := asg.Summary(id)
+		if !ok {
+			sum, ok = asg.Closed(id)
+		}
+		if ok {
+			err = w.tx.PutStory(ctx, storeStory(sum))
+		} else {
+			err = w.tx.DeleteStory(ctx, id) // merged away in the stream
+		}
+		if err != nil {
+			return fmt.Errorf("store story %d: %w", id, err)
+		}
+	}
+	b, ok, err := asg.TakeModel()
+	if err == nil && ok {
+		err = w.tx.SetMeta(ctx, metaModel, b)
+	}
+	return err
+}
+
+// commit ends the batch in hand, with the stream's checkpoint.
 func (w *writer) commit(ctx context.Context) error {
 	if w.tx == nil {
 		return nil
 	}
-	err := w.tx.Commit()
+	cp, err := json.Marshal(w.p.asg.Checkpoint())
+	if err == nil {
+		err = w.tx.SetMeta(ctx, metaCheckpoint, cp)
+	}
+	if err == nil {
+		err = w.tx.Commit()
+	}
 	w.tx = nil
 	w.inBatch = 0
+	pending := w.pending
+	w.pending = counts{}
 	if err != nil {
+		// What the lost batch held is lost with it: the report never
+		// counts it as stored.
+		w.rep.Lost += pending.stored + pending.copies + pending.related
 		return fmt.Errorf("commit batch: %w", err)
 	}
+	w.rep.Stored += pending.stored
+	w.rep.Copies += pending.copies
+	w.rep.Related += pending.related
+	w.rep.Duplicates += pending.duplicates
+	w.rep.StoryEvents += pending.events
 	return nil
 }
 
@@ -352,7 +457,30 @@ func (w *writer) rollback() {
 	if w.tx != nil {
 		_ = w.tx.Rollback()
 		w.tx = nil
+		p := w.pending
+		w.rep.Lost += p.stored + p.copies + p.related
+		w.pending = counts{}
 	}
+}
+
+// settle writes the settled view of the stories (see story.Settle) in a
+// batch of its own: only what differs from what readers see now.
+func (w *writer) settle(ctx context.Context) error {
+	w.lastSettle = w.p.now()
+	if !w.p.m.unsettled(w.p.asg) {
+		return nil
+	}
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	if err := w.p.m.settle(ctx, w.tx, w.p.asg); err != nil {
+		return fmt.Errorf("settle: %w", err)
+	}
+	settled, _ := json.Marshal(w.p.asg.Checkpoint().Assigned)
+	if err := w.tx.SetMeta(ctx, metaSettled, settled); err != nil {
+		return err
+	}
+	return w.commit(ctx)
 }
 
 func storeStory(s story.Summary) *store.Story {

@@ -28,11 +28,11 @@ func open(t *testing.T, dir string) (*Pipeline, *store.SQLite) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	asg := story.New(story.Config{}, nil)
-	if err := Restore(ctx, st, asg, 7*24*time.Hour); err != nil {
+	p, err := Open(ctx, st, langid.Default(), story.New(story.Config{}, nil), Options{Source: source.Options{Validators: st}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return New(st, langid.Default(), asg, Options{Source: source.Options{Validators: st}}), st
+	return p, st
 }
 
 func articles(t *testing.T, st store.Store) []*article.Article {

@@ -30,6 +30,9 @@ type Prepared struct {
 	// full-text index, computed here because stemming is parallel work.
 	Stemmed []string
 	Err     error
+	// Validators, when set, is no page: a feed was read in full, and its
+	// conditional-GET validators are to be stored with its items.
+	Validators *source.FeedValidators
 }
 
 // Prepare runs the stateless stages over items with workers goroutines and
@@ -97,8 +100,8 @@ func Prepare(ctx context.Context, items iter.Seq[source.Item], det *langid.Detec
 }
 
 func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepared {
-	p := Prepared{Input: it.Page.Input}
-	if it.Err != nil {
+	p := Prepared{Input: it.Page.Input, Validators: it.Validators}
+	if it.Err != nil || it.Validators != nil {
 		p.Err = it.Err
 		return p
 	}

@@ -156,3 +156,21 @@ func (a *Assigner) Resumed() {
 	a.touched = make(map[int64]bool)
 	a.evicted, a.closed = nil, nil
 }
+
+// Closed returns the last summary of a story that left the window since
+// the last Settle.
+func (a *Assigner) Closed(id int64) (Summary, bool) {
+	s, ok := a.closed[id]
+	return s, ok
+}
+
+// Advance moves a resumed stream's clock, arrival number and count of
+// articles forward to a store's, for a store written before checkpoints:
+// its articles count as arrived and maintained.
+func (a *Assigner) Advance(now time.Time, seq, assigned int64) {
+	if now.After(a.now) {
+		a.now = now
+	}
+	a.seq, a.maintSeq = max(a.seq, seq), max(a.maintSeq, seq)
+	a.assigned, a.maintAt = max(a.assigned, assigned), max(a.maintAt, assigned)
+}

@@ -617,9 +617,11 @@ func (a *Assigner) Assign(art *article.Article) Decision {
 // story (a copy of an article whose story has closed): the model and the
 // arrival count see every stored article, so that a restart, replaying the
 // store, rebuilds them exactly.
-func (a *Assigner) Observe(art *article.Article) {
+//
+// It returns the time the article takes in the stream.
+func (a *Assigner) Observe(art *article.Article) time.Time {
 	a.arrive(art, a.analyze(art))
-	a.streamTime(art)
+	return a.streamTime(art)
 }
 
 func (a *Assigner) open(id int64, t time.Time) *story {
