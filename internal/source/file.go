@@ -57,8 +57,12 @@ func fileFormat(name string) (format, bool) {
 }
 
 // readPath reads a file, or every file under a folder in lexical order.
-// Hidden entries (name starting with ".") inside a folder are skipped
-// silently; a named hidden file is read.
+// Symbolic links are followed, to files and to folders. Each folder is
+// read once, under the first path that reaches it; a link back into a
+// folder being read is a "symlink loop" failure. Hidden entries (name
+// starting with ".") inside a folder are skipped silently, as are broken
+// links and whatever is neither file nor folder; a named hidden file is
+// read.
 func (e *emitter) readPath(root string) {
 	fi, err := os.Stat(root)
 	if err != nil {
@@ -69,38 +73,67 @@ func (e *emitter) readPath(root string) {
 		e.readFile(root)
 		return
 	}
-	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if !e.ok() {
-			return filepath.SkipAll
+	w := &walker{e: e, read: map[dirID]string{}, open: map[dirID]bool{}}
+	w.dir(root, fi)
+}
+
+// walker walks one folder input.
+type walker struct {
+	e    *emitter
+	read map[dirID]string // folders reached, and the path first reaching each
+	open map[dirID]bool   // the folders being read: the current one and its parents
+}
+
+// dir reads folder p, whose os.Stat is fi.
+func (w *walker) dir(p string, fi fs.FileInfo) {
+	id := folderID(p, fi)
+	if w.open[id] {
+		w.e.fail(p, fmt.Errorf("%s: symlink loop: leads back to %s", p, w.read[id]))
+		return
+	}
+	if first, ok := w.read[id]; ok {
+		w.e.skip()
+		w.e.opt.Logger.Debug("folder already read", "path", p, "as", first)
+		return
+	}
+	w.read[id], w.open[id] = p, true
+	defer delete(w.open, id)
+	entries, err := os.ReadDir(p)
+	if err != nil && !w.e.fail(p, err) {
+		return // what ReadDir did read, it returns with the error
+	}
+	for _, d := range entries {
+		if !w.e.ok() {
+			return
 		}
-		if err != nil {
-			e.fail(p, err)
-			if d != nil && d.IsDir() && p != root {
-				return filepath.SkipDir
+		child := filepath.Join(p, d.Name())
+		if strings.HasPrefix(d.Name(), ".") {
+			w.e.skip()
+			continue
+		}
+		mode := d.Type()
+		if mode&fs.ModeSymlink != 0 || mode.IsDir() {
+			cfi, err := os.Stat(child)
+			switch {
+			case err != nil && mode.IsDir():
+				w.e.fail(child, err)
+			case err != nil: // a broken link
+				w.e.skip()
+			case cfi.IsDir():
+				w.dir(child, cfi)
+			case cfi.Mode().IsRegular():
+				w.e.readFile(child)
+			default:
+				w.e.skip()
 			}
-			return nil
+			continue
 		}
-		if p != root && strings.HasPrefix(d.Name(), ".") {
-			e.skip()
-			if d.IsDir() {
-				return filepath.SkipDir
-			}
-			return nil
+		if !mode.IsRegular() {
+			w.e.skip() // sockets, devices, pipes
+			continue
 		}
-		if d.IsDir() {
-			return nil
-		}
-		if !d.Type().IsRegular() {
-			// Follow symlinks to files; skip sockets, devices and links to folders.
-			fi, err := os.Stat(p)
-			if err != nil || !fi.Mode().IsRegular() {
-				e.skip()
-				return nil
-			}
-		}
-		e.readFile(p)
-		return nil
-	})
+		w.e.readFile(child)
+	}
 }
 
 func (e *emitter) readFile(p string) {
