@@ -25,9 +25,9 @@
 // passed over.
 //
 // Read never stops on a bad item: every failure is an Item with Err set
-// (wrapping ErrUnsupported, ErrBinary, ErrEmpty, ErrTooLarge, ErrNoContent,
-// ErrHTTPStatus or ErrForbiddenAddress where one applies) and Page.Input naming the item, and
-// the run goes on with the next one. The only early stop is context
+// (wrapping ErrUnsupported, ErrBinary, ErrEmpty, ErrTooLarge,
+// ErrNoContent, ErrHTTPStatus or ErrForbiddenAddress where one applies)
+// and Page.Input naming the item, and the run goes on with the next one. The only early stop is context
 // cancellation (or the consumer breaking out of the range loop); the
 // caller checks ctx.Err() to tell the two apart. Items dropped silently
 // are counted in Stats.
@@ -156,11 +156,12 @@ type Options struct {
 // Stats counts what Read did. Fields are updated atomically while Read
 // runs; read them after the loop ends.
 type Stats struct {
-	Pages  atomic.Int64 // Items yielded without Err
+	Pages  atomic.Int64 // pages yielded: Items without Err or Validators
 	Errors atomic.Int64 // Items yielded with Err
 	// Skipped counts items dropped silently: non-response and non-HTML WARC
-	// records, non-2xx WARC responses, hidden files in folders, blank
-	// JSONL lines.
+	// records, non-2xx WARC responses, blank JSONL lines, and in folders
+	// hidden entries, broken links, sockets and devices, and folders
+	// reached a second time through a link.
 	Skipped atomic.Int64
 	// NotModified counts feeds answered 304 Not Modified.
 	NotModified atomic.Int64
@@ -205,8 +206,8 @@ func (o Options) withDefaults() Options {
 //
 // Inputs starting with http:// or https:// are fetched. "-" reads
 // standard input (Options.Stdin), sniffed as gzip, WARC, JSONL, HTML or
-// text. An item Input as Read reports it — "file.jsonl#L12" or
-// "file.warc.gz#3456" — reads that one item again. Anything else is a
+// text. An item Input as Read reports it — "file.jsonl#L12",
+// "file.warc.gz#3456" or "file.rss#item3" — reads that one item again. Anything else is a
 // file or folder path.
 func Read(ctx context.Context, inputs []string, opt Options) iter.Seq[Item] {
 	ownClient := opt.HTTPClient == nil
