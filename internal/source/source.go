@@ -103,16 +103,6 @@ type ValidatorReader interface {
 	Validators(ctx context.Context, url string) (etag, lastModified string, err error)
 }
 
-// ValidatorStore is a ValidatorReader that can also record validators.
-//
-// Deprecated: Read no longer records validators; it yields them as
-// Items (see Item.Validators) for the pipeline's writer. Options.Validators
-// takes a ValidatorReader.
-type ValidatorStore interface {
-	ValidatorReader
-	SetValidators(ctx context.Context, url, etag, lastModified string) error
-}
-
 // Options tune Read. The zero value works.
 type Options struct {
 	// MaxBodyBytes caps one page: a file, a decompressed .gz, an HTTP body,
