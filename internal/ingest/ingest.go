@@ -54,6 +54,9 @@ const (
 	metaCheckpoint = "checkpoint" // story.Checkpoint as JSON
 	metaModel      = "model"      // the last epoch's document frequencies
 	metaSettled    = "settled"    // the stream's Assigned count at the last Settle, as JSON
+	// metaVStory maps active stream stories to the story readers see them
+	// in, where that is another (mirror.vstory), as JSON.
+	metaVStory = "vstory"
 )
 
 func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *mirror, opt Options) *Pipeline {

@@ -71,8 +71,18 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 	out := make(map[int64]store.EvictedTally, len(ev))
 	for _, t := range ev {
 		out[t.Stream] = t
-		if t.Story != t.Stream {
-			m.vstory[t.Stream] = t.Story
+	}
+	if b, err := st.Meta(ctx, metaVStory); err != nil {
+		return nil, err
+	} else if b != nil {
+		var vs map[int64]int64
+		if err := json.Unmarshal(b, &vs); err != nil {
+			return nil, fmt.Errorf("%s: %w", metaVStory, err)
+		}
+		for x, v := range vs {
+			if _, ok := active[x]; ok {
+				m.vstory[x] = v
+			}
 		}
 	}
 	for _, s := range streams {

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -120,6 +121,13 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 		}
 	}
 	if err := tx.PutParts(ctx, st.Parts); err != nil {
+		return err
+	}
+	b, err := json.Marshal(vstory)
+	if err == nil {
+		err = tx.SetMeta(ctx, metaVStory, b)
+	}
+	if err != nil {
 		return err
 	}
 	m.held, m.vstory, m.parts = now, vstory, st.Parts

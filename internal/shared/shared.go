@@ -41,16 +41,22 @@ func Find() (string, error) {
 }
 
 // Path returns a file or folder inside the shared folder, skipping the test
-// or benchmark with a clear message when it is absent.
+// or benchmark with a clear message when it is absent — except in CI
+// (CI=true), where missing data fails it: a check that silently skips
+// there checks nothing.
 func Path(tb testing.TB, rel string) string {
 	tb.Helper()
+	missing := tb.Skipf
+	if os.Getenv("CI") == "true" {
+		missing = tb.Fatalf
+	}
 	dir, err := Find()
 	if err != nil {
-		tb.Skipf("skipping: %v", err)
+		missing("shared data missing: %v", err)
 	}
 	p := filepath.Join(dir, rel)
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("skipping: shared data %s not available: %v", rel, err)
+		missing("shared data %s not available: %v", rel, err)
 	}
 	return p
 }
