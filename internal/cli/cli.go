@@ -101,8 +101,10 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nEvery command takes -h for its flags. Data lives in --data DIR (default ./storyline-data, env STORYLINE_DATA).")
 }
 
+// newLogger logs at INFO unless STORYLINE_LOG says otherwise: a run's
+// progress, when stderr is no terminal, goes there every few seconds.
 func newLogger(w io.Writer) *slog.Logger {
-	level := slog.LevelWarn
+	level := slog.LevelInfo
 	if v := os.Getenv("STORYLINE_LOG"); v != "" {
 		_ = level.UnmarshalText([]byte(v))
 	}

@@ -115,6 +115,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if len(inputs) == 0 {
 		return usageErr("no SOURCE given")
 	}
+	if err := someReadable(inputs); err != nil {
+		return err
+	}
 	st, p, err := openPipeline(ctx, e, *data, "ingest", ef, ingest.Options{Progress: e.stderr})
 	if err != nil {
 		return err
@@ -138,6 +141,30 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return errItems
 	}
 	return nil
+}
+
+// someReadable fails when no input could give anything: every one is a
+// path that does not exist. A run then would only leave an empty store
+// behind. Some missing among others are per-item errors of the run.
+func someReadable(inputs []string) error {
+	var missing []string
+	for _, in := range inputs {
+		l := strings.ToLower(in)
+		if in == "-" || strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://") {
+			return nil
+		}
+		p := in
+		if i := strings.LastIndexByte(in, '#'); i > 0 {
+			if _, err := os.Stat(in); err != nil {
+				p = in[:i] // an item of a file: file.jsonl#L12
+			}
+		}
+		if _, err := os.Stat(p); err == nil {
+			return nil
+		}
+		missing = append(missing, in)
+	}
+	return fmt.Errorf("nothing to ingest: no such file or folder: %s", strings.Join(missing, ", "))
 }
 
 // articleJSON is the shape `extract` and `export` print.

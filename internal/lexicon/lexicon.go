@@ -131,7 +131,7 @@ func Load(ctx context.Context, dir string, langs []string) (*Lexicon, error) {
 	}
 	sort.Strings(l.langs)
 	if len(missing) > 0 {
-		slog.Info("lexicon: no dictionary for some languages; install dict-freedict-XXX-eng",
+		slog.Debug("lexicon: no dictionary for some languages; install dict-freedict-XXX-eng",
 			"dir", dir, "missing", missing, "found", l.langs)
 	}
 	if len(l.langs) == 0 && len(langs) > 0 {
@@ -158,7 +158,7 @@ func (l *Lexicon) borrowHan(dir string) bool {
 	}
 	l.dicts["zh"] = &langDict{lang: "zh", borrow: ja}
 	l.langs = append(l.langs, "zh")
-	slog.Info("lexicon: no Chinese-English dictionary; using Han compounds of Japanese-English", "dir", dir)
+	slog.Debug("lexicon: no Chinese-English dictionary; using Han compounds of Japanese-English", "dir", dir)
 	return true
 }
 

@@ -357,3 +357,32 @@ func place(a *Assigner, art *article.Article, id int64) {
 	art.Story = id
 	a.SetNextID(id + 1)
 }
+
+// TestSplitOffStoryHasHeadline: a story split off another has a headline
+// even when its articles have no titles (it took its words from members
+// that left their readable forms with the story they first joined).
+func TestSplitOffStoryHasHeadline(t *testing.T) {
+	a := New(Config{}, nil)
+	for _, ta := range loadArticles(t) {
+		if ta.Lang != "en" {
+			continue
+		}
+		art := ta.article()
+		art.Title = ""
+		place(a, art, 10)
+	}
+	var split *Event
+	for _, ev := range a.Maintain(time.Time{}) {
+		if ev.Kind == "split" {
+			split = &ev
+		}
+	}
+	if split == nil {
+		t.Fatal("no split")
+	}
+	for _, id := range []int64{split.Story, split.Other} {
+		if s, ok := a.Summary(id); !ok || s.Headline == "" || len(s.TopTerms) == 0 {
+			t.Errorf("story %d after the split: %+v", id, s)
+		}
+	}
+}
