@@ -19,6 +19,9 @@ const (
 	exitOK     = 0
 	exitFailed = 1 // the command ran but some items failed
 	exitUsage  = 2
+	// exitInterrupted is the shells' status for a command stopped by
+	// SIGINT (128+2), whichever signal stopped it.
+	exitInterrupted = 130
 )
 
 type command struct {
@@ -73,6 +76,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitFailed
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
+		case errors.Is(err, context.Canceled) && ctx.Err() != nil:
+			// The report, printed already, says what was kept.
+			fmt.Fprintf(stderr, "storyline %s: interrupted\n", c.name)
+			return exitInterrupted
 		case errors.Is(err, errUsage):
 			fmt.Fprintf(stderr, "storyline %s: %v\nusage: storyline %s %s\n", c.name, err, c.name, c.args)
 			return exitUsage

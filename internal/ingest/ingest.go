@@ -193,21 +193,16 @@ func (w *writer) begin(ctx context.Context) error {
 
 // item takes one prepared source item.
 func (w *writer) item(ctx context.Context, prep Prepared) error {
-	w.rep.Items++
-	switch {
-	case prep.Err != nil:
-		w.rep.skip(prep.Input, prep.Err)
-		return nil
-	case prep.Validators != nil:
+	if v := prep.Validators; v != nil {
 		// The feed's items are placed: its validators go in their batch.
-		w.rep.Items--
 		if err := w.begin(ctx); err != nil {
 			return err
 		}
-		v := prep.Validators
-		if err := w.tx.SetValidators(ctx, v.URL, v.ETag, v.LastModified); err != nil {
-			return err
-		}
+		return w.tx.SetValidators(ctx, v.URL, v.ETag, v.LastModified)
+	}
+	w.rep.Items++
+	if prep.Err != nil {
+		w.rep.skip(prep.Input, prep.Err)
 		return nil
 	}
 	if err := w.begin(ctx); err != nil {
