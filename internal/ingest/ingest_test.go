@@ -11,28 +11,16 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
-	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/shared"
-	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/story"
 )
 
-// open returns a pipeline over a fresh store in dir, restored as the CLI
-// does at start-up.
+// open returns a pipeline over the store in dir, resumed as the CLI does
+// at start-up.
 func open(t *testing.T, dir string) (*Pipeline, *store.SQLite) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	p, err := Open(ctx, st, langid.Default(), story.New(story.Config{}, nil), Options{Source: source.Options{Validators: st}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, st
+	return openWith(t, dir, story.Config{}, Options{})
 }
 
 func articles(t *testing.T, st store.Store) []*article.Article {

@@ -72,17 +72,13 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 	for _, t := range ev {
 		out[t.Stream] = t
 	}
-	if b, err := st.Meta(ctx, metaVStory); err != nil {
+	var vs map[int64]int64
+	if _, err := metaJSON(ctx, st, metaVStory, &vs); err != nil {
 		return nil, err
-	} else if b != nil {
-		var vs map[int64]int64
-		if err := json.Unmarshal(b, &vs); err != nil {
-			return nil, fmt.Errorf("%s: %w", metaVStory, err)
-		}
-		for x, v := range vs {
-			if _, ok := active[x]; ok {
-				m.vstory[x] = v
-			}
+	}
+	for x, v := range vs {
+		if _, ok := active[x]; ok {
+			m.vstory[x] = v
 		}
 	}
 	for _, s := range streams {
@@ -103,12 +99,8 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 	if m.parts, err = st.Parts(ctx); err != nil {
 		return nil, err
 	}
-	if b, err := st.Meta(ctx, metaSettled); err != nil {
+	if _, err := metaJSON(ctx, st, metaSettled, &m.settled); err != nil {
 		return nil, err
-	} else if b != nil {
-		if err := json.Unmarshal(b, &m.settled); err != nil {
-			return nil, fmt.Errorf("%s: %w", metaSettled, err)
-		}
 	}
 	m.reshaped()
 	return m, nil
@@ -118,16 +110,23 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 // written before checkpoints (legacy) has neither: its whole history is
 // then replayed into the model.
 func checkpoint(ctx context.Context, st store.Store) (cp story.Checkpoint, model []byte, legacy bool, err error) {
-	b, err := st.Meta(ctx, metaCheckpoint)
-	if err != nil {
-		return cp, nil, false, err
-	}
-	if b == nil {
-		return cp, nil, true, nil
-	}
-	if err := json.Unmarshal(b, &cp); err != nil {
-		return cp, nil, false, fmt.Errorf("%s: %w", metaCheckpoint, err)
+	found, err := metaJSON(ctx, st, metaCheckpoint, &cp)
+	if err != nil || !found {
+		return cp, nil, !found, err
 	}
 	model, err = st.Meta(ctx, metaModel)
 	return cp, model, false, err
+}
+
+// metaJSON decodes the JSON value stored under key into v; found is false,
+// and v untouched, when there is none.
+func metaJSON(ctx context.Context, st store.Store, key string, v any) (found bool, err error) {
+	b, err := st.Meta(ctx, key)
+	if err != nil || b == nil {
+		return false, err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("%s: %w", key, err)
+	}
+	return true, nil
 }
