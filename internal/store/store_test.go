@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -958,5 +960,47 @@ func TestQueryPlans(t *testing.T) {
 		if !strings.Contains(all, tt.want) || strings.Contains(all, "SCAN band") || strings.Contains(all, "SCAN article") {
 			t.Errorf("%s: plan\n%s\nwant %q and no table scan", tt.name, all, tt.want)
 		}
+	}
+}
+
+// TestMigrateKeepsStories: a store written before the stream's state was
+// kept (schema 1) opens with its stories as the stream's, all active.
+func TestMigrateKeepsStories(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sql.Open("sqlite", filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{migrations[0],
+		"CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1)",
+		`INSERT INTO story (id, headline, first_seen, last_seen, articles) VALUES (4, 'Quake', '2025-04-01T00:00:00.000000000Z', '2025-04-03T00:00:00.000000000Z', 2)`,
+		`INSERT INTO article (id, title, stored, published, story) VALUES (1, 'a', '2026-01-01T00:00:00.000000000Z', '2025-04-01T00:00:00.000000000Z', 4)`,
+		`INSERT INTO article (id, title, stored, story) VALUES (2, 'b', '2026-01-01T00:00:00.000000000Z', 4)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	sts, err := s.StreamStories(ctx)
+	if err != nil || len(sts) != 1 || sts[0].ID != 4 || !sts[0].Changed || !sts[0].Last.Equal(time.Date(2025, 4, 3, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("stream stories after migration: %+v %v", sts, err)
+	}
+	var got []string
+	if err := s.Replay(ctx, 0, func(a *article.Article, p Placement) error {
+		got = append(got, fmt.Sprintf("%d:%d:%d:%s", a.ID, a.Story, p.Stream, p.At.Format("01-02")))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The undated article takes its story's last sighting as its time.
+	if want := []string{"1:4:4:04-01", "2:4:4:04-03"}; !slices.Equal(got, want) {
+		t.Errorf("articles after migration %v, want %v", got, want)
 	}
 }
