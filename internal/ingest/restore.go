@@ -71,6 +71,8 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 	out := make(map[int64]store.EvictedTally, len(ev))
 	for _, t := range ev {
 		out[t.Stream] = t
+		// The last run may have stopped before settling its evictions.
+		m.evictedFrom[t.Stream] = true
 	}
 	var vs map[int64]int64
 	if _, err := metaJSON(ctx, st, metaVStory, &vs); err != nil {

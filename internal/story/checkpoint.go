@@ -151,10 +151,12 @@ func (a *Assigner) ResumeStory(st StoryState, out Summary) {
 }
 
 // Resumed ends a resumption: the replayed stories are stored as they are.
+// Evictions made while replaying stay to be taken (TakeEvicted): they come
+// from a smaller Config.MaxMembers than the store was written with.
 func (a *Assigner) Resumed() {
 	a.dirty = make(map[int64]bool)
 	a.touched = make(map[int64]bool)
-	a.evicted, a.closed = nil, nil
+	a.closed = nil
 }
 
 // Closed returns the last summary of a story that left the window since
