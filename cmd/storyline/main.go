@@ -15,15 +15,16 @@ import (
 func main() {
 	// The first SIGINT or SIGTERM asks the command to stop cleanly: a run
 	// commits what it holds and reports what is stored. A second one
-	// kills the process at once (the default action, restored by stop);
-	// the store loses at most the batch in hand, never a committed one.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// kills the process at once (the default action, restored here); the
+	// store loses at most the batch in hand, never a committed one.
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
-		<-ctx.Done()
-		stop()
+		<-sigs
+		signal.Reset(os.Interrupt, syscall.SIGTERM)
 		fmt.Fprintln(os.Stderr, "storyline: stopping; interrupt again to quit at once")
+		cancel()
 	}()
-	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -225,3 +225,33 @@ func TestResumeECBPlus(t *testing.T) {
 		t.Errorf("ECB+ cut in two: settled stories differ from one run")
 	}
 }
+
+// TestSettleCoversStoriesAboutToClose: an article older than the window
+// opens a story the stream will close at its next look; until then the
+// settled view still places it (it once lost its story).
+func TestSettleCoversStoriesAboutToClose(t *testing.T) {
+	arts := loadArticles(t)
+	a := New(Config{}, nil)
+	for _, ta := range arts {
+		a.Assign(ta.article())
+	}
+	old := arts[0].article()
+	old.ID, old.Published, old.Title = 999, old.Published.AddDate(-1, 0, 0), "Ostmark harbour reopens"
+	old.Text = "A late report from a year before: the harbour of Ostmark reopened after the ferry strike ended."
+	d := a.Assign(old)
+	if !d.New {
+		t.Fatalf("the old article joined story %d: the test needs it alone", d.Story)
+	}
+	st := a.Settle(nil)
+	for _, p := range st.Held {
+		if p.Visible == 0 {
+			t.Errorf("article %d has no story in the settled view", p.Article)
+		}
+	}
+	if st.Story[d.Story] == 0 {
+		t.Errorf("story %d has no settled story", d.Story)
+	}
+	if _, ok := st.Summary(st.Story[d.Story]); !ok {
+		t.Errorf("no settled summary for the old article's story")
+	}
+}

@@ -37,9 +37,10 @@ type Settlement struct {
 	// Events are the moves the settling Maintain made.
 	Events []Event
 
-	c   *Assigner
-	vis map[int64]int64 // copy's story ID → visible ID
-	inv map[int64]int64 // visible ID → copy's story ID
+	c    *Assigner
+	live *Assigner
+	vis  map[int64]int64 // copy's story ID → visible ID
+	inv  map[int64]int64 // visible ID → copy's story ID
 }
 
 // Placement is where one article is.
@@ -54,7 +55,11 @@ type Placement struct {
 // hand out.
 func (a *Assigner) Settle(parts map[int64]int64) *Settlement {
 	c, orig := a.clone()
-	st := &Settlement{c: c, Story: make(map[int64]int64, len(a.stories)), Parts: make(map[int64]int64),
+	// The copy closes no story: what readers see covers every story the
+	// stream holds, those about to close included (an article older than
+	// the window opens one).
+	c.keepAll = true
+	st := &Settlement{c: c, live: a, Story: make(map[int64]int64, len(a.stories)), Parts: make(map[int64]int64),
 		vis: make(map[int64]int64, len(a.stories)), inv: make(map[int64]int64, len(a.stories))}
 	st.Events = c.Maintain(time.Time{})
 	st.Touched = slices.Sorted(maps.Keys(a.touched))
@@ -83,16 +88,25 @@ func (a *Assigner) Settle(parts map[int64]int64) *Settlement {
 	st.Held = make([]Placement, 0, len(a.owner))
 	for _, id := range a.sortedIDs() {
 		for _, m := range a.stories[id].members {
-			st.Held = append(st.Held, Placement{Article: m.id, Stream: id, Visible: st.vis[c.owner[m.id]]})
+			st.Held = append(st.Held, Placement{Article: m.id, Stream: id, Visible: st.visible(c.owner[m.id], id)})
 		}
 		s := orig[id]
 		for s.tally.into != nil {
 			s = s.tally.into
 		}
-		st.Story[id] = st.vis[s.id]
+		st.Story[id] = st.visible(s.id, id)
 	}
 	slices.SortFunc(st.Held, func(x, y Placement) int { return int(x.Article - y.Article) })
 	return st
+}
+
+// visible returns the visible ID of the copy's story cid, or stream when
+// the copy has no such story: readers then see it as the stream has it.
+func (st *Settlement) visible(cid, stream int64) int64 {
+	if v, ok := st.vis[cid]; ok {
+		return v
+	}
+	return stream
 }
 
 // Summary returns the settled summary of visible story id; ok is false

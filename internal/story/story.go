@@ -385,6 +385,8 @@ type Assigner struct {
 	// window since the last TakeClosed.
 	evicted []int64
 	closed  map[int64]Summary
+	// keepAll stops expire: Settle's copy must hold what the stream holds.
+	keepAll bool
 }
 
 // New returns an Assigner. lex, when not nil, glosses foreign words in
@@ -920,7 +922,7 @@ func (a *Assigner) refresh(s *story) {
 
 // expire closes stories whose latest article fell out of the window.
 func (a *Assigner) expire() {
-	if a.now.IsZero() {
+	if a.now.IsZero() || a.keepAll {
 		return
 	}
 	cut := a.now.Add(-a.cfg.Window)
