@@ -148,10 +148,13 @@ func TestSoak(t *testing.T) {
 		}
 	}
 	if second != nil {
+		// Round 2's ingest may be stopped before the second writer, still
+		// loading its dictionaries, first tries the lock: then it never
+		// waits. TestTwoWritersOneStore checks the message itself.
 		pid, ok := waitedFor(second.stderr.String())
 		switch {
 		case !ok:
-			t.Errorf("the second writer never said it was waiting:\n%s", second.stderr)
+			t.Logf("the second writer did not wait:\n%s", second.stderr)
 		case pid != runs[1].p.pid():
 			t.Errorf("the second writer waited for pid %d, round 2's ingest is pid %d: %s", pid, runs[1].p.pid(), second.stderr)
 		}
