@@ -176,7 +176,6 @@ type writer struct {
 // counts are what a batch adds to the report once committed.
 type counts struct {
 	stored, copies, related, duplicates, events int
-	skipped                                     []Skip
 }
 
 func (w *writer) begin(ctx context.Context) error {
