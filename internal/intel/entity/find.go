@@ -173,6 +173,14 @@ func split(s string) []word {
 			}
 			break
 		}
+		// A possessive is no part of the word: Japan's names Japan.
+		if r, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsUpper(r) {
+			for _, p := range []string{"'s", "’s"} {
+				if strings.HasSuffix(s[i:j], p) && j-len(p) > i {
+					j -= len(p)
+				}
+			}
+		}
 		w := word{text: s[i:j], start: i, end: j, line: line, sentStart: sent, gapPunct: punct}
 		first, _ := utf8.DecodeRuneInString(w.text)
 		w.cased = unicode.IsUpper(first) || unicode.IsLower(first)
@@ -184,12 +192,14 @@ func split(s string) []word {
 		sent, punct = false, false
 		i = j
 	}
-	markTitleCase(ws)
+	markTitleCase(s, ws)
 	return ws
 }
 
-// markTitleCase marks the words of headline lines in title case.
-func markTitleCase(ws []word) {
+// markTitleCase marks the words of headline lines in title case: lines
+// mostly capitalised that do not end a sentence (German capitalises its
+// nouns, and a short sentence may be mostly names).
+func markTitleCase(s string, ws []word) {
 	for i := 0; i < len(ws); {
 		j, cased, caps := i, 0, 0
 		for ; j < len(ws) && ws[j].line == ws[i].line; j++ {
@@ -200,7 +210,12 @@ func markTitleCase(ws []word) {
 				}
 			}
 		}
-		if cased >= titleCaseWords && float64(caps) >= titleCaseShare*float64(cased) {
+		end := ws[j-1].end
+		for end < len(s) && s[end] != '\n' && (s[end] == ' ' || s[end] == '\t') {
+			end++
+		}
+		sentence := end < len(s) && strings.ContainsRune(".!?。؟", rune(s[end]))
+		if !sentence && cased >= titleCaseWords && float64(caps) >= titleCaseShare*float64(cased) {
 			for k := i; k < j; k++ {
 				ws[k].titleCase = true
 			}
@@ -553,12 +568,6 @@ func trimProclitic(w string) string {
 func (c *cues) mention(f Field, s string, run []word, t Type, title string) Mention {
 	start, end := run[0].start, run[len(run)-1].end
 	text := s[start:end]
-	// A possessive is no part of the name.
-	for _, p := range []string{"'s", "’s"} {
-		if strings.HasSuffix(text, p) {
-			text, end = text[:len(text)-len(p)], end-len(p)
-		}
-	}
 	m := Mention{Text: text, Field: f, Start: start, End: end, Type: t, Title: title}
 	for _, w := range strings.Fields(text) {
 		m.Tokens = append(m.Tokens, w)
