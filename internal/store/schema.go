@@ -118,5 +118,89 @@ CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value BLOB NOT NULL
 );
+`,	// 3: what articles say: the entities they name (resolved across
+	// articles and scripts), their quotes and figures.
+	`
+CREATE TABLE entity (
+	id          INTEGER PRIMARY KEY,
+	canonical   TEXT NOT NULL,
+	type        TEXT NOT NULL,
+	mentions    INTEGER NOT NULL DEFAULT 0,
+	first_seen  TEXT,
+	story       INTEGER,  -- a one-word entity: the stream story it belongs to
+	merged_into INTEGER   -- merged into that entity: look there
+);
+
+CREATE TABLE entity_variant (
+	entity     INTEGER NOT NULL,
+	norm       TEXT NOT NULL,
+	text       TEXT NOT NULL,
+	lang       TEXT NOT NULL DEFAULT '',
+	key        TEXT NOT NULL DEFAULT '',
+	surname    TEXT NOT NULL DEFAULT '',
+	mentions   INTEGER NOT NULL DEFAULT 0,
+	first_seen TEXT,
+	evidence   TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (entity, norm)
+) WITHOUT ROWID;
+CREATE INDEX entity_variant_norm ON entity_variant(norm);
+CREATE INDEX entity_variant_key ON entity_variant(key);
+
+-- Merges made by the machine or a person, and separations a person made.
+CREATE TABLE entity_merge (
+	id       INTEGER PRIMARY KEY,
+	into_id  INTEGER NOT NULL,
+	from_id  INTEGER NOT NULL,
+	by       TEXT NOT NULL,
+	evidence TEXT NOT NULL DEFAULT '',
+	at       TEXT
+);
+CREATE INDEX entity_merge_into ON entity_merge(into_id);
+CREATE TABLE entity_split (
+	a  INTEGER NOT NULL,
+	b  INTEGER NOT NULL,
+	at TEXT,
+	PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+
+CREATE TABLE mention (
+	article INTEGER NOT NULL,
+	field   INTEGER NOT NULL,
+	start   INTEGER NOT NULL,
+	end     INTEGER NOT NULL,
+	text    TEXT NOT NULL,
+	type    TEXT NOT NULL,
+	title   TEXT NOT NULL DEFAULT '',
+	entity  INTEGER,  -- NULL: the article could mean several
+	PRIMARY KEY (article, field, start)
+) WITHOUT ROWID;
+CREATE INDEX mention_entity ON mention(entity);
+
+CREATE TABLE quote (
+	id             INTEGER PRIMARY KEY,
+	article        INTEGER NOT NULL,
+	start          INTEGER NOT NULL,
+	end            INTEGER NOT NULL,
+	text           TEXT NOT NULL,
+	speaker        TEXT NOT NULL DEFAULT '',
+	speaker_entity INTEGER,
+	via            TEXT NOT NULL DEFAULT '',
+	confidence     REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX quote_article ON quote(article);
+CREATE INDEX quote_speaker ON quote(speaker_entity);
+
+CREATE TABLE figure (
+	article INTEGER NOT NULL,
+	start   INTEGER NOT NULL,
+	end     INTEGER NOT NULL,
+	text    TEXT NOT NULL,
+	value   REAL NOT NULL,
+	unit    TEXT NOT NULL DEFAULT '',
+	counts  TEXT NOT NULL DEFAULT '',  -- what the number is of
+	year    TEXT NOT NULL DEFAULT '',
+	approx  INTEGER NOT NULL DEFAULT 0,
+	PRIMARY KEY (article, start)
+) WITHOUT ROWID;
 `,
 }

@@ -1,0 +1,7 @@
+package entitytest
+
+import "testing"
+
+func TestMemConforms(t *testing.T) {
+	Run(t, func(*testing.T) Harness { return NewMem() })
+}

@@ -1,0 +1,416 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/intel/entity"
+)
+
+// Mention is a name in an article and the entity it names.
+type Mention struct {
+	Field      int // 0 title, 1 text
+	Start, End int // byte offsets in the field
+	Text       string
+	Type       string
+	Title      string // the title or cue that typed it
+	Entity     int64  // 0: ambiguous
+}
+
+// Quote is a direct quotation in an article.
+type Quote struct {
+	ID            int64
+	Article       int64
+	Start, End    int // byte offsets in the text
+	Text          string
+	Speaker       string // as the text names them; "" unresolved
+	SpeakerEntity int64
+	Via           string // the cue that named the speaker
+	Confidence    float64
+}
+
+// Figure is a quantity an article states.
+type Figure struct {
+	Article    int64
+	Start, End int
+	Text       string
+	Value      float64
+	Unit       string
+	Counts     string // what it is of
+	Year       string
+	Approx     bool
+}
+
+// Intel is what one article says: names, quotes, figures.
+type Intel struct {
+	Mentions []Mention
+	Quotes   []Quote
+	Figures  []Figure
+}
+
+// StoryVariantArticles bounds how far back StoryVariants looks in a story:
+// the latest articles name whom the story is about now, and the lookup must
+// not grow with a story that runs for months.
+const StoryVariantArticles = 200
+
+var _ entity.Registry = (*sqliteTx)(nil)
+
+const variantColumns = "entity, norm, text, lang, key, surname, mentions, first_seen, evidence"
+
+func scanVariants(rows *sql.Rows) ([]entity.Variant, error) {
+	defer rows.Close()
+	var out []entity.Variant
+	for rows.Next() {
+		var (
+			v     entity.Variant
+			first sql.NullString
+		)
+		if err := rows.Scan(&v.Entity, &v.Norm, &v.Text, &v.Lang, &v.Key, &v.Surname, &v.Mentions, &first, &v.Evidence); err != nil {
+			return nil, err
+		}
+		var err error
+		if v.FirstSeen, err = decodeTime(first); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// VariantsByNorm returns the variants written as norm.
+func (t *sqliteTx) VariantsByNorm(ctx context.Context, norm string) ([]entity.Variant, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE norm = ? ORDER BY entity", norm)
+	if err != nil {
+		return nil, fmt.Errorf("store: variants %q: %w", norm, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: variants %q: %w", norm, err)
+	}
+	return vs, nil
+}
+
+// VariantsByKey returns the variants whose full key is key.
+func (t *sqliteTx) VariantsByKey(ctx context.Context, key string) ([]entity.Variant, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE key = ? ORDER BY entity", key)
+	if err != nil {
+		return nil, fmt.Errorf("store: variants by key %q: %w", key, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: variants by key %q: %w", key, err)
+	}
+	return vs, nil
+}
+
+// StoryVariants returns the variants of the entities the latest articles of
+// stream story id mention.
+func (t *sqliteTx) StoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
+		SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
+			SELECT id FROM article WHERE stream_story = ? ORDER BY id DESC LIMIT ?))
+		ORDER BY entity, norm`, id, StoryVariantArticles)
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
+	}
+	return vs, nil
+}
+
+// Entity returns an entity, following merges.
+func (t *sqliteTx) Entity(ctx context.Context, id int64) (entity.Entity, error) {
+	return entityByID(ctx, t.tx, id)
+}
+
+// queryer is what *sql.DB and *sql.Tx share for reads.
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// maxMergeChain bounds how many merges a lookup follows: a cycle would be
+// a bug, never a reason to hang.
+const maxMergeChain = 64
+
+func entityByID(ctx context.Context, q queryer, id int64) (entity.Entity, error) {
+	for range maxMergeChain {
+		var (
+			e            entity.Entity
+			typ          string
+			first        sql.NullString
+			story, merge sql.NullInt64
+		)
+		err := q.QueryRowContext(ctx, `SELECT id, canonical, type, mentions, first_seen, story, merged_into
+			FROM entity WHERE id = ?`, id).Scan(&e.ID, &e.Canonical, &typ, &e.Mentions, &first, &story, &merge)
+		if errors.Is(err, sql.ErrNoRows) {
+			return e, fmt.Errorf("store: entity %d: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return e, fmt.Errorf("store: entity %d: %w", id, err)
+		}
+		if merge.Valid {
+			id = merge.Int64
+			continue
+		}
+		e.Type, e.Story = entity.Type(typ), story.Int64
+		if e.FirstSeen, err = decodeTime(first); err != nil {
+			return e, fmt.Errorf("store: entity %d: %w", id, err)
+		}
+		return e, nil
+	}
+	return entity.Entity{}, fmt.Errorf("store: entity %d: merges do not end", id)
+}
+
+// PutEntity inserts (zero ID) or updates an entity.
+func (t *sqliteTx) PutEntity(ctx context.Context, e *entity.Entity) error {
+	first, err := encodeTime(e.FirstSeen)
+	if err != nil {
+		return fmt.Errorf("store: put entity %d: %w", e.ID, err)
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO entity (id, canonical, type, mentions, first_seen, story)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical,
+		type = excluded.type, mentions = excluded.mentions, first_seen = excluded.first_seen, story = excluded.story`,
+		nullID(e.ID), e.Canonical, string(e.Type), e.Mentions, first, nullID(e.Story))
+	if err != nil {
+		return fmt.Errorf("store: put entity %d: %w", e.ID, err)
+	}
+	if e.ID == 0 {
+		if e.ID, err = res.LastInsertId(); err != nil {
+			return fmt.Errorf("store: put entity: %w", err)
+		}
+	}
+	return nil
+}
+
+// PutVariant records a variant, adding its mentions to those stored.
+func (t *sqliteTx) PutVariant(ctx context.Context, v entity.Variant) error {
+	first, err := encodeTime(v.FirstSeen)
+	if err != nil {
+		return fmt.Errorf("store: put variant %q: %w", v.Text, err)
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO entity_variant (`+variantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(entity, norm) DO UPDATE SET mentions = mentions + excluded.mentions`,
+		v.Entity, v.Norm, v.Text, v.Lang, v.Key, v.Surname, v.Mentions, first, v.Evidence)
+	if err != nil {
+		return fmt.Errorf("store: put variant %q: %w", v.Text, err)
+	}
+	return nil
+}
+
+// MergeEntities makes m.From part of m.Into: variants, mentions and quotes
+// move, and m.From points to m.Into.
+func (t *sqliteTx) MergeEntities(ctx context.Context, m entity.Merge) error {
+	into, err := t.Entity(ctx, m.Into)
+	if err != nil {
+		return err
+	}
+	from, err := t.Entity(ctx, m.From)
+	if err != nil {
+		return err
+	}
+	if into.ID == from.ID {
+		return nil
+	}
+	at, _ := encodeTime(m.At)
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{`INSERT INTO entity_variant (` + variantColumns + `) SELECT ?, norm, text, lang, key, surname, mentions, first_seen, evidence
+			FROM entity_variant WHERE entity = ? ON CONFLICT(entity, norm) DO UPDATE SET mentions = mentions + excluded.mentions`,
+			[]any{into.ID, from.ID}},
+		{"DELETE FROM entity_variant WHERE entity = ?", []any{from.ID}},
+		{"UPDATE mention SET entity = ? WHERE entity = ?", []any{into.ID, from.ID}},
+		{"UPDATE quote SET speaker_entity = ? WHERE speaker_entity = ?", []any{into.ID, from.ID}},
+		{"UPDATE entity SET mentions = mentions + ? WHERE id = ?", []any{from.Mentions, into.ID}},
+		{"UPDATE entity SET merged_into = ? WHERE id = ?", []any{into.ID, from.ID}},
+		{"INSERT INTO entity_merge (into_id, from_id, by, evidence, at) VALUES (?, ?, ?, ?, ?)",
+			[]any{into.ID, from.ID, m.By, m.Evidence, at}},
+	} {
+		if _, err := t.tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return fmt.Errorf("store: merge entity %d into %d: %w", from.ID, into.ID, err)
+		}
+	}
+	return nil
+}
+
+// Separated reports whether a person split a and b apart.
+func (t *sqliteTx) Separated(ctx context.Context, a, b int64) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: separated %d %d: %w", a, b, err)
+	}
+	return n > 0, nil
+}
+
+// SplitVariant moves a variant of an entity (by its norm) with its
+// mentions to a new entity, and records that a person separated the two:
+// later articles write that spelling to the new entity, and the machine
+// never merges them again. It returns the new entity's ID.
+func (t *sqliteTx) SplitVariant(ctx context.Context, id int64, norm string) (int64, error) {
+	e, err := t.Entity(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	var v entity.Variant
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? AND norm = ?", e.ID, norm)
+	if err != nil {
+		return 0, fmt.Errorf("store: split entity %d: %w", e.ID, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return 0, fmt.Errorf("store: split entity %d: %w", e.ID, err)
+	}
+	if len(vs) == 0 {
+		return 0, fmt.Errorf("store: split entity %d: no variant %q: %w", e.ID, norm, ErrNotFound)
+	}
+	v = vs[0]
+	n := entity.Entity{Canonical: v.Text, Type: e.Type, Mentions: v.Mentions, FirstSeen: v.FirstSeen}
+	if err := t.PutEntity(ctx, &n); err != nil {
+		return 0, err
+	}
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{
+		{"UPDATE entity_variant SET entity = ?, evidence = 'split off by a person' WHERE entity = ? AND norm = ?", []any{n.ID, e.ID, norm}},
+		{`UPDATE mention SET entity = ?1 WHERE entity = ?2 AND lower(text) = ?3`, []any{n.ID, e.ID, norm}},
+		{"UPDATE entity SET mentions = MAX(mentions - ?, 0) WHERE id = ?", []any{v.Mentions, e.ID}},
+		{"INSERT OR IGNORE INTO entity_split (a, b) VALUES (?, ?)", []any{min(e.ID, n.ID), max(e.ID, n.ID)}},
+	} {
+		if _, err := t.tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+			return 0, fmt.Errorf("store: split entity %d: %w", e.ID, err)
+		}
+	}
+	return n.ID, nil
+}
+
+// PutIntel replaces what an article says.
+func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) error {
+	for _, q := range []string{"DELETE FROM mention WHERE article = ?", "DELETE FROM quote WHERE article = ?", "DELETE FROM figure WHERE article = ?"} {
+		if _, err := t.tx.ExecContext(ctx, q, articleID); err != nil {
+			return fmt.Errorf("store: intel of article %d: %w", articleID, err)
+		}
+	}
+	for _, m := range in.Mentions {
+		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO mention (article, field, start, end, text, type, title, entity)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity))
+		if err != nil {
+			return fmt.Errorf("store: mention in article %d: %w", articleID, err)
+		}
+	}
+	for _, q := range in.Quotes {
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO quote (article, start, end, text, speaker, speaker_entity, via, confidence)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, articleID, q.Start, q.End, q.Text, q.Speaker, nullID(q.SpeakerEntity), q.Via, q.Confidence)
+		if err != nil {
+			return fmt.Errorf("store: quote in article %d: %w", articleID, err)
+		}
+	}
+	for _, f := range in.Figures {
+		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO figure (article, start, end, text, value, unit, counts, year, approx)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx)
+		if err != nil {
+			return fmt.Errorf("store: figure in article %d: %w", articleID, err)
+		}
+	}
+	return nil
+}
+
+// Intel returns what an article says.
+func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
+	var in Intel
+	rows, err := s.db.QueryContext(ctx, `SELECT field, start, end, text, type, title, entity FROM mention
+		WHERE article = ? ORDER BY field, start`, articleID)
+	if err != nil {
+		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+	}
+	for rows.Next() {
+		var (
+			m  Mention
+			id sql.NullInt64
+		)
+		if err := rows.Scan(&m.Field, &m.Start, &m.End, &m.Text, &m.Type, &m.Title, &id); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+		}
+		m.Entity = id.Int64
+		in.Mentions = append(in.Mentions, m)
+	}
+	rows.Close()
+	if rows, err = s.db.QueryContext(ctx, `SELECT id, start, end, text, speaker, speaker_entity, via, confidence FROM quote
+		WHERE article = ? ORDER BY start`, articleID); err != nil {
+		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+	}
+	for rows.Next() {
+		q := Quote{Article: articleID}
+		var id sql.NullInt64
+		if err := rows.Scan(&q.ID, &q.Start, &q.End, &q.Text, &q.Speaker, &id, &q.Via, &q.Confidence); err != nil {
+			rows.Close()
+			return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+		}
+		q.SpeakerEntity = id.Int64
+		in.Quotes = append(in.Quotes, q)
+	}
+	rows.Close()
+	if rows, err = s.db.QueryContext(ctx, `SELECT start, end, text, value, unit, counts, year, approx FROM figure
+		WHERE article = ? ORDER BY start`, articleID); err != nil {
+		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		f := Figure{Article: articleID}
+		if err := rows.Scan(&f.Start, &f.End, &f.Text, &f.Value, &f.Unit, &f.Counts, &f.Year, &f.Approx); err != nil {
+			return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
+		}
+		in.Figures = append(in.Figures, f)
+	}
+	return in, rows.Err()
+}
+
+// EntityInfo returns an entity (following merges) with its variants, most
+// written first, and the merges that made it.
+func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error) {
+	e, err := entityByID(ctx, s.db, id)
+	if err != nil {
+		return e, nil, nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? ORDER BY mentions DESC, norm", e.ID)
+	if err != nil {
+		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
+	}
+	mrows, err := s.db.QueryContext(ctx, "SELECT into_id, from_id, by, evidence, at FROM entity_merge WHERE into_id = ? ORDER BY id", e.ID)
+	if err != nil {
+		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
+	}
+	defer mrows.Close()
+	var ms []entity.Merge
+	for mrows.Next() {
+		var (
+			m  entity.Merge
+			at sql.NullString
+		)
+		if err := mrows.Scan(&m.Into, &m.From, &m.By, &m.Evidence, &at); err != nil {
+			return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
+		}
+		m.At, _ = decodeTime(at)
+		ms = append(ms, m)
+	}
+	return e, vs, ms, mrows.Err()
+}
+
+// StoryArticles calls fn for every article readers see in story id, in ID
+// order.
+func (s *SQLite) StoryArticles(ctx context.Context, id int64, fn func(*article.Article) error) error {
+	return s.walk(ctx, "story articles", "SELECT "+articleColumns+" FROM article WHERE story = ? ORDER BY id", fn, id)
+}
