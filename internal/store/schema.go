@@ -118,7 +118,8 @@ CREATE TABLE meta (
 	key   TEXT PRIMARY KEY,
 	value BLOB NOT NULL
 );
-`, // 3: what articles say: the entities they name (resolved across
+`,
+	// 3: what articles say: the entities they name (resolved across
 	// articles and scripts), their quotes and figures.
 	`
 CREATE TABLE entity (
