@@ -95,6 +95,9 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	}
 	opt.Source.Validators = st
 	opt.Logger = e.log
+	if lex != nil {
+		opt.Words = lex
+	}
 	p, err := ingest.Open(ctx, st, det, story.New(story.Config{Window: *f.window}, lex), opt)
 	if err != nil {
 		st.Close()
@@ -211,7 +214,7 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	items := source.Read(ctx, inputs, opt)
-	for prep := range ingest.Prepare(ctx, items, det, 0) {
+	for prep := range ingest.Prepare(ctx, items, ingest.Stages{Det: det}, 0) {
 		if prep.Err != nil {
 			failed++
 			fmt.Fprintf(e.stderr, "extract %s: %v\n", prep.Input, prep.Err)

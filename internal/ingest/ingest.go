@@ -10,6 +10,7 @@ import (
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/dedup"
+	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
@@ -30,8 +31,11 @@ type Options struct {
 	// of the stories (story.Settle) while it goes on; it always does at its
 	// end. Default 10s: settling copies the assigner's window.
 	SettleEvery time.Duration
-	Workers     int       // extraction goroutines; default GOMAXPROCS
-	Progress    io.Writer // where a progress line is drawn; nil for none
+	Workers     int // extraction goroutines; default GOMAXPROCS
+	// Words tells names from common words in scripts without case (the
+	// lexicon); nil finds and resolves names without it.
+	Words    entity.Words
+	Progress io.Writer // where a progress line is drawn; nil for none
 	// ProgressEvery is how often progress is logged at INFO when Progress
 	// is not a terminal. Default 5s.
 	ProgressEvery time.Duration
@@ -43,6 +47,7 @@ type Pipeline struct {
 	st  store.Store
 	det *langid.Detector
 	asg *story.Assigner
+	res *entity.Resolver
 	m   *mirror
 	opt Options
 	log *slog.Logger
@@ -76,7 +81,7 @@ func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *m
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{st: st, det: det, asg: asg, m: m, opt: opt, log: log, now: time.Now}
+	return &Pipeline{st: st, det: det, asg: asg, res: &entity.Resolver{Words: opt.Words}, m: m, opt: opt, log: log, now: time.Now}
 }
 
 // Run ingests every input and reports what happened to each item. Item
@@ -108,7 +113,7 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	in := make(chan Prepared)
 	go func() {
 		defer close(in)
-		for prep := range Prepare(rctx, source.Read(rctx, inputs, srcOpt), p.det, p.opt.Workers) {
+		for prep := range Prepare(rctx, source.Read(rctx, inputs, srcOpt), Stages{Det: p.det, Words: p.opt.Words}, p.opt.Workers) {
 			select {
 			case in <- prep:
 			case <-rctx.Done():
@@ -213,7 +218,7 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		if a.Related {
 			a.RelatedOf = mainID
 		}
-		id, dup, err := w.place(ctx, a, prep.Stemmed[i])
+		id, dup, err := w.place(ctx, a, prep.Stemmed[i], prep.Mentions[i])
 		if err != nil {
 			return err
 		}
@@ -250,7 +255,7 @@ func (w *writer) due(ctx context.Context) error {
 
 // place stores one article unless it is already stored. It returns the ID
 // the article has in the store and whether it was there before.
-func (w *writer) place(ctx context.Context, a *article.Article, stemmed string) (int64, bool, error) {
+func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, ms []entity.Mention) (int64, bool, error) {
 	id, found, err := w.tx.ArticleByHash(ctx, a.ContentHash)
 	if err != nil {
 		return 0, false, fmt.Errorf("dedup %s: %w", a.Input, err)
@@ -272,24 +277,47 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string) 
 			return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
 		}
 	}
-	if err := w.assign(ctx, a, orig); err != nil {
+	stream, at, err := w.assign(ctx, a, orig)
+	if err != nil {
 		return 0, false, fmt.Errorf("story %s: %w", a.Input, err)
+	}
+	if err := w.intel(ctx, a, stream, at, ms); err != nil {
+		return 0, false, fmt.Errorf("entities %s: %w", a.Input, err)
 	}
 	w.inBatch++
 	return a.ID, false, nil
+}
+
+// intel resolves the article's names to entities, in the context of its
+// story in the stream, and stores what the article says.
+func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at time.Time, ms []entity.Mention) error {
+	rs, err := w.p.res.Resolve(ctx, w.tx, entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
+		Title: a.Title, Text: a.Text}, ms)
+	if err != nil {
+		return err
+	}
+	var in store.Intel
+	for _, r := range rs {
+		in.Mentions = append(in.Mentions, store.Mention{Field: int(r.Field), Start: r.Start, End: r.End, Text: r.Text,
+			Type: string(r.Type), Title: r.Title, Entity: r.Entity})
+	}
+	return w.tx.PutIntel(ctx, a.ID, in)
 }
 
 // assign puts a stored article into a story, runs Maintain when the stream
 // says it is due, and persists what changed. A syndicated copy joins its
 // original's story, whatever its text would have scored, even when that
 // story has left the active window.
-func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Candidate) error {
+//
+// It returns the article's story in the stream and the time it took there.
+func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Candidate) (int64, time.Time, error) {
 	asg := w.p.asg
 	if a.DuplicateOf != 0 && orig.Stream != 0 {
 		if _, active := asg.State(orig.Stream); !active {
 			at := asg.Observe(a)
 			a.Story = orig.Story
-			return w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
+			err := w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
+			return orig.Stream, at, err
 		}
 		a.Story = orig.Stream // the original may have left the story's memory
 	}
@@ -297,16 +325,16 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 	_, at, _ := asg.Member(a.ID)
 	vis := w.p.m.of(d.Story)
 	if err := w.tx.Place(ctx, a.ID, store.Placement{Story: vis, Stream: d.Story, At: at}); err != nil {
-		return err
+		return 0, at, err
 	}
 	a.Story = vis
 	w.p.m.held[a.ID] = held{stream: d.Story, vis: vis}
 	if asg.MaintainDue() {
 		if err := w.maintain(ctx); err != nil {
-			return err
+			return 0, at, err
 		}
 	}
-	return w.flush(ctx)
+	return d.Story, at, w.flush(ctx)
 }
 
 // copyOf marks a as a copy (DuplicateOf) when a stored article is a

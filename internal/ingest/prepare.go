@@ -15,6 +15,7 @@ import (
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/dedup"
 	"github.com/storyline/storyline/internal/extract"
+	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/text"
@@ -33,12 +34,23 @@ type Prepared struct {
 	// Validators, when set, is no page: a feed was read in full, and its
 	// conditional-GET validators are to be stored with its items.
 	Validators *source.FeedValidators
+	// Mentions holds each article's names, found here because finding
+	// them needs no shared state; the writer resolves them to entities.
+	Mentions [][]entity.Mention
+}
+
+// Stages are the stateless stages Prepare runs on every item.
+type Stages struct {
+	Det *langid.Detector
+	// Words tells names from common words in scripts without case
+	// (entity.Find); nil finds names without it.
+	Words entity.Words
 }
 
 // Prepare runs the stateless stages over items with workers goroutines and
 // yields the results in input order. Memory stays bounded: at most a few
 // items per worker are in flight.
-func Prepare(ctx context.Context, items iter.Seq[source.Item], det *langid.Detector, workers int) iter.Seq[Prepared] {
+func Prepare(ctx context.Context, items iter.Seq[source.Item], st Stages, workers int) iter.Seq[Prepared] {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -59,7 +71,7 @@ func Prepare(ctx context.Context, items iter.Seq[source.Item], det *langid.Detec
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					j.out <- prepareOne(ctx, j.item, det)
+					j.out <- prepareOne(ctx, j.item, st)
 				}
 			}()
 		}
@@ -99,7 +111,7 @@ func Prepare(ctx context.Context, items iter.Seq[source.Item], det *langid.Detec
 	}
 }
 
-func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepared {
+func prepareOne(ctx context.Context, it source.Item, st Stages) Prepared {
 	p := Prepared{Input: it.Page.Input, Validators: it.Validators}
 	if it.Err != nil || it.Validators != nil {
 		p.Err = it.Err
@@ -112,7 +124,7 @@ func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepa
 	}
 	for i := range arts {
 		a := &arts[i]
-		if lang := det.Detect(a.Text); lang != "" {
+		if lang := st.Det.Detect(a.Text); lang != "" {
 			a.Lang = lang
 		} else if a.Lang == "" {
 			a.Lang = strings.ToLower(it.Page.Lang)
@@ -120,6 +132,7 @@ func prepareOne(ctx context.Context, it source.Item, det *langid.Detector) Prepa
 		a.ContentHash = contentKey(a)
 		a.MinHash = dedup.Signature(a.Text)
 		p.Stemmed = append(p.Stemmed, text.Stemmed(a.Lang, a.Title+"\n"+a.Text))
+		p.Mentions = append(p.Mentions, entity.Find(a.Lang, a.Title, a.Text, st.Words))
 	}
 	p.Articles = arts
 	return p

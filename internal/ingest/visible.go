@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
+	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/story"
 )
@@ -111,6 +113,9 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 		var err error
 		if ok {
 			err = tx.PutStory(ctx, storeStory(sum))
+			if err == nil {
+				err = consolidate(ctx, tx, id)
+			}
 		} else {
 			// Readers see it nowhere now: merged away in either view, or a
 			// settled half that is gone. No article points to it any more.
@@ -135,6 +140,17 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 	m.settled = asg.Checkpoint().Assigned
 	m.reshaped()
 	return nil
+}
+
+// consolidate merges the one-word entities of a story readers see into the
+// people it names in full (see entity.Consolidate).
+func consolidate(ctx context.Context, tx store.Tx, id int64) error {
+	vs, err := tx.VisibleStoryVariants(ctx, id)
+	if err != nil || len(vs) == 0 {
+		return err
+	}
+	_, err = entity.Consolidate(ctx, tx, id, vs, time.Time{})
+	return err
 }
 
 // reshaped recomputes odd from held and vstory.

@@ -123,6 +123,23 @@ func (t *sqliteTx) StoryVariants(ctx context.Context, id int64) ([]entity.Varian
 	return vs, nil
 }
 
+// VisibleStoryVariants returns the variants of the entities the latest
+// articles readers see in story id mention.
+func (t *sqliteTx) VisibleStoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
+		SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
+			SELECT id FROM article WHERE story = ? ORDER BY id DESC LIMIT ?))
+		ORDER BY entity, norm`, id, StoryVariantArticles)
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
+	}
+	vs, err := scanVariants(rows)
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
+	}
+	return vs, nil
+}
+
 // Entity returns an entity, following merges.
 func (t *sqliteTx) Entity(ctx context.Context, id int64) (entity.Entity, error) {
 	return entityByID(ctx, t.tx, id)

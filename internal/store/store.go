@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/intel/entity"
 )
 
 // Sentinel errors, matched with errors.Is.
@@ -63,6 +64,15 @@ type Store interface {
 	Parts(ctx context.Context) (map[int64]int64, error)
 	// Meta returns the value stored under key, nil when there is none.
 	Meta(ctx context.Context, key string) ([]byte, error)
+	// Intel returns what an article says: its names with their entities,
+	// its quotes and figures.
+	Intel(ctx context.Context, articleID int64) (Intel, error)
+	// EntityInfo returns an entity (following merges) with its variants,
+	// most written first, and the merges that made it.
+	EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error)
+	// StoryArticles calls fn for every article readers see in a story, in
+	// ID order.
+	StoryArticles(ctx context.Context, storyID int64, fn func(*article.Article) error) error
 	// Article returns one article, or an error matching ErrNotFound.
 	Article(ctx context.Context, id int64) (*article.Article, error)
 	// Stories returns all stories, most recent LastSeen first.
@@ -138,6 +148,16 @@ type Tx interface {
 	MoveStream(ctx context.Context, from, to, story int64) error
 	// AddStoryEvent records a merge or split.
 	AddStoryEvent(ctx context.Context, e StoryEvent) error
+	// The entities articles name, resolved in the writer's batch.
+	entity.Registry
+	// VisibleStoryVariants is StoryVariants for a story readers see.
+	VisibleStoryVariants(ctx context.Context, storyID int64) ([]entity.Variant, error)
+	// PutIntel replaces what an article says.
+	PutIntel(ctx context.Context, articleID int64, in Intel) error
+	// SplitVariant moves one spelling of an entity, with its mentions, to a
+	// new entity, and records that a person separated them (see
+	// entity.Registry.Separated). It returns the new entity's ID.
+	SplitVariant(ctx context.Context, entityID int64, norm string) (int64, error)
 	Commit() error
 	Rollback() error
 }

@@ -187,6 +187,8 @@ func split(s string) []word {
 		w.caps = unicode.IsUpper(first)
 		if n := capitals(w.text); n >= 2 {
 			w.acronym, w.shout = n <= maxAcronym, n > maxAcronym
+		} else if pluralAcronym(w.text) {
+			w.acronym = true // MRIs, NGOs
 		}
 		ws = append(ws, w)
 		sent, punct = false, false
@@ -234,6 +236,13 @@ func isUpperAfterDot(before, after string) bool {
 	b, _ := utf8.DecodeLastRuneInString(before)
 	a, _ := utf8.DecodeRuneInString(after)
 	return unicode.IsUpper(b) && unicode.IsUpper(a) && utf8.RuneCountInString(before) <= 3
+}
+
+// pluralAcronym reports an acronym with a lower-case plural s: MRIs.
+func pluralAcronym(s string) bool {
+	rest, ok := strings.CutSuffix(s, "s")
+	n := capitals(rest)
+	return ok && n >= 2 && n <= maxAcronym
 }
 
 // capitals returns the number of letters of s when all are upper case,
@@ -301,8 +310,9 @@ func (c *cues) cased(f Field, s string, ws []word, lower map[string]bool) []Ment
 // splits off a person title, and types what remains.
 func (c *cues) name(f Field, s string, ws []word, at int, run []word, lower, midCaps map[string]bool) []Mention {
 	// Leading sentence openers and articles are no part of a name, nor
-	// are months and weekdays.
-	for len(run) > 0 && (c.notName[fold(run[0].text)] || c.isStop(run[0]) || text.Month(fold(run[0].text)) != "") {
+	// are months and weekdays; but New Zealand is a place.
+	for len(run) > 0 && !c.places[fold(joinWords(run))] &&
+		(c.notName[fold(run[0].text)] || c.isStop(run[0]) || text.Month(fold(run[0].text)) != "") {
 		run, at = run[1:], at+1
 	}
 	for len(run) > 0 && text.Month(fold(run[len(run)-1].text)) != "" {
@@ -336,6 +346,12 @@ func (c *cues) name(f Field, s string, ws []word, at int, run []word, lower, mid
 			out = append(out, c.mention(f, s, run[ti-1:ti], Org, ""))
 		}
 		if rest := run[ti+tn:]; len(rest) > 0 {
+			// "Prime Minister of Japan Shigeru Ishiba": the title's
+			// country or body comes first.
+			if len(rest) > 2 && isOf(rest[0].text) {
+				out = append(out, c.name(f, s, ws, at, rest[1:2], lower, midCaps)...)
+				rest = rest[2:]
+			}
 			// A person's name ends at a connector that only names of
 			// bodies and places take: King Abdullah | of Jordan.
 			rest, place := c.cutOf(rest)
@@ -378,6 +394,8 @@ func (c *cues) name(f Field, s string, ws []word, at int, run []word, lower, mid
 		t, cue = Org, c.orgCue(run)
 	case c.places[fold(joinWords(run))]:
 		t = Place
+	case len(run) > 1 && c.placePrefix[fold(run[0].text)]:
+		t = Place // South China, Northern Ireland
 	case c.placeWord[fold(run[len(run)-1].text)] && len(run) > 1:
 		t, cue = Place, run[len(run)-1].text
 	case len(run) == 1 && run[0].acronym && !midCaps[titled(run[0].text)]:
@@ -429,16 +447,18 @@ func (c *cues) titleBefore(ws []word, at int) string {
 	return ""
 }
 
-// cutOf splits a person's name at "of" (or the language's like), which
-// joins bodies and places, not a person's names.
+// cutOf splits a person's name at "of" or "for", which join bodies and
+// places, not a person's names.
 func (c *cues) cutOf(run []word) (name, rest []word) {
 	for i, w := range run {
-		if i > 0 && c.connector[fold(w.text)] && (fold(w.text) == "of" || fold(w.text) == "for") {
+		if i > 0 && isOf(w.text) {
 			return run[:i], run[i+1:]
 		}
 	}
 	return run, nil
 }
+
+func isOf(w string) bool { return fold(w) == "of" || fold(w) == "for" }
 
 // isOrg reports a run whose last word (or a word before "of") says
 // organisation: "Bank of Japan", "Liberal Democratic Party".
@@ -520,7 +540,10 @@ func common(words Words, lang, w, key string) bool {
 			return false
 		}
 		for _, g := range gs {
-			if translit.Key(g) == key {
+			// A gloss that sounds like the name is the name in English
+			// (طوكيو: Tokyo), unless the key is too short to tell: آسيا
+			// glosses Asia, whose key is also the US's.
+			if translit.Key(g) == key && utf8.RuneCountInString(key) > minKeyLen {
 				return false
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"sort"
 	"testing"
+	"time"
 
 	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/intel/entity/entitytest"
@@ -160,4 +161,61 @@ func words(t *testing.T) entity.Words {
 		t.Fatal(err)
 	}
 	return lex
+}
+
+// TestConsolidate: articles the stream put in two stories, one saying
+// "Rutt" alone and the other "Mark Rutte", are one person once readers see
+// one story; a surname two full names share stays apart.
+func TestConsolidate(t *testing.T) {
+	ctx := context.Background()
+	reg := entitytest.NewMem()
+	var r entity.Resolver
+	texts := []struct {
+		story int64
+		text  string
+	}{
+		{1, "Secretary-General Rutt said the alliance would stay united. Rutt spoke for an hour."},
+		{2, "NATO Secretary General Mark Rutte met the prime minister. Rutte smiled."},
+		{3, "Minister Johnson spoke first. Johnson was brief."},
+		{4, "Boris Johnson and Dustin Johnson met at a charity game."},
+	}
+	var ids []int64
+	for i, tt := range texts {
+		rs, err := r.Resolve(ctx, reg, entity.Article{ID: int64(i + 1), Story: tt.story, Lang: "en", Text: tt.text}, entity.Find("en", "", tt.text, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range rs {
+			if m.Entity != 0 {
+				reg.Mention(tt.story, m.Entity)
+				ids = append(ids, m.Entity)
+			}
+		}
+	}
+	for _, pair := range [][2]int64{{1, 2}, {3, 4}} {
+		var vs []entity.Variant
+		for _, s := range pair {
+			v, err := reg.StoryVariants(ctx, s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			vs = append(vs, v...)
+		}
+		if _, err := entity.Consolidate(ctx, reg, 100, vs, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rutt, _ := reg.VariantsByNorm(ctx, "rutt")
+	rutte, _ := reg.VariantsByNorm(ctx, "mark rutte")
+	if len(rutt) != 1 || len(rutte) != 1 || rutt[0].Entity != rutte[0].Entity {
+		t.Errorf("Rutt %+v and Mark Rutte %+v are not one entity", rutt, rutte)
+	}
+	boris, _ := reg.VariantsByNorm(ctx, "boris johnson")
+	dustin, _ := reg.VariantsByNorm(ctx, "dustin johnson")
+	alone, _ := reg.VariantsByNorm(ctx, "johnson")
+	for _, v := range alone {
+		if len(boris) > 0 && v.Entity == boris[0].Entity || len(dustin) > 0 && v.Entity == dustin[0].Entity {
+			t.Errorf("Johnson alone merged into one of two Johnsons: %+v", v)
+		}
+	}
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // The cue words of each language are data, one file a language under lang/:
-// sections [person-title], [org-word], [place-word], [connector] and
-// [not-name], one entry a line, matched without case.
+// sections [person-title], [org-word], [place-word], [place] (places the
+// country names from CLDR miss: continents, regions), [place-prefix],
+// [connector] and [not-name], one entry a line, matched without case.
 //
 //go:embed lang/*.txt
 var langFiles embed.FS
@@ -25,9 +26,12 @@ type cues struct {
 	maxTitle  int             // longest title, in words
 	orgWords  map[string]bool
 	placeWord map[string]bool
-	connector map[string]bool
-	notName   map[string]bool
-	places    map[string]bool // country and region names in the language and in English
+	// placePrefix: a run opening with one of these is a place (South
+	// China); its last word then names no person.
+	placePrefix map[string]bool
+	connector   map[string]bool
+	notName     map[string]bool
+	places      map[string]bool // country and region names in the language and in English
 }
 
 var (
@@ -43,7 +47,7 @@ func cuesFor(lang string) *cues {
 	if c, ok := cueCache[lang]; ok {
 		return c
 	}
-	c := &cues{lang: lang, titles: map[string]bool{}, orgWords: map[string]bool{}, placeWord: map[string]bool{},
+	c := &cues{lang: lang, titles: map[string]bool{}, orgWords: map[string]bool{}, placeWord: map[string]bool{}, placePrefix: map[string]bool{},
 		connector: map[string]bool{}, notName: map[string]bool{}, places: map[string]bool{}}
 	for _, l := range []string{"en", lang} {
 		c.load(l)
@@ -73,6 +77,10 @@ func (c *cues) load(lang string) {
 			section, titles = c.orgWords, false
 		case line == "[place-word]":
 			section, titles = c.placeWord, false
+		case line == "[place]":
+			section, titles = c.places, false
+		case line == "[place-prefix]":
+			section, titles = c.placePrefix, false
 		case line == "[connector]":
 			section, titles = c.connector, false
 		case line == "[not-name]":

@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storyline/storyline/internal/text"
 	"github.com/storyline/storyline/internal/translit"
 )
 
@@ -162,7 +163,7 @@ func group(ms []Mention) (clusters []*cluster, ambiguous []Mention) {
 	add := func(k string, m Mention) {
 		c := byKey[k]
 		if c == nil {
-			c = &cluster{best: m}
+			c = &cluster{best: m, typ: m.Type}
 			byKey[k] = c
 			order = append(order, k)
 		}
@@ -179,24 +180,44 @@ func group(ms []Mention) (clusters []*cluster, ambiguous []Mention) {
 			c.title = m.Title
 		}
 	}
-	surnames := map[string][]string{} // surname key → full keys of multi-word names
+	// A one-word mention is the surname of a full name of the article
+	// when it is spelt as that name's last word, or, in another script,
+	// when their keys match: keys alone are too loose within one script
+	// (Paris and Perzo both key brs).
+	surnames := map[string][]string{} // surname (folded, or "k:" key) → full keys of multi-word names
+	person := map[string]bool{}       // full keys of names typed as persons
 	for _, m := range ms {
 		if len(m.Keys) > 1 && utf8.RuneCountInString(m.FullKey()) >= minKeyLen {
 			k := m.FullKey()
-			if _, seen := byKey[k]; !seen && (m.Type == Person || m.Type == Other) {
-				surnames[m.Surname()] = append(surnames[m.Surname()], k)
+			if _, seen := byKey[k]; !seen && personLike(m) {
+				last := m.Tokens[len(m.Tokens)-1]
+				surnames[surnameForm(last)] = append(surnames[surnameForm(last)], k)
+				surnames["k:"+m.Surname()] = append(surnames["k:"+m.Surname()], k)
 			}
+			person[k] = person[k] || m.Type == Person
 			add(k, m)
 		}
+	}
+	latin := map[string]bool{}
+	for _, c := range byKey {
+		latin[c.best.FullKey()] = isLatin(c.best.Text)
 	}
 	for _, m := range ms {
 		if len(m.Keys) != 1 || utf8.RuneCountInString(m.Keys[0]) < minKeyLen {
 			continue
 		}
-		switch full := surnames[m.Keys[0]]; {
-		case len(full) == 1 && m.Type != Org:
-			// The article's own full name outweighs a gazetteer: Jordan
-			// after Michael Jordan is he.
+		full := surnames[surnameForm(m.Tokens[0])]
+		var other []string
+		for _, k := range surnames["k:"+m.Keys[0]] {
+			if latin[k] != isLatin(m.Text) || sameName(m.Text, byKey[k].best.Tokens[len(byKey[k].best.Tokens)-1]) {
+				other = append(other, k)
+			}
+		}
+		full = uniq(append(full, other...))
+		switch {
+		case len(full) == 1 && m.Type != Org && (m.Type != Place || person[full[0]]):
+			// The article's own full name outweighs a gazetteer when it
+			// names a person: Jordan after Michael Jordan is he.
 			add(full[0], m)
 		case len(full) > 1:
 			ambiguous = append(ambiguous, m)
@@ -208,6 +229,113 @@ func group(ms []Mention) (clusters []*cluster, ambiguous []Mention) {
 		clusters = append(clusters, byKey[k])
 	}
 	return clusters, ambiguous
+}
+
+// surnameForm is the form in which a surname matches its full name's last
+// word within one script: folded, accents and all.
+func surnameForm(w string) string { return "w:" + text.Fold(w) }
+
+func uniq(xs []string) []string {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// personLike reports a full name whose last word may stand for it alone: a
+// person's, or an untyped name of two or three words without a connector
+// ("Training for Ukraine" is no person Ukraine names).
+func personLike(m Mention) bool {
+	switch {
+	case m.Type == Person:
+		return true
+	case m.Type != Other || len(m.Tokens) > 3:
+		return false
+	}
+	for _, t := range m.Tokens {
+		if r, _ := utf8.DecodeRuneInString(t); !unicode.IsUpper(r) && unicode.IsLower(r) {
+			return false // a connector: of, de, for
+		}
+	}
+	return true
+}
+
+// sameName reports two spellings of one name in one script: equal but for
+// case and accents (Sánchez, Sanchez), or, with the same key, one letter
+// apart (Rutt, Rutte), two in a long name (Johansson, Johnasson). Keys
+// alone say too little within a script: Paris and Perzo share theirs.
+func sameName(a, b string) bool {
+	fa, fb := text.Fold(a), text.Fold(b)
+	if fa == fb {
+		return true
+	}
+	if translit.Key(a) != translit.Key(b) {
+		return false
+	}
+	n := min(utf8.RuneCountInString(fa), utf8.RuneCountInString(fb))
+	switch d := editDistance(fa, fb); {
+	case n >= longName:
+		return d <= 2
+	case n >= minFuzzyName:
+		return d <= 1
+	}
+	return false
+}
+
+// Lengths, in letters, from which sameName allows one and two edits: a
+// short name one letter off is another name (Rut, Ruth).
+const (
+	minFuzzyName = 4
+	longName     = 8
+)
+
+// editDistance is the Levenshtein distance of two strings, by runes, with
+// a transposition counting one (Damerau's restricted form).
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	prev2 := make([]int, len(y)+1)
+	prev := make([]int, len(y)+1)
+	cur := make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		cur[0] = i
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(y)]
+}
+
+// scriptKey files a key under the script of the name it came from.
+func scriptKey(name, key string) string {
+	if isLatin(name) {
+		return "latin:" + key
+	}
+	return "other:" + key
+}
+
+// otherScript returns a name standing for the script other than s's, for
+// scriptKey: a key matches across scripts only.
+func otherScript(s string) string {
+	if isLatin(s) {
+		return "ا"
+	}
+	return "a"
+}
+
+// personName reports a written full name that may be a person's: two or
+// three capitalised words, no connector (see personLike).
+func personName(s string) bool {
+	f := strings.Fields(s)
+	return personLike(Mention{Type: Other, Tokens: f})
 }
 
 // known finds, in an article in a script without case, the names the
@@ -251,7 +379,7 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 			keys := translit.Keys(w.text)
 			for _, v := range story {
 				if utf8.RuneCountInString(v.Surname) >= least && slices.Contains(keys, v.Surname) && isLatin(v.Text) &&
-					!common(r.Words, art.Lang, w.text, v.Surname) {
+					distinctive(v) && !common(r.Words, art.Lang, w.text, v.Surname) {
 					m.Keys = []string{v.Surname}
 					out = append(out, m)
 					break
@@ -260,6 +388,19 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 		}
 	}
 	return out
+}
+
+// distinctive reports whether the word that gives a Latin variant its
+// surname key is long enough to be matched across scripts: a name of four
+// letters or more, or an acronym of three (NATO, not PM).
+func distinctive(v Variant) bool {
+	f := strings.Fields(v.Text)
+	last := f[len(f)-1]
+	n := utf8.RuneCountInString(last)
+	if c := capitals(last); c > 0 {
+		return c >= 3
+	}
+	return n >= 4
 }
 
 // cased reports whether most words of a field are in a script with case.
@@ -472,9 +613,16 @@ func (r *Resolver) absorb(ctx context.Context, reg Registry, art Article, c *clu
 	if err != nil {
 		return err
 	}
+	if !personName(c.best.Text) {
+		return nil
+	}
+	last := c.best.Tokens[len(c.best.Tokens)-1]
 	for _, v := range story {
 		if v.Entity == e.ID || v.Key != c.best.Surname() || strings.Contains(v.Key, " ") {
 			continue
+		}
+		if isLatin(v.Text) == isLatin(c.best.Text) && !sameName(v.Text, last) {
+			continue // within a script, only the name as spelt (see group)
 		}
 		o, err := reg.Entity(ctx, v.Entity)
 		if err != nil {
@@ -496,13 +644,17 @@ func (r *Resolver) absorb(ctx context.Context, reg Registry, art Article, c *clu
 }
 
 // better reports whether a should be an entity's canonical name rather
-// than b: Latin script first (most readers read it), then more words.
+// than b: Latin script first (most readers read it), then more words, then
+// not shouted (Tokyo, not TOKYO).
 func better(a, b string) bool {
 	la, lb := isLatin(a), isLatin(b)
 	if la != lb {
 		return la
 	}
-	return len(strings.Fields(a)) > len(strings.Fields(b))
+	if na, nb := len(strings.Fields(a)), len(strings.Fields(b)); na != nb {
+		return na > nb
+	}
+	return capitals(b) > maxAcronym && capitals(a) == 0
 }
 
 // isLatin reports whether s's letters are mostly Latin.
@@ -528,3 +680,97 @@ func norm(s string) string {
 
 // Norm returns the lookup form of a name (see Variant.Norm).
 func Norm(s string) string { return norm(s) }
+
+// Consolidate merges, within one story readers see, each entity known only
+// by one word there (a surname alone, or a name in another script) into the
+// one person the story names in full with that surname: articles that the
+// stream kept in separate stories, and the settled view put together, say
+// "Rutt" in one and "Mark Rutte" in another. vs are the variants of the
+// entities the story mentions. A surname two full names share merges into
+// neither. It returns the number of merges.
+func Consolidate(ctx context.Context, reg Registry, story int64, vs []Variant, at time.Time) (int, error) {
+	// A one-word name matches a full name's last word as spelt in the same
+	// script, or by key in another (as in group).
+	full := map[string]map[int64]string{} // surname form → entities named in full with it → a full name
+	words := map[int64][]Variant{}        // entity → its one-word variants
+	many := map[int64]bool{}              // entities with a full name
+	for _, v := range vs {
+		if strings.Contains(v.Key, " ") {
+			many[v.Entity] = true
+			if !personName(v.Text) {
+				continue
+			}
+			f := strings.Fields(v.Text)
+			for _, k := range []string{surnameForm(f[len(f)-1]), scriptKey(v.Text, v.Surname)} {
+				if full[k] == nil {
+					full[k] = map[int64]string{}
+				}
+				full[k][v.Entity] = v.Text
+			}
+		} else {
+			words[v.Entity] = append(words[v.Entity], v)
+		}
+	}
+	n := 0
+	ids := make([]int64, 0, len(words))
+	for id := range words {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if many[id] {
+			continue
+		}
+		e, err := reg.Entity(ctx, id)
+		if err != nil {
+			return n, err
+		}
+		if e.Story == 0 || e.Type == Org || e.Type == Place {
+			continue // named on its own: not a story's surname
+		}
+		var into int64
+		var name, alone string
+		ok := true
+		for _, v := range words[id] {
+			same := full[surnameForm(v.Text)]
+			other := map[int64]string{}
+			for t, fn := range full[scriptKey(otherScript(v.Text), v.Key)] {
+				other[t] = fn
+			}
+			for t, fn := range full[scriptKey(v.Text, v.Key)] {
+				if f := strings.Fields(fn); sameName(v.Text, f[len(f)-1]) {
+					other[t] = fn
+				}
+			}
+			for _, m := range []map[int64]string{same, other} {
+				for t, fn := range m {
+					if into != 0 && into != t {
+						ok = false
+					}
+					into, name, alone = t, fn, v.Text
+				}
+			}
+		}
+		if !ok || into == 0 {
+			continue
+		}
+		if t, err := reg.Entity(ctx, into); err != nil {
+			return n, err
+		} else if t.Type != Person && t.Type != Other {
+			continue
+		}
+		if sep, err := reg.Separated(ctx, into, id); err != nil || sep {
+			if err != nil {
+				return n, err
+			}
+			continue
+		}
+		err = reg.MergeEntities(ctx, Merge{Into: into, From: id, By: "auto", At: at,
+			Evidence: fmt.Sprintf("%s, alone in articles of story %d, is the surname of %s there", alone, story, name)})
+		if err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
