@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/intel/entity"
@@ -424,6 +425,39 @@ func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []ent
 		ms = append(ms, m)
 	}
 	return e, vs, ms, mrows.Err()
+}
+
+// EntitiesNamed returns the entities (following merges) that have a
+// variant written as name, most mentioned first.
+func (s *SQLite) EntitiesNamed(ctx context.Context, name string) ([]entity.Entity, error) {
+	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT entity FROM entity_variant WHERE norm = ?", entity.Norm(name))
+	if err != nil {
+		return nil, fmt.Errorf("store: entities named %q: %w", name, err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: entities named %q: %w", name, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []entity.Entity
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		e, err := entityByID(ctx, s.db, id)
+		if err != nil {
+			return nil, err
+		}
+		if !seen[e.ID] {
+			seen[e.ID] = true
+			out = append(out, e)
+		}
+	}
+	slices.SortFunc(out, func(a, b entity.Entity) int { return b.Mentions - a.Mentions })
+	return out, nil
 }
 
 // StoryArticles calls fn for every article readers see in story id, in ID

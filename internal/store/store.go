@@ -70,6 +70,9 @@ type Store interface {
 	// EntityInfo returns an entity (following merges) with its variants,
 	// most written first, and the merges that made it.
 	EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error)
+	// EntitiesNamed returns the entities with a variant written as name,
+	// most mentioned first.
+	EntitiesNamed(ctx context.Context, name string) ([]entity.Entity, error)
 	// StoryArticles calls fn for every article readers see in a story, in
 	// ID order.
 	StoryArticles(ctx context.Context, storyID int64, fn func(*article.Article) error) error

@@ -219,3 +219,42 @@ func TestConsolidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitIsRespected: once a person splits a spelling off an entity,
+// later articles that write it go to the split-off entity, even beside the
+// full name the machine would have joined it to.
+func TestSplitIsRespected(t *testing.T) {
+	ctx := context.Background()
+	reg := entitytest.NewMem()
+	var r entity.Resolver
+	resolve := func(id, story int64, text string) []entity.Resolved {
+		rs, err := r.Resolve(ctx, reg, entity.Article{ID: id, Story: story, Lang: "en", Text: text}, entity.Find("en", "", text, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	resolve(1, 1, "Coach Michael Jordan spoke to fans. Jordan smiled.")
+	mj, _ := reg.VariantsByNorm(ctx, "michael jordan")
+	// A person splits "Jordan" off into an entity of its own.
+	j := entity.Entity{Canonical: "Jordan", Type: entity.Place}
+	if err := reg.PutEntity(ctx, &j); err != nil {
+		t.Fatal(err)
+	}
+	if err := reg.MoveVariant(mj[0].Entity, "jordan", j.ID); err != nil {
+		t.Fatal(err)
+	}
+	reg.Separate(mj[0].Entity, j.ID)
+	for _, m := range resolve(2, 2, "Coach Michael Jordan visited a school. Jordan told pupils to read.") {
+		switch m.Text {
+		case "Jordan":
+			if m.Entity != j.ID {
+				t.Errorf("Jordan went to %d, the person split it off to %d", m.Entity, j.ID)
+			}
+		case "Michael Jordan":
+			if m.Entity != mj[0].Entity {
+				t.Errorf("Michael Jordan went to %d, want %d", m.Entity, mj[0].Entity)
+			}
+		}
+	}
+}

@@ -137,11 +137,19 @@ func (r *Resolver) Resolve(ctx context.Context, reg Registry, art Article, ms []
 		if err != nil {
 			return nil, err
 		}
-		if id, err = r.record(ctx, reg, art, c, id, why); err != nil {
+		apart, err := r.separated(ctx, reg, id, c)
+		if err != nil {
+			return nil, err
+		}
+		if id, err = r.record(ctx, reg, art, c, id, why, apart); err != nil {
 			return nil, err
 		}
 		for _, m := range c.ms {
-			out = append(out, Resolved{Mention: m, Entity: id})
+			e := id
+			if x, ok := apart[norm(m.Text)]; ok {
+				e = x
+			}
+			out = append(out, Resolved{Mention: m, Entity: e})
 		}
 	}
 	slices.SortFunc(out, func(a, b Resolved) int {
@@ -551,10 +559,44 @@ func one(vs []Variant) (int64, bool) {
 	return id, true
 }
 
+// separated returns the spellings of the cluster that a person split off
+// entity id into another: they go to that entity, whatever the article's
+// grouping says.
+func (r *Resolver) separated(ctx context.Context, reg Registry, id int64, c *cluster) (map[string]int64, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	var apart map[string]int64
+	for _, m := range c.ms {
+		n := norm(m.Text)
+		vs, err := reg.VariantsByNorm(ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if v.Entity == id {
+				continue
+			}
+			sep, err := reg.Separated(ctx, id, v.Entity)
+			if err != nil {
+				return nil, err
+			}
+			if sep {
+				if apart == nil {
+					apart = map[string]int64{}
+				}
+				apart[n] = v.Entity
+			}
+		}
+	}
+	return apart, nil
+}
+
 // record writes the cluster's variants to entity id, creating the entity
 // when id is 0, and merges into it a one-word entity of the story the
-// cluster's full name now explains. It returns the entity's ID.
-func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *cluster, id int64, why string) (int64, error) {
+// cluster's full name now explains. Spellings in apart go to the entity a
+// person split them off to. It returns the entity's ID.
+func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *cluster, id int64, why string, apart map[string]int64) (int64, error) {
 	var e Entity
 	if id != 0 {
 		var err error
@@ -594,6 +636,9 @@ func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *clu
 		m := first[n]
 		v := Variant{Entity: e.ID, Text: m.Text, Norm: n, Lang: art.Lang, Key: m.FullKey(), Surname: m.Surname(),
 			Mentions: k, FirstSeen: art.At, Evidence: why}
+		if x, ok := apart[n]; ok {
+			v.Entity, v.Evidence = x, "split off by a person"
+		}
 		if err := reg.PutVariant(ctx, v); err != nil {
 			return 0, err
 		}

@@ -153,3 +153,19 @@ func (m *Mem) Separated(_ context.Context, a, b int64) (bool, error) {
 func (m *Mem) Variants(id int64) []entity.Variant { return m.variants[m.root(id)] }
 
 var _ entity.Registry = (*Mem)(nil)
+
+// MoveVariant moves one spelling to another entity, as a person's split
+// does in the store (SplitVariant).
+func (m *Mem) MoveVariant(from int64, norm string, to int64) error {
+	from, to = m.root(from), m.root(to)
+	vs := m.variants[from]
+	for i, v := range vs {
+		if v.Norm == norm {
+			v.Entity = to
+			m.variants[to] = append(m.variants[to], v)
+			m.variants[from] = append(vs[:i:i], vs[i+1:]...)
+			return nil
+		}
+	}
+	return fmt.Errorf("entity %d has no variant %q", from, norm)
+}
