@@ -183,6 +183,25 @@ type articleJSON struct {
 	URL         string `json:"url"`
 	DuplicateOf string `json:"duplicate_of,omitempty"`
 	Story       int64  `json:"story,omitempty"`
+	// Entities and quotes, in export only.
+	Entities []mentionJSON `json:"entities,omitempty"`
+	Quotes   []quoteJSON   `json:"quotes,omitempty"`
+}
+
+// mentionJSON is a name in an article: as written, and the entity it names.
+type mentionJSON struct {
+	Name      string `json:"name"`
+	Canonical string `json:"canonical,omitempty"`
+	Type      string `json:"type"`
+	Entity    int64  `json:"entity,omitempty"`
+}
+
+// quoteJSON is a quotation with its speaker.
+type quoteJSON struct {
+	Text          string  `json:"text"`
+	Speaker       string  `json:"speaker"`
+	SpeakerEntity int64   `json:"speaker_entity,omitempty"`
+	Confidence    float64 `json:"confidence"`
 }
 
 func toJSON(a *article.Article) articleJSON {
@@ -257,6 +276,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	defer st.Close()
 	enc := json.NewEncoder(e.stdout)
 	enc.SetEscapeHTML(false)
+	names := canonicals{}
 	return st.Articles(ctx, func(a *article.Article) error {
 		j := toJSON(a)
 		j.ID = printedID(a)
@@ -270,8 +290,46 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			j.DuplicateOf = printedID(orig)
 		}
 		j.Story = a.Story
+		in, err := st.Intel(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range in.Mentions {
+			mj := mentionJSON{Name: m.Text, Type: m.Type, Entity: m.Entity}
+			if m.Entity != 0 {
+				if mj.Canonical, err = names.canonical(ctx, st, m.Entity); err != nil {
+					return err
+				}
+			}
+			j.Entities = append(j.Entities, mj)
+		}
+		for _, q := range in.Quotes {
+			j.Quotes = append(j.Quotes, quoteJSON{Text: q.Text, Speaker: q.Speaker, SpeakerEntity: q.SpeakerEntity, Confidence: q.Confidence})
+		}
 		return enc.Encode(j)
 	})
+}
+
+// canonicals caches entities' canonical names for a walk over articles.
+type canonicals map[int64]string
+
+// maxCanonicals bounds the cache: beyond it, it starts again, so that an
+// export of a large store does not hold every entity.
+const maxCanonicals = 100_000
+
+func (c *canonicals) canonical(ctx context.Context, st *store.SQLite, id int64) (string, error) {
+	if n, ok := (*c)[id]; ok {
+		return n, nil
+	}
+	e, _, _, err := st.EntityInfo(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	if len(*c) >= maxCanonicals {
+		*c = canonicals{}
+	}
+	(*c)[id] = e.Canonical
+	return e.Canonical, nil
 }
 
 // printedID is the id export prints: the input's own id when it had one.
