@@ -37,6 +37,7 @@ func init() {
 		{"extract", "PATH|URL...", "print the articles each input holds, one JSON object a line (stores nothing)", runExtract},
 		{"export", "", "print every stored article as JSON lines", runExport},
 		{"stories", "", "list stories, most recent first", runStories},
+		{"story", "ID", "one story: summary, entities, quotes, figures, coverage, timeline, why together", runStory},
 		{"entity", "show|merge|split ...", "show an entity with its spellings; merge or split entities by hand", runEntity},
 		{"eval", "extraction|plaintext|clusters|pairs ...", "measure quality on a benchmark or dev set", runEval},
 	}

@@ -43,6 +43,7 @@ type Figure struct {
 	Counts     string // what it is of
 	Year       string
 	Approx     bool
+	Rounding   float64 // how far the value may be off, as written
 }
 
 // Intel is what one article says: names, quotes, figures.
@@ -332,8 +333,8 @@ func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) erro
 		}
 	}
 	for _, f := range in.Figures {
-		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO figure (article, start, end, text, value, unit, counts, year, approx)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx)
+		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO figure (article, start, end, text, value, unit, counts, year, approx, rounding)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx, f.Rounding)
 		if err != nil {
 			return fmt.Errorf("store: figure in article %d: %w", articleID, err)
 		}
@@ -377,14 +378,14 @@ func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
 		in.Quotes = append(in.Quotes, q)
 	}
 	rows.Close()
-	if rows, err = s.db.QueryContext(ctx, `SELECT start, end, text, value, unit, counts, year, approx FROM figure
+	if rows, err = s.db.QueryContext(ctx, `SELECT start, end, text, value, unit, counts, year, approx, rounding FROM figure
 		WHERE article = ? ORDER BY start`, articleID); err != nil {
 		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		f := Figure{Article: articleID}
-		if err := rows.Scan(&f.Start, &f.End, &f.Text, &f.Value, &f.Unit, &f.Counts, &f.Year, &f.Approx); err != nil {
+		if err := rows.Scan(&f.Start, &f.End, &f.Text, &f.Value, &f.Unit, &f.Counts, &f.Year, &f.Approx, &f.Rounding); err != nil {
 			return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
 		}
 		in.Figures = append(in.Figures, f)

@@ -201,6 +201,7 @@ CREATE TABLE figure (
 	counts  TEXT NOT NULL DEFAULT '',  -- what the number is of
 	year    TEXT NOT NULL DEFAULT '',
 	approx  INTEGER NOT NULL DEFAULT 0,
+	rounding REAL NOT NULL DEFAULT 0,  -- how far the value may be off, as written
 	PRIMARY KEY (article, start)
 ) WITHOUT ROWID;
 `,

@@ -385,9 +385,14 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 				continue
 			}
 			keys := translit.Keys(w.text)
+			glosses := r.glosses(art.Lang, w.text)
 			for _, v := range story {
-				if utf8.RuneCountInString(v.Surname) >= least && slices.Contains(keys, v.Surname) && isLatin(v.Text) &&
-					distinctive(v) && !common(r.Words, art.Lang, w.text, v.Surname) {
+				sounds := utf8.RuneCountInString(v.Surname) >= least && slices.Contains(keys, v.Surname) && isLatin(v.Text) &&
+					distinctive(v) && !common(r.Words, art.Lang, w.text, v.Surname)
+				// The dictionary gives the name in English: اليابان is
+				// Japan, though its sounds (ybn) are not Japan's (jbn).
+				translates := !strings.Contains(v.Text, " ") && isLatin(v.Text) && glosses[text.Fold(v.Text)]
+				if sounds || translates {
 					m.Keys = []string{v.Surname}
 					out = append(out, m)
 					break
@@ -409,6 +414,21 @@ func distinctive(v Variant) bool {
 		return c >= 3
 	}
 	return n >= 4
+}
+
+// glosses returns the English words the dictionary gives for w, as written
+// and without the Arabic article, folded.
+func (r *Resolver) glosses(lang, w string) map[string]bool {
+	if r.Words == nil {
+		return nil
+	}
+	m := map[string]bool{}
+	for _, f := range []string{w, stripArabicArticle(w)} {
+		for _, g := range r.Words.English(lang, f) {
+			m[text.Fold(g)] = true
+		}
+	}
+	return m
 }
 
 // cased reports whether most words of a field are in a script with case.

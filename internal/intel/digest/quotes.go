@@ -1,0 +1,153 @@
+package digest
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/storyline/storyline/internal/text"
+)
+
+// QuoteGroup is one quotation as the story's outlets carry it: the same
+// words, or nearly, attributed to the same speaker.
+type QuoteGroup struct {
+	Speaker       string      `json:"speaker"`
+	SpeakerEntity int64       `json:"speaker_entity,omitempty"`
+	Text          string      `json:"text"`    // the wording most outlets give
+	Outlets       int         `json:"outlets"` // how many outlets carry it
+	Drift         bool        `json:"drift"`   // outlets word it differently
+	Items         []QuoteItem `json:"items"`
+}
+
+// QuoteItem is the quotation in one article.
+type QuoteItem struct {
+	Article    int64   `json:"article"`
+	Outlet     string  `json:"outlet"`
+	Lang       string  `json:"lang"`
+	Text       string  `json:"text"`
+	Speaker    string  `json:"speaker"`
+	Confidence float64 `json:"confidence"`
+}
+
+// sameQuote is the share of the shorter quote's words the longer one must
+// hold for the two to be one quotation: outlets trim, cut and re-punctuate
+// a quote, and machine translation changes a word here and there.
+const sameQuote = 0.6
+
+// minGroupWords: a quotation shorter than this is matched only when the
+// words are the same.
+const minGroupWords = 4
+
+// quoteGroups groups the story's quotations across articles (a syndicated
+// copy carries them for its outlet too) and ranks them by the outlets that
+// carry them.
+func quoteGroups(d *Digest, max int) []QuoteGroup {
+	type entry struct {
+		item  QuoteItem
+		ent   int64
+		words map[string]bool
+		norm  string
+	}
+	var groups [][]entry
+	for _, a := range d.Articles {
+		for _, q := range d.intel[a.ID].Quotes {
+			e := entry{item: QuoteItem{Article: a.ID, Outlet: a.Outlet, Lang: a.Lang, Text: q.Text, Speaker: q.Speaker,
+				Confidence: q.Confidence}, ent: q.SpeakerEntity, words: quoteWords(q.Text), norm: normQuote(q.Text)}
+			placed := false
+			for i, g := range groups {
+				if sameSpeaker(g[0].ent, e.ent, g[0].item.Speaker, e.item.Speaker) && overlap(g[0].words, e.words) >= sameQuote &&
+					(len(e.words) >= minGroupWords || g[0].norm == e.norm) {
+					groups[i] = append(g, e)
+					placed = true
+					break
+				}
+			}
+			if !placed {
+				groups = append(groups, []entry{e})
+			}
+		}
+	}
+	out := make([]QuoteGroup, 0, len(groups))
+	for _, g := range groups {
+		qg := QuoteGroup{}
+		outlets := map[string]bool{}
+		wordings := map[string]int{}
+		for _, e := range g {
+			qg.Items = append(qg.Items, e.item)
+			outlets[e.item.Outlet] = true
+			wordings[e.norm]++
+			if qg.Speaker == "" || e.ent != 0 && qg.SpeakerEntity == 0 {
+				qg.Speaker, qg.SpeakerEntity = e.item.Speaker, e.ent
+			}
+		}
+		qg.Outlets, qg.Drift = len(outlets), len(wordings) > 1
+		best := g[0]
+		for _, e := range g[1:] {
+			if wordings[e.norm] > wordings[best.norm] {
+				best = e
+			}
+		}
+		qg.Text = best.item.Text
+		out = append(out, qg)
+	}
+	slices.SortStableFunc(out, func(a, b QuoteGroup) int {
+		return cmp.Or(cmp.Compare(b.Outlets, a.Outlets), cmp.Compare(len(b.Items), len(a.Items)))
+	})
+	if len(out) > max {
+		out = out[:max]
+	}
+	return out
+}
+
+// sameSpeaker: two attributions name one speaker when they resolve to one
+// entity, or either is unknown (a quote carried without its attribution).
+func sameSpeaker(a, b int64, sa, sb string) bool {
+	switch {
+	case a != 0 && b != 0:
+		return a == b
+	case sa == "" || sb == "":
+		return true
+	}
+	return text.Fold(lastWord(sa)) == text.Fold(lastWord(sb))
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
+}
+
+// quoteWords is the set of a quotation's words, folded.
+func quoteWords(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		m[w] = true
+	}
+	return m
+}
+
+// normQuote is a quotation's wording without case, accents and
+// punctuation: what counts as drift is a change of words.
+func normQuote(s string) string {
+	return strings.Join(strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+// overlap is the share of the smaller set's words the other holds.
+func overlap(a, b map[string]bool) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) == 0 {
+		return 0
+	}
+	n := 0
+	for w := range a {
+		if b[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(a))
+}
