@@ -11,6 +11,7 @@ import (
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/dedup"
 	"github.com/storyline/storyline/internal/intel/entity"
+	"github.com/storyline/storyline/internal/intel/figure"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
@@ -218,7 +219,7 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		if a.Related {
 			a.RelatedOf = mainID
 		}
-		id, dup, err := w.place(ctx, a, prep.Stemmed[i], prep.Mentions[i])
+		id, dup, err := w.place(ctx, a, prep.Stemmed[i], said{prep.Mentions[i], prep.Figures[i]})
 		if err != nil {
 			return err
 		}
@@ -255,7 +256,7 @@ func (w *writer) due(ctx context.Context) error {
 
 // place stores one article unless it is already stored. It returns the ID
 // the article has in the store and whether it was there before.
-func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, ms []entity.Mention) (int64, bool, error) {
+func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, ms said) (int64, bool, error) {
 	id, found, err := w.tx.ArticleByHash(ctx, a.ContentHash)
 	if err != nil {
 		return 0, false, fmt.Errorf("dedup %s: %w", a.Input, err)
@@ -288,11 +289,17 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, 
 	return a.ID, false, nil
 }
 
+// said is what the parallel stage found an article says.
+type said struct {
+	mentions []entity.Mention
+	figures  []figure.Figure
+}
+
 // intel resolves the article's names to entities, in the context of its
 // story in the stream, and stores what the article says.
-func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at time.Time, ms []entity.Mention) error {
+func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at time.Time, s said) error {
 	rs, err := w.p.res.Resolve(ctx, w.tx, entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
-		Title: a.Title, Text: a.Text}, ms)
+		Title: a.Title, Text: a.Text}, s.mentions)
 	if err != nil {
 		return err
 	}
@@ -300,6 +307,10 @@ func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at
 	for _, r := range rs {
 		in.Mentions = append(in.Mentions, store.Mention{Field: int(r.Field), Start: r.Start, End: r.End, Text: r.Text,
 			Type: string(r.Type), Title: r.Title, Entity: r.Entity})
+	}
+	for _, f := range s.figures {
+		in.Figures = append(in.Figures, store.Figure{Start: f.Start, End: f.End, Text: f.Text, Value: f.Value, Unit: f.Unit,
+			Counts: f.Of, Year: f.Year, Approx: f.Approx, Rounding: f.Rounding})
 	}
 	return w.tx.PutIntel(ctx, a.ID, in)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/storyline/storyline/internal/dedup"
 	"github.com/storyline/storyline/internal/extract"
 	"github.com/storyline/storyline/internal/intel/entity"
+	"github.com/storyline/storyline/internal/intel/figure"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/text"
@@ -37,6 +38,8 @@ type Prepared struct {
 	// Mentions holds each article's names, found here because finding
 	// them needs no shared state; the writer resolves them to entities.
 	Mentions [][]entity.Mention
+	// Figures holds the quantities each article states.
+	Figures [][]figure.Figure
 }
 
 // Stages are the stateless stages Prepare runs on every item.
@@ -133,6 +136,7 @@ func prepareOne(ctx context.Context, it source.Item, st Stages) Prepared {
 		a.MinHash = dedup.Signature(a.Text)
 		p.Stemmed = append(p.Stemmed, text.Stemmed(a.Lang, a.Title+"\n"+a.Text))
 		p.Mentions = append(p.Mentions, entity.Find(a.Lang, a.Title, a.Text, st.Words))
+		p.Figures = append(p.Figures, figure.Extract(a.Lang, a.Text))
 	}
 	p.Articles = arts
 	return p
