@@ -115,7 +115,10 @@ func coverage(d *Digest) Coverage {
 		col := OutletCol{Name: o, Langs: sortedKeys(langs[o]), Articles: count[o], Omits: []int{}, Only: []int{}}
 		for i, f := range c.Facts {
 			has := slices.Contains(f.Outlets, o)
-			if len(f.Outlets) == 1 && has && len(names) >= onlyOutlets {
+			// What one outlet alone says, among outlets that could say it:
+			// a German quote no English outlet carries in German is no
+			// news of the German outlet.
+			if len(f.Outlets) == 1 && has && len(eligible[i]) >= onlyOutlets {
 				col.Only = append(col.Only, i)
 			}
 			if has || !eligible[i][o] {
