@@ -60,7 +60,9 @@ func story() *fake {
 		f.arts = append(f.arts, &article.Article{ID: id, Source: outlet, Lang: lang, Published: at, Title: title, Text: text})
 		f.intel[id] = in
 	}
-	mention := func(id int64, name string) store.Mention { return store.Mention{Field: 1, Text: name, Type: "x", Entity: id} }
+	mention := func(id int64, name string) store.Mention {
+		return store.Mention{Field: 1, Text: name, Type: "x", Entity: id}
+	}
 	add(1, "Herald", "en", day(1), "Ostmark harbour reopens after storm",
 		"The harbour of Ostmark reopened on Monday after a storm closed it for a week. Mayor Anna Berg said the ferries would run again by Friday. Three people died when the storm hit the coast last week. The Port Authority said repairs cost 2 million euros.",
 		store.Intel{Mentions: []store.Mention{mention(1, "Anna Berg"), mention(2, "Ostmark"), mention(3, "Port Authority")},
