@@ -84,7 +84,11 @@ func scanVariants(rows *sql.Rows) ([]entity.Variant, error) {
 
 // VariantsByNorm returns the variants written as norm.
 func (t *sqliteTx) VariantsByNorm(ctx context.Context, norm string) ([]entity.Variant, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE norm = ? ORDER BY entity", norm)
+	st, err := t.prepare(ctx, &t.stmts.byNorm, "SELECT "+variantColumns+" FROM entity_variant WHERE norm = ? ORDER BY entity")
+	var rows *sql.Rows
+	if err == nil {
+		rows, err = st.QueryContext(ctx, norm)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: variants %q: %w", norm, err)
 	}
@@ -97,7 +101,11 @@ func (t *sqliteTx) VariantsByNorm(ctx context.Context, norm string) ([]entity.Va
 
 // VariantsByKey returns the variants whose full key is key.
 func (t *sqliteTx) VariantsByKey(ctx context.Context, key string) ([]entity.Variant, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE key = ? ORDER BY entity", key)
+	st, err := t.prepare(ctx, &t.stmts.byKey, "SELECT "+variantColumns+" FROM entity_variant WHERE key = ? ORDER BY entity")
+	var rows *sql.Rows
+	if err == nil {
+		rows, err = st.QueryContext(ctx, key)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: variants by key %q: %w", key, err)
 	}
@@ -111,10 +119,14 @@ func (t *sqliteTx) VariantsByKey(ctx context.Context, key string) ([]entity.Vari
 // StoryVariants returns the variants of the entities the latest articles of
 // stream story id mention.
 func (t *sqliteTx) StoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
+	st, err := t.prepare(ctx, &t.stmts.story, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
 		SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
 			SELECT id FROM article WHERE stream_story = ? ORDER BY id DESC LIMIT ?))
-		ORDER BY entity, norm`, id, StoryVariantArticles)
+		ORDER BY entity, norm`)
+	var rows *sql.Rows
+	if err == nil {
+		rows, err = st.QueryContext(ctx, id, StoryVariantArticles)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
 	}
@@ -144,8 +156,25 @@ func (t *sqliteTx) VisibleStoryVariants(ctx context.Context, id int64) ([]entity
 
 // Entity returns an entity, following merges.
 func (t *sqliteTx) Entity(ctx context.Context, id int64) (entity.Entity, error) {
-	return entityByID(ctx, t.tx, id)
+	st, err := t.prepare(ctx, &t.stmts.entity, entityQuery)
+	if err != nil {
+		return entity.Entity{}, fmt.Errorf("store: entity %d: %w", id, err)
+	}
+	return entityByID(ctx, stmtQueryer{st}, id)
 }
+
+// stmtQueryer runs the one query its statement was prepared for.
+type stmtQueryer struct{ st *sql.Stmt }
+
+func (q stmtQueryer) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return q.st.QueryRowContext(ctx, args...)
+}
+
+func (q stmtQueryer) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return q.st.QueryContext(ctx, args...)
+}
+
+const entityQuery = `SELECT id, canonical, type, mentions, first_seen, story, merged_into FROM entity WHERE id = ?`
 
 // queryer is what *sql.DB and *sql.Tx share for reads.
 type queryer interface {
@@ -165,8 +194,7 @@ func entityByID(ctx context.Context, q queryer, id int64) (entity.Entity, error)
 			first        sql.NullString
 			story, merge sql.NullInt64
 		)
-		err := q.QueryRowContext(ctx, `SELECT id, canonical, type, mentions, first_seen, story, merged_into
-			FROM entity WHERE id = ?`, id).Scan(&e.ID, &e.Canonical, &typ, &e.Mentions, &first, &story, &merge)
+		err := q.QueryRowContext(ctx, entityQuery, id).Scan(&e.ID, &e.Canonical, &typ, &e.Mentions, &first, &story, &merge)
 		if errors.Is(err, sql.ErrNoRows) {
 			return e, fmt.Errorf("store: entity %d: %w", id, ErrNotFound)
 		}
@@ -192,10 +220,13 @@ func (t *sqliteTx) PutEntity(ctx context.Context, e *entity.Entity) error {
 	if err != nil {
 		return fmt.Errorf("store: put entity %d: %w", e.ID, err)
 	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO entity (id, canonical, type, mentions, first_seen, story)
+	st, err := t.prepare(ctx, &t.stmts.putEntity, `INSERT INTO entity (id, canonical, type, mentions, first_seen, story)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET canonical = excluded.canonical,
-		type = excluded.type, mentions = excluded.mentions, first_seen = excluded.first_seen, story = excluded.story`,
-		nullID(e.ID), e.Canonical, string(e.Type), e.Mentions, first, nullID(e.Story))
+		type = excluded.type, mentions = excluded.mentions, first_seen = excluded.first_seen, story = excluded.story`)
+	var res sql.Result
+	if err == nil {
+		res, err = st.ExecContext(ctx, nullID(e.ID), e.Canonical, string(e.Type), e.Mentions, first, nullID(e.Story))
+	}
 	if err != nil {
 		return fmt.Errorf("store: put entity %d: %w", e.ID, err)
 	}
@@ -213,9 +244,11 @@ func (t *sqliteTx) PutVariant(ctx context.Context, v entity.Variant) error {
 	if err != nil {
 		return fmt.Errorf("store: put variant %q: %w", v.Text, err)
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO entity_variant (`+variantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(entity, norm) DO UPDATE SET mentions = mentions + excluded.mentions`,
-		v.Entity, v.Norm, v.Text, v.Lang, v.Key, v.Surname, v.Mentions, first, v.Evidence)
+	st, err := t.prepare(ctx, &t.stmts.putVariant, `INSERT INTO entity_variant (`+variantColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(entity, norm) DO UPDATE SET mentions = mentions + excluded.mentions`)
+	if err == nil {
+		_, err = st.ExecContext(ctx, v.Entity, v.Norm, v.Text, v.Lang, v.Key, v.Surname, v.Mentions, first, v.Evidence)
+	}
 	if err != nil {
 		return fmt.Errorf("store: put variant %q: %w", v.Text, err)
 	}
@@ -318,9 +351,13 @@ func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) erro
 			return fmt.Errorf("store: intel of article %d: %w", articleID, err)
 		}
 	}
+	put, err := t.prepare(ctx, &t.stmts.putMention, `INSERT OR REPLACE INTO mention (article, field, start, end, text, type, title, entity)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("store: intel of article %d: %w", articleID, err)
+	}
 	for _, m := range in.Mentions {
-		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO mention (article, field, start, end, text, type, title, entity)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity))
+		_, err := put.ExecContext(ctx, articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity))
 		if err != nil {
 			return fmt.Errorf("store: mention in article %d: %w", articleID, err)
 		}

@@ -22,6 +22,7 @@ type sqliteTx struct {
 	done     bool
 	insert   *sql.Stmt
 	place    *sql.Stmt
+	stmts    intelStmts
 	bands    *sql.Stmt // dedup.NumBands rows at once
 	nearStmt *sql.Stmt // dedup.NumBands keys
 	// unindexed lists the articles inserted by this batch, which Commit
@@ -33,6 +34,11 @@ var (
 	_ Tx            = (*sqliteTx)(nil)
 	_ StemmedSetter = (*sqliteTx)(nil)
 )
+
+// intelStmts are the statements entity resolution runs for every article.
+type intelStmts struct {
+	byNorm, byKey, story, entity, putEntity, putVariant, putMention *sql.Stmt
+}
 
 func (t *sqliteTx) prepare(ctx context.Context, p **sql.Stmt, query string) (*sql.Stmt, error) {
 	if *p == nil {

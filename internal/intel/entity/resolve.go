@@ -141,7 +141,7 @@ func (r *Resolver) Resolve(ctx context.Context, reg Registry, art Article, ms []
 		if err != nil {
 			return nil, err
 		}
-		if id, err = r.record(ctx, reg, art, c, id, why, apart); err != nil {
+		if id, err = r.record(ctx, reg, art, story, c, id, why, apart); err != nil {
 			return nil, err
 		}
 		for _, m := range c.ms {
@@ -616,7 +616,7 @@ func (r *Resolver) separated(ctx context.Context, reg Registry, id int64, c *clu
 // when id is 0, and merges into it a one-word entity of the story the
 // cluster's full name now explains. Spellings in apart go to the entity a
 // person split them off to. It returns the entity's ID.
-func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *cluster, id int64, why string, apart map[string]int64) (int64, error) {
+func (r *Resolver) record(ctx context.Context, reg Registry, art Article, story []Variant, c *cluster, id int64, why string, apart map[string]int64) (int64, error) {
 	var e Entity
 	if id != 0 {
 		var err error
@@ -664,7 +664,7 @@ func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *clu
 		}
 	}
 	if len(c.best.Keys) > 1 && (c.typ == Person || c.typ == Other) {
-		if err := r.absorb(ctx, reg, art, c, e); err != nil {
+		if err := r.absorb(ctx, reg, art, story, c, e); err != nil {
 			return 0, err
 		}
 	}
@@ -672,12 +672,9 @@ func (r *Resolver) record(ctx context.Context, reg Registry, art Article, c *clu
 }
 
 // absorb merges into e the one-word entity of the story that e's full name
-// explains: "Rutte" seen alone earlier in the story is Mark Rutte.
-func (r *Resolver) absorb(ctx context.Context, reg Registry, art Article, c *cluster, e Entity) error {
-	story, err := reg.StoryVariants(ctx, art.Story)
-	if err != nil {
-		return err
-	}
+// explains: "Rutte" seen alone earlier in the story is Mark Rutte. story
+// are the variants the story's earlier articles gave.
+func (r *Resolver) absorb(ctx context.Context, reg Registry, art Article, story []Variant, c *cluster, e Entity) error {
 	if !personName(c.best.Text) {
 		return nil
 	}
