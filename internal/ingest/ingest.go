@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/dedup"
 	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/intel/figure"
+	"github.com/storyline/storyline/internal/intel/quote"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/story"
+	"github.com/storyline/storyline/internal/text"
 )
 
 // Options tune a Pipeline.
@@ -219,7 +222,7 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		if a.Related {
 			a.RelatedOf = mainID
 		}
-		id, dup, err := w.place(ctx, a, prep.Stemmed[i], said{prep.Mentions[i], prep.Figures[i]})
+		id, dup, err := w.place(ctx, a, prep.Stemmed[i], said{prep.Mentions[i], prep.Figures[i], prep.Quotes[i]})
 		if err != nil {
 			return err
 		}
@@ -293,6 +296,41 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, 
 type said struct {
 	mentions []entity.Mention
 	figures  []figure.Figure
+	quotes   []quote.Quote
+}
+
+// speakerEntity is the entity a quote's speaker names: the resolved
+// mention at the speaker's place in the text, else the one person of the
+// article whose name ends as the speaker's does.
+func speakerEntity(q quote.Quote, rs []entity.Resolved) int64 {
+	if q.Speaker == "" {
+		return 0
+	}
+	for _, r := range rs {
+		if r.Field == entity.InText && r.Entity != 0 && r.Start < q.SpeakerEnd && q.SpeakerStart < r.End {
+			return r.Entity
+		}
+	}
+	last := lastWord(q.Speaker)
+	var id int64
+	for _, r := range rs {
+		if r.Entity == 0 || r.Type != entity.Person || text.Fold(lastWord(r.Text)) != text.Fold(last) {
+			continue
+		}
+		if id != 0 && id != r.Entity {
+			return 0 // two people of that name: no guess
+		}
+		id = r.Entity
+	}
+	return id
+}
+
+func lastWord(s string) string {
+	f := strings.Fields(s)
+	if len(f) == 0 {
+		return ""
+	}
+	return f[len(f)-1]
 }
 
 // intel resolves the article's names to entities, in the context of its
@@ -307,6 +345,10 @@ func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at
 	for _, r := range rs {
 		in.Mentions = append(in.Mentions, store.Mention{Field: int(r.Field), Start: r.Start, End: r.End, Text: r.Text,
 			Type: string(r.Type), Title: r.Title, Entity: r.Entity})
+	}
+	for _, q := range s.quotes {
+		in.Quotes = append(in.Quotes, store.Quote{Start: q.Start, End: q.End, Text: q.Text, Speaker: q.Speaker,
+			SpeakerEntity: speakerEntity(q, rs), Via: q.Via, Confidence: q.Confidence})
 	}
 	for _, f := range s.figures {
 		in.Figures = append(in.Figures, store.Figure{Start: f.Start, End: f.End, Text: f.Text, Value: f.Value, Unit: f.Unit,

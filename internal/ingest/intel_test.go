@@ -60,6 +60,49 @@ func TestSeedsIntel(t *testing.T) {
 			}
 		}
 	}
+	// Ishiba's quote in both the Mainichi and the Euronews article, with
+	// him as speaker; Rutte's grouped across outlets.
+	ishiba, rutte := byName["Shigeru Ishiba"].ID, byName["Mark Rutte"].ID
+	var sawIshiba, sawRutte bool
+	for _, q := range d.Quotes {
+		t.Logf("%s (%d outlets, drift %v): %.80s", q.Speaker, q.Outlets, q.Drift, q.Text)
+		if strings.Contains(q.Text, "A stronger NATO will benefit Japan greatly") {
+			sawIshiba = true
+			outlets := map[string]bool{}
+			for _, it := range q.Items {
+				outlets[it.Outlet] = true
+			}
+			if q.SpeakerEntity != ishiba || !outlets["Mainichi"] || !outlets["Euronews"] {
+				t.Errorf("Ishiba's quote: speaker %d (want %d), outlets %v", q.SpeakerEntity, ishiba, outlets)
+			}
+		}
+		if strings.Contains(q.Text, "helps Ukraine fight today") {
+			sawRutte = true
+			if q.SpeakerEntity != rutte || q.Outlets < 2 {
+				t.Errorf("Rutte's quote: speaker %d (want %d), %d outlets", q.SpeakerEntity, rutte, q.Outlets)
+			}
+		}
+	}
+	if !sawIshiba || !sawRutte {
+		t.Errorf("quotes found: Ishiba's %v, Rutte's %v", sawIshiba, sawRutte)
+	}
+	// Only the Chinese platform's article names Cui Hongjian.
+	only := ""
+	for _, o := range d.Coverage.Outlets {
+		for _, i := range o.Only {
+			if d.Coverage.Facts[i].Label == "Cui Hongjian" {
+				only = o.Name
+			}
+		}
+	}
+	for _, a := range d.Articles {
+		if a.Outlet == only && !strings.Contains(a.Title, "Indo-Pacific") {
+			t.Errorf("Cui Hongjian is said alone by %s, not the Chinese platform's article", only)
+		}
+	}
+	if only == "" {
+		t.Error("the coverage does not say that only the Chinese platform's article names Cui Hongjian")
+	}
 	// Never two people who only share a surname: the stories' Nakatanis
 	// with different given names stay two entities, or one if named alike.
 	for _, e := range d.Entities {

@@ -17,6 +17,7 @@ import (
 	"github.com/storyline/storyline/internal/extract"
 	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/intel/figure"
+	"github.com/storyline/storyline/internal/intel/quote"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/text"
@@ -38,8 +39,10 @@ type Prepared struct {
 	// Mentions holds each article's names, found here because finding
 	// them needs no shared state; the writer resolves them to entities.
 	Mentions [][]entity.Mention
-	// Figures holds the quantities each article states.
+	// Figures holds the quantities each article states, and Quotes its
+	// quotations with their speakers as written.
 	Figures [][]figure.Figure
+	Quotes  [][]quote.Quote
 }
 
 // Stages are the stateless stages Prepare runs on every item.
@@ -135,11 +138,24 @@ func prepareOne(ctx context.Context, it source.Item, st Stages) Prepared {
 		a.ContentHash = contentKey(a)
 		a.MinHash = dedup.Signature(a.Text)
 		p.Stemmed = append(p.Stemmed, text.Stemmed(a.Lang, a.Title+"\n"+a.Text))
-		p.Mentions = append(p.Mentions, entity.Find(a.Lang, a.Title, a.Text, st.Words))
+		ms := entity.Find(a.Lang, a.Title, a.Text, st.Words)
+		p.Mentions = append(p.Mentions, ms)
 		p.Figures = append(p.Figures, figure.Extract(a.Lang, a.Text))
+		p.Quotes = append(p.Quotes, quote.Extract(a.Lang, a.Text, people(ms)))
 	}
 	p.Articles = arts
 	return p
+}
+
+// people are the persons an article's text names, for quote speakers.
+func people(ms []entity.Mention) []quote.Span {
+	ps := []quote.Span{} // given, if empty: the names were looked for
+	for _, m := range ms {
+		if m.Field == entity.InText && m.Type == entity.Person {
+			ps = append(ps, quote.Span{Start: m.Start, End: m.End, Name: m.Text})
+		}
+	}
+	return ps
 }
 
 // contentKey identifies an article for idempotent ingest: the same text from

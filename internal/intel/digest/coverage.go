@@ -75,8 +75,11 @@ func coverage(d *Digest) Coverage {
 	for _, o := range names {
 		all[o] = true
 	}
-	for _, e := range d.Entities {
-		if e.Articles < entityFactArticles {
+	for _, e := range d.allEntities {
+		// A person one outlet alone names is news of that outlet (the
+		// expert only it quotes); other names count once two articles
+		// carry them.
+		if e.Articles < entityFactArticles && e.Type != "person" {
 			continue
 		}
 		c.Facts = append(c.Facts, Fact{Kind: "entity", Label: e.Canonical, Ref: fmt.Sprint(e.ID), Outlets: e.Outlets})

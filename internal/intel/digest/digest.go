@@ -82,6 +82,8 @@ type Digest struct {
 	Why      []ArticleWhy  `json:"why,omitempty"`
 	Omitted  int           `json:"omitted_articles,omitempty"` // older articles not read (MaxArticles)
 	intel    map[int64]store.Intel
+	// allEntities are all the story's entities, Entities the first of them.
+	allEntities []EntityRow
 }
 
 // ArticleRef is one article of the story.
@@ -130,9 +132,12 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 		}
 		d.intel[a.ID] = in
 	}
-	if d.Entities, err = entities(ctx, src, d, opt.MaxEntities); err != nil {
+	// The coverage matrix looks at every person, the listing at the
+	// leading entities.
+	if d.allEntities, err = entities(ctx, src, d); err != nil {
 		return nil, err
 	}
+	d.Entities = d.allEntities[:min(len(d.allEntities), opt.MaxEntities)]
 	d.Quotes = quoteGroups(d, opt.MaxQuotes)
 	d.Figures = figureGroups(d, opt.MaxFigures, opt.Words)
 	d.Summary = summarize(arts, opt.SummarySentences)
@@ -194,7 +199,7 @@ type EntityRow struct {
 }
 
 // entities ranks the story's entities by the articles naming them.
-func entities(ctx context.Context, src Source, d *Digest, max int) ([]EntityRow, error) {
+func entities(ctx context.Context, src Source, d *Digest) ([]EntityRow, error) {
 	type acc struct {
 		articles map[int64]bool
 		outlets  map[string]bool
@@ -229,9 +234,6 @@ func entities(ctx context.Context, src Source, d *Digest, max int) ([]EntityRow,
 	slices.SortFunc(ids, func(a, b int64) int {
 		return cmp.Or(cmp.Compare(len(by[b].articles), len(by[a].articles)), cmp.Compare(by[b].mentions, by[a].mentions), cmp.Compare(a, b))
 	})
-	if len(ids) > max {
-		ids = ids[:max]
-	}
 	var out []EntityRow
 	for _, id := range ids {
 		e, _, _, err := src.EntityInfo(ctx, id)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline/internal/text"
 )
@@ -30,14 +31,16 @@ type QuoteItem struct {
 	Confidence float64 `json:"confidence"`
 }
 
-// sameQuote is the share of the shorter quote's words the longer one must
-// hold for the two to be one quotation: outlets trim, cut and re-punctuate
-// a quote, and machine translation changes a word here and there.
-const sameQuote = 0.6
+// sameQuote is the share of the shorter quote's content words the longer
+// one must hold for the two to be one quotation: outlets trim, cut and
+// re-punctuate a quote, and machine translation changes a word here and
+// there; two quotes on one topic share its names (NATO, Indo-Pacific) but
+// less of the rest.
+const sameQuote = 0.7
 
-// minGroupWords: a quotation shorter than this is matched only when the
-// words are the same.
-const minGroupWords = 4
+// minGroupWords: a quotation with fewer content words is matched only when
+// the words are the same.
+const minGroupWords = 3
 
 // quoteGroups groups the story's quotations across articles (a syndicated
 // copy carries them for its outlet too) and ranks them by the outlets that
@@ -53,7 +56,7 @@ func quoteGroups(d *Digest, max int) []QuoteGroup {
 	for _, a := range d.Articles {
 		for _, q := range d.intel[a.ID].Quotes {
 			e := entry{item: QuoteItem{Article: a.ID, Outlet: a.Outlet, Lang: a.Lang, Text: q.Text, Speaker: q.Speaker,
-				Confidence: q.Confidence}, ent: q.SpeakerEntity, words: quoteWords(q.Text), norm: normQuote(q.Text)}
+				Confidence: q.Confidence}, ent: q.SpeakerEntity, words: quoteWords(a.Lang, q.Text), norm: normQuote(q.Text)}
 			placed := false
 			for i, g := range groups {
 				if sameSpeaker(g[0].ent, e.ent, g[0].item.Speaker, e.item.Speaker) && overlap(g[0].words, e.words) >= sameQuote &&
@@ -120,11 +123,13 @@ func lastWord(s string) string {
 	return f[len(f)-1]
 }
 
-// quoteWords is the set of a quotation's words, folded.
-func quoteWords(s string) map[string]bool {
+// quoteWords is the set of a quotation's content words, folded.
+func quoteWords(lang, s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		m[w] = true
+		if utf8.RuneCountInString(w) > 1 && !text.IsStop(lang, w) {
+			m[w] = true
+		}
 	}
 	return m
 }

@@ -390,6 +390,10 @@ func (c *cues) name(f Field, s string, ws []word, at int, run []word, lower, mid
 	t := Other
 	cue := ""
 	switch {
+	case c.speaks(ws, at+len(run)) && !(at > 0 && !ws[at].gapPunct && c.notName[fold(ws[at-1].text)]):
+		// Cui Hongjian, a professor at ..., said; but not "officials
+		// in Tokyo said".
+		t = Person
 	case c.isOrg(run):
 		t, cue = Org, c.orgCue(run)
 	case c.places[fold(joinWords(run))]:
@@ -410,6 +414,35 @@ func (c *cues) name(f Field, s string, ws []word, at int, run []word, lower, mid
 // "Als"): a sentence opener, never a name's first word.
 func (c *cues) isStop(w word) bool {
 	return !w.acronym && text.IsStop(c.lang, strings.ToLower(w.text))
+}
+
+// maxApposition is how many words an apposition between a name and its
+// verb may take: "Cui Hongjian, a professor at the Institute of Regional
+// and Global Governance at Beijing Foreign Studies University, said".
+const maxApposition = 20
+
+// appositionArticle are the words an apposition after a name opens with.
+var appositionArticle = map[string]bool{"a": true, "an": true, "the": true, "un": true, "une": true, "ein": true,
+	"eine": true, "der": true, "die": true, "el": true, "la": true, "le": true}
+
+// speaks reports whether the words from i go on with a speech verb, right
+// away or after an apposition between commas.
+func (c *cues) speaks(ws []word, i int) bool {
+	if i >= len(ws) {
+		return false
+	}
+	if !ws[i].gapPunct {
+		return c.speech[fold(ws[i].text)]
+	}
+	if i+1 >= len(ws) || !appositionArticle[fold(ws[i].text)] {
+		return false // an apposition opens with an article: ", a professor"
+	}
+	for j := i + 1; j < len(ws) && j <= i+maxApposition; j++ {
+		if ws[j].gapPunct {
+			return c.speech[fold(ws[j].text)]
+		}
+	}
+	return false
 }
 
 // titleIn returns where the longest person title in run starts and how many

@@ -14,7 +14,8 @@ import (
 // The cue words of each language are data, one file a language under lang/:
 // sections [person-title], [org-word], [place-word], [place] (places the
 // country names from CLDR miss: continents, regions), [place-prefix],
-// [connector] and [not-name], one entry a line, matched without case.
+// [connector], [not-name] and [speech-verb] (what a person does: said, told),
+// one entry a line, matched without case.
 //
 //go:embed lang/*.txt
 var langFiles embed.FS
@@ -31,7 +32,9 @@ type cues struct {
 	placePrefix map[string]bool
 	connector   map[string]bool
 	notName     map[string]bool
-	places      map[string]bool // country and region names in the language and in English
+	// speech words what a person does: a name before one is a person's.
+	speech map[string]bool
+	places map[string]bool // country and region names in the language and in English
 }
 
 var (
@@ -48,7 +51,7 @@ func cuesFor(lang string) *cues {
 		return c
 	}
 	c := &cues{lang: lang, titles: map[string]bool{}, orgWords: map[string]bool{}, placeWord: map[string]bool{}, placePrefix: map[string]bool{},
-		connector: map[string]bool{}, notName: map[string]bool{}, places: map[string]bool{}}
+		connector: map[string]bool{}, notName: map[string]bool{}, speech: map[string]bool{}, places: map[string]bool{}}
 	for _, l := range []string{"en", lang} {
 		c.load(l)
 		addPlaces(c.places, l)
@@ -81,6 +84,8 @@ func (c *cues) load(lang string) {
 			section, titles = c.places, false
 		case line == "[place-prefix]":
 			section, titles = c.placePrefix, false
+		case line == "[speech-verb]":
+			section, titles = c.speech, false
 		case line == "[connector]":
 			section, titles = c.connector, false
 		case line == "[not-name]":
