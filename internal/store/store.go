@@ -210,14 +210,15 @@ type EvictedTally struct {
 
 // Story is a cluster of articles about one event.
 type Story struct {
-	ID                  int64
-	Headline            string
-	Titles              map[string]string // lang → title
-	FirstSeen, LastSeen time.Time
-	Articles            int
-	Langs               []string
-	Outlets             []string
-	TopTerms            []string
+	ID        int64             `json:"id"`
+	Headline  string            `json:"headline"`
+	Titles    map[string]string `json:"titles,omitempty"` // lang → title
+	FirstSeen time.Time         `json:"first_seen,omitzero"`
+	LastSeen  time.Time         `json:"last_seen,omitzero"`
+	Articles  int               `json:"articles"`
+	Langs     []string          `json:"langs"`
+	Outlets   []string          `json:"outlets"`
+	TopTerms  []string          `json:"top_terms"`
 }
 
 // Kinds of StoryEvent.
