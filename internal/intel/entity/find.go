@@ -125,6 +125,14 @@ func Find(lang, title, text string, words Words) []Mention {
 	c := cuesFor(lang)
 	var out []Mention
 	for f, s := range []string{title, text} {
+		switch lang {
+		case "ja":
+			out = append(out, findJapanese(Field(f), s)...)
+			continue
+		case "zh":
+			out = append(out, findChinese(Field(f), s)...)
+			continue
+		}
 		ws := split(s)
 		lower := lowerForms(ws)
 		out = append(out, c.cased(Field(f), s, ws, lower)...)

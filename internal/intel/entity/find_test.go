@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/storyline/storyline/internal/translit"
 )
 
 func TestFind(t *testing.T) {
@@ -111,4 +113,35 @@ func BenchmarkFind(b *testing.B) {
 		Find("en", "Rutte in Tokyo", text, nil)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}
+
+// TestFindCJK: Japanese and Chinese names come from segmentation with
+// part-of-speech tags; Japanese keys come from readings, so that names
+// link to their Latin spellings.
+func TestFindCJK(t *testing.T) {
+	ja := Find("ja", "", "北大西洋条約機構（NATO）のマルク・ルッテ事務総長は9日、石破茂首相と会談した。", nil)
+	got := map[string]Mention{}
+	for _, m := range ja {
+		got[m.Text] = m
+	}
+	if m := got["石破茂"]; m.Type != Person || m.Surname() != translit.Key("Ishiba") || m.FullKey() != translit.Key("Shigeru")+" "+translit.Key("Ishiba") {
+		t.Errorf("石破茂: %+v", m)
+	}
+	if m := got["マルク・ルッテ"]; m.FullKey() != translit.Key("Mark")+" "+translit.Key("Rutte") {
+		t.Errorf("マルク・ルッテ: %+v (want the keys of Mark Rutte)", m)
+	}
+	if m := got["NATO"]; m.Type != Org {
+		t.Errorf("NATO: %+v", m)
+	}
+	zh := Find("zh", "", "日本首相石破茂在东京与北约官员举行会谈。", nil)
+	var names []string
+	for _, m := range zh {
+		names = append(names, m.Text+"/"+string(m.Type))
+		if "日本首相石破茂在东京与北约官员举行会谈。"[m.Start:m.End] != m.Text {
+			t.Errorf("offsets of %q", m.Text)
+		}
+	}
+	if !strings.Contains(strings.Join(names, " "), "石破茂/person") || !strings.Contains(strings.Join(names, " "), "东京/place") {
+		t.Errorf("Chinese names: %v", names)
+	}
 }
