@@ -165,6 +165,13 @@ func printDigest(w io.Writer, d *digest.Digest) {
 				100*x.Shared, strings.Join(kinds, ", "), strings.Join(terms, ", "))
 		}
 	}
+	for _, m := range d.MergesWhy {
+		var terms []string
+		for _, t := range m.Terms {
+			terms = append(terms, fmt.Sprintf("%s (%s)", t.Term, t.Kind))
+		}
+		fmt.Fprintf(w, "  merged story %d (%s): %s\n", m.Other, m.Detail, strings.Join(terms, ", "))
+	}
 	if d.Omitted > 0 {
 		fmt.Fprintf(w, "\n(%d earlier articles not read)\n", d.Omitted)
 	}

@@ -446,7 +446,8 @@ func (w *writer) maintain(ctx context.Context) error {
 				}
 			}
 		}
-		err := w.tx.AddStoryEvent(ctx, store.StoryEvent{Kind: ev.Kind, Story: ev.Story, Other: ev.Other, At: w.p.now(), Detail: ev.Detail})
+		err := w.tx.AddStoryEvent(ctx, store.StoryEvent{Kind: ev.Kind, Story: ev.Story, Other: ev.Other, At: w.p.now(),
+			Detail: ev.Detail, Articles: ev.Articles})
 		if err != nil {
 			return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
 		}

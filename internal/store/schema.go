@@ -122,6 +122,9 @@ CREATE TABLE meta (
 	// 3: what articles say: the entities they name (resolved across
 	// articles and scripts), their quotes and figures.
 	`
+-- The articles a merge or split moved (JSON), for why they are together.
+ALTER TABLE story_event ADD COLUMN articles TEXT;
+
 CREATE TABLE entity (
 	id          INTEGER PRIMARY KEY,
 	canonical   TEXT NOT NULL,

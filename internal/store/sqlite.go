@@ -527,7 +527,7 @@ func scanStory(row interface{ Scan(...any) error }) (Story, error) {
 
 // StoryEvents returns the events naming the story on either side, oldest first.
 func (s *SQLite) StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, story, other, at, detail FROM story_event
+	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, story, other, at, detail, articles FROM story_event
 		WHERE story = ?1 OR other = ?1 ORDER BY at, id`, storyID)
 	if err != nil {
 		return nil, fmt.Errorf("store: story %d events: %w", storyID, err)
@@ -536,11 +536,16 @@ func (s *SQLite) StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, 
 	var out []StoryEvent
 	for rows.Next() {
 		var (
-			e  StoryEvent
-			at sql.NullString
+			e        StoryEvent
+			at, arts sql.NullString
 		)
-		if err := rows.Scan(&e.ID, &e.Kind, &e.Story, &e.Other, &at, &e.Detail); err != nil {
+		if err := rows.Scan(&e.ID, &e.Kind, &e.Story, &e.Other, &at, &e.Detail, &arts); err != nil {
 			return nil, fmt.Errorf("store: story %d events: %w", storyID, err)
+		}
+		if arts.Valid {
+			if err := json.Unmarshal([]byte(arts.String), &e.Articles); err != nil {
+				return nil, fmt.Errorf("store: story event %d: %w", e.ID, err)
+			}
 		}
 		if e.At, err = decodeTime(at); err != nil {
 			return nil, fmt.Errorf("store: story event %d: %w", e.ID, err)

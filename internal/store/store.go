@@ -229,10 +229,12 @@ const (
 
 // StoryEvent is one step in the history of stories.
 type StoryEvent struct {
-	ID     int64
-	Kind   string // EventMerge or EventSplit
-	Story  int64
-	Other  int64
-	At     time.Time
-	Detail string
+	ID     int64     `json:"id"`
+	Kind   string    `json:"kind"` // EventMerge or EventSplit
+	Story  int64     `json:"story"`
+	Other  int64     `json:"other"`
+	At     time.Time `json:"at,omitzero"`
+	Detail string    `json:"detail"`
+	// Articles are those that moved, as far as the assigner held them.
+	Articles []int64 `json:"articles,omitempty"`
 }

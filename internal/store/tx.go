@@ -466,8 +466,12 @@ func (t *sqliteTx) AddStoryEvent(ctx context.Context, e StoryEvent) error {
 	if err != nil {
 		return fmt.Errorf("store: story %d event: %w", e.Story, err)
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO story_event (id, kind, story, other, at, detail)
-		VALUES (?, ?, ?, ?, ?, ?)`, nullID(e.ID), e.Kind, e.Story, e.Other, at, e.Detail)
+	arts, err := jsonOrNull(e.Articles, len(e.Articles) == 0)
+	if err != nil {
+		return fmt.Errorf("store: story %d event: %w", e.Story, err)
+	}
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO story_event (id, kind, story, other, at, detail, articles)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, nullID(e.ID), e.Kind, e.Story, e.Other, at, e.Detail, arts)
 	if err != nil {
 		return fmt.Errorf("store: story %d %s event: %w", e.Story, e.Kind, err)
 	}

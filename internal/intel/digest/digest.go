@@ -19,7 +19,6 @@ import (
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/intel/entity"
-	"github.com/storyline/storyline/internal/intel/figure"
 	"github.com/storyline/storyline/internal/store"
 )
 
@@ -45,9 +44,9 @@ type Options struct {
 	SummarySentences int
 	// Why explains each article's place; nil leaves Why empty.
 	Why *Explainer
-	// Words glosses the words figures count in English, so that outlets
-	// in different languages report one quantity; optional.
-	Words figure.Translator
+	// Words glosses words in English, so that outlets in different
+	// languages report one quantity or one quotation; optional.
+	Words Translator
 }
 
 func (o Options) withDefaults() Options {
@@ -80,8 +79,10 @@ type Digest struct {
 	Timeline []Event       `json:"timeline"`
 	Coverage Coverage      `json:"coverage"`
 	Why      []ArticleWhy  `json:"why,omitempty"`
-	Omitted  int           `json:"omitted_articles,omitempty"` // older articles not read (MaxArticles)
-	intel    map[int64]store.Intel
+	// MergesWhy explains the merges that made the story.
+	MergesWhy []MergeWhy `json:"merges_why,omitempty"`
+	Omitted   int        `json:"omitted_articles,omitempty"` // older articles not read (MaxArticles)
+	intel     map[int64]store.Intel
 	// allEntities are all the story's entities, Entities the first of them.
 	allEntities []EntityRow
 }
@@ -138,7 +139,7 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 		return nil, err
 	}
 	d.Entities = d.allEntities[:min(len(d.allEntities), opt.MaxEntities)]
-	d.Quotes = quoteGroups(d, opt.MaxQuotes)
+	d.Quotes = quoteGroups(d, opt.MaxQuotes, opt.Words)
 	d.Figures = figureGroups(d, opt.MaxFigures, opt.Words)
 	d.Summary = summarize(arts, opt.SummarySentences)
 	evs, err := src.StoryEvents(ctx, id)
@@ -149,6 +150,7 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 	d.Coverage = coverage(d)
 	if opt.Why != nil {
 		d.Why = opt.Why.explain(arts)
+		d.MergesWhy = opt.Why.merges(arts, evs)
 	}
 	return d, nil
 }

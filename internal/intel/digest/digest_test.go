@@ -201,3 +201,29 @@ func TestOmissions(t *testing.T) {
 		}
 	}
 }
+
+// dict is a tiny German-English dictionary.
+type dict map[string][]string
+
+func (d dict) English(lang, w string) []string { return d[w] }
+
+// TestQuoteAcrossLanguages: the mayor's German words and the English ones
+// are one quotation when they meet through the dictionary and name one
+// speaker.
+func TestQuoteAcrossLanguages(t *testing.T) {
+	tr := dict{"bauen": {"build"}, "steg": {"pier", "jetty"}, "stein": {"stone"}, "wieder": {"again", "rebuild"}}
+	d, err := Build(context.Background(), story(), 1, Options{Words: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Quotes) != 1 || d.Quotes[0].Outlets != 3 {
+		t.Fatalf("quote groups %+v; want one across the three outlets", d.Quotes)
+	}
+	langs := map[string]bool{}
+	for _, it := range d.Quotes[0].Items {
+		langs[it.Lang] = true
+	}
+	if !langs["de"] || !langs["en"] {
+		t.Errorf("languages %v", langs)
+	}
+}

@@ -42,14 +42,20 @@ const sameQuote = 0.7
 // the words are the same.
 const minGroupWords = 3
 
+// sameTranslated is sameQuote for quotations in two languages, matched
+// through dictionary glosses, which miss and mistranslate more words; it
+// applies only when both quotations name the same speaker entity.
+const sameTranslated = 0.5
+
 // quoteGroups groups the story's quotations across articles (a syndicated
 // copy carries them for its outlet too) and ranks them by the outlets that
 // carry them.
-func quoteGroups(d *Digest, max int) []QuoteGroup {
+func quoteGroups(d *Digest, max int, tr Translator) []QuoteGroup {
 	type entry struct {
 		item  QuoteItem
 		ent   int64
 		words map[string]bool
+		gloss []map[string]bool // each content word with its English glosses
 		norm  string
 	}
 	var groups [][]entry
@@ -57,10 +63,22 @@ func quoteGroups(d *Digest, max int) []QuoteGroup {
 		for _, q := range d.intel[a.ID].Quotes {
 			e := entry{item: QuoteItem{Article: a.ID, Outlet: a.Outlet, Lang: a.Lang, Text: q.Text, Speaker: q.Speaker,
 				Confidence: q.Confidence}, ent: q.SpeakerEntity, words: quoteWords(a.Lang, q.Text), norm: normQuote(q.Text)}
+			e.gloss = glossed(tr, a.Lang, e.words)
 			placed := false
 			for i, g := range groups {
-				if sameSpeaker(g[0].ent, e.ent, g[0].item.Speaker, e.item.Speaker) && overlap(g[0].words, e.words) >= sameQuote &&
-					(len(e.words) >= minGroupWords || g[0].norm == e.norm) {
+				first := g[0]
+				same := false
+				switch {
+				case first.item.Lang == e.item.Lang:
+					same = sameSpeaker(first.ent, e.ent, first.item.Speaker, e.item.Speaker) && overlap(first.words, e.words) >= sameQuote &&
+						(len(e.words) >= minGroupWords || first.norm == e.norm)
+				default:
+					// The same words in another language: one speaker,
+					// and their words meet through the dictionary.
+					same = e.ent != 0 && e.ent == first.ent && len(e.words) >= minGroupWords &&
+						translatedOverlap(e.gloss, first.gloss) >= sameTranslated
+				}
+				if same {
 					groups[i] = append(g, e)
 					placed = true
 					break
@@ -138,6 +156,54 @@ func quoteWords(lang, s string) map[string]bool {
 // punctuation: what counts as drift is a change of words.
 func normQuote(s string) string {
 	return strings.Join(strings.FieldsFunc(text.Fold(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }), " ")
+}
+
+// Translator glosses a word in English (*lexicon.Lexicon does).
+type Translator interface {
+	English(lang, word string) []string
+}
+
+// glossed returns each word with its English glosses, folded; English
+// words stand for themselves.
+func glossed(tr Translator, lang string, words map[string]bool) []map[string]bool {
+	out := make([]map[string]bool, 0, len(words))
+	for w := range words {
+		m := map[string]bool{w: true}
+		if tr != nil && lang != "en" {
+			for _, g := range tr.English(lang, w) {
+				m[text.Fold(g)] = true
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// translatedOverlap is the share of the shorter quotation's words that
+// meet a word of the other, in either's language or through a gloss.
+func translatedOverlap(a, b []map[string]bool) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(a) == 0 {
+		return 0
+	}
+	all := map[string]bool{}
+	for _, m := range b {
+		for w := range m {
+			all[w] = true
+		}
+	}
+	n := 0
+	for _, m := range a {
+		for w := range m {
+			if all[w] {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) / float64(len(a))
 }
 
 // overlap is the share of the smaller set's words the other holds.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -163,6 +164,95 @@ func dedupTerms(ts []Evidence, n int) []Evidence {
 		if len(out) == n {
 			break
 		}
+	}
+	return out
+}
+
+// MergeWhy is the evidence that put two stories together: the terms the
+// articles a merge brought share with the story's others.
+type MergeWhy struct {
+	Other  int64      `json:"other"` // the story merged in
+	Detail string     `json:"detail"`
+	Kinds  []KindSum  `json:"kinds"`
+	Terms  []Evidence `json:"terms"`
+}
+
+// merges explains each merge whose moved articles the digest read.
+func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []MergeWhy {
+	per := x.PerArticle
+	if per <= 0 {
+		per = 8
+	}
+	w := x.Weights
+	if w == (text.Weights{}) {
+		w = text.DefaultWeights
+	}
+	byID := map[int64]*article.Article{}
+	for _, a := range arts {
+		if !a.Related {
+			byID[a.ID] = a
+		}
+	}
+	var out []MergeWhy
+	for _, e := range evs {
+		if e.Kind != store.EventMerge || len(e.Articles) == 0 {
+			continue
+		}
+		moved := map[int64]bool{}
+		for _, id := range e.Articles {
+			if byID[id] != nil {
+				moved[id] = true
+			}
+		}
+		if len(moved) == 0 || len(moved) == len(byID) {
+			continue
+		}
+		// Terms of the rest, and their weights in the moved articles.
+		rest := map[string]int{}
+		for id, a := range byID {
+			if !moved[id] {
+				an := x.Analyzer
+				for _, t := range an.Analyze(a.Lang, a.Title, a.Text).Terms {
+					rest[t.Key]++
+				}
+			}
+		}
+		mw := MergeWhy{Other: e.Other, Detail: e.Detail}
+		weight := map[string]float64{}
+		surface := map[string]string{}
+		for id := range moved {
+			a := byID[id]
+			an := x.Analyzer
+			d := an.Analyze(a.Lang, a.Title, a.Text)
+			for _, en := range x.Model.Vector(d, w) {
+				if rest[en.Key] > 0 {
+					weight[en.Key] += en.W / float64(len(moved))
+					if surface[en.Key] == "" {
+						surface[en.Key] = d.Surface[en.Key]
+					}
+				}
+			}
+		}
+		kinds := map[string]float64{}
+		for k, v := range weight {
+			kinds[kindOf(k)] += v * v
+			term := surface[k]
+			if term == "" {
+				term = k
+			}
+			mw.Terms = append(mw.Terms, Evidence{Kind: kindOf(k), Term: term, Weight: v, Articles: rest[k]})
+		}
+		for k, v := range kinds {
+			mw.Kinds = append(mw.Kinds, KindSum{Kind: k, Weight: v})
+		}
+		slices.SortFunc(mw.Kinds, func(a, b KindSum) int {
+			return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind))
+		})
+		slices.SortFunc(mw.Terms, func(a, b Evidence) int {
+			return cmp.Or(cmp.Compare(b.Weight*float64(b.Articles), a.Weight*float64(a.Articles)), strings.Compare(a.Term, b.Term))
+		})
+		mw.Terms = dedupTerms(mw.Terms, per)
+		out = append(out, mw)
 	}
 	return out
 }
