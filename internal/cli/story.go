@@ -95,7 +95,10 @@ func printDigest(w io.Writer, d *digest.Digest) {
 		fmt.Fprintln(w, "\nQuotes")
 		for _, q := range d.Quotes {
 			sp := q.Speaker
-			if sp == "" {
+			switch {
+			case q.SpeakerName != "" && q.SpeakerName != q.Speaker:
+				sp = q.SpeakerName + " (" + q.Speaker + ")"
+			case sp == "":
 				sp = "(speaker unknown)"
 			}
 			drift := ""

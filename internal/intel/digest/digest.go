@@ -140,6 +140,13 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 	}
 	d.Entities = d.allEntities[:min(len(d.allEntities), opt.MaxEntities)]
 	d.Quotes = quoteGroups(d, opt.MaxQuotes, opt.Words)
+	names := map[int64]string{}
+	for _, e := range d.allEntities {
+		names[e.ID] = e.Canonical
+	}
+	for i := range d.Quotes {
+		d.Quotes[i].SpeakerName = names[d.Quotes[i].SpeakerEntity]
+	}
 	d.Figures = figureGroups(d, opt.MaxFigures, opt.Words)
 	d.Summary = summarize(arts, opt.SummarySentences)
 	evs, err := src.StoryEvents(ctx, id)
