@@ -16,9 +16,9 @@ type QuoteGroup struct {
 	Speaker       string      `json:"speaker"`
 	SpeakerEntity int64       `json:"speaker_entity,omitempty"`
 	SpeakerName   string      `json:"speaker_name,omitempty"` // the entity's canonical name
-	Text          string      `json:"text"`    // the wording most outlets give
-	Outlets       int         `json:"outlets"` // how many outlets carry it
-	Drift         bool        `json:"drift"`   // outlets word it differently
+	Text          string      `json:"text"`                   // the wording most outlets give
+	Outlets       int         `json:"outlets"`                // how many outlets carry it
+	Drift         bool        `json:"drift"`                  // outlets word it differently
 	Items         []QuoteItem `json:"items"`
 }
 
