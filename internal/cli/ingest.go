@@ -52,6 +52,7 @@ type engineFlags struct {
 	*readFlags
 	lexicons *string
 	window   *time.Duration
+	digests  *bool
 }
 
 func addEngineFlags(fs *flag.FlagSet) *engineFlags {
@@ -59,6 +60,8 @@ func addEngineFlags(fs *flag.FlagSet) *engineFlags {
 		readFlags: addReadFlags(fs),
 		lexicons:  fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages"),
 		window:    fs.Duration("window", 7*24*time.Hour, "how long a story stays open for new articles"),
+		digests: fs.Bool("digests", false, "store each settled story's digest (storyline story reads it at once; "+
+			"without it the digest is built when asked, in a fraction of a second); costs about 2 ms an article"),
 	}
 }
 
@@ -97,6 +100,9 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	opt.Logger = e.log
 	if lex != nil {
 		opt.Words = lex
+	}
+	if *f.digests {
+		opt.Digest = digestOptions(lex, nil)
 	}
 	p, err := ingest.Open(ctx, st, det, story.New(story.Config{Window: *f.window}, lex), opt)
 	if err != nil {

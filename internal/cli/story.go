@@ -35,27 +35,32 @@ func runStory(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	lex, err := lexicon.Load(ctx, *lexDir, langid.Default().Languages())
-	if err != nil {
+	var d *digest.Digest
+	// The digest the last settle stored, while the story has not changed
+	// since; else built now.
+	if b, err := st.Digest(ctx, id); err != nil {
 		return err
-	}
-	why := &digest.Explainer{}
-	opt := digest.Options{Why: why}
-	if len(lex.Langs()) > 0 {
-		why.Analyzer.Translator = lex
-		opt.Words = lex
-	}
-	// The document frequencies of the stream's last epoch weigh the
-	// evidence as assignment weighed it.
-	if b, err := st.Meta(ctx, "model"); err == nil && b != nil {
-		var m text.Model
-		if m.UnmarshalBinary(b) == nil {
-			why.Model = &m
+	} else if b != nil {
+		d = new(digest.Digest)
+		if err := json.Unmarshal(b, d); err != nil {
+			d = nil
 		}
 	}
-	d, err := digest.Build(ctx, st, id, opt)
-	if err != nil {
-		return err
+	if d == nil {
+		lex, err := lexicon.Load(ctx, *lexDir, langid.Default().Languages())
+		if err != nil {
+			return err
+		}
+		var model *text.Model
+		if b, err := st.Meta(ctx, "model"); err == nil && b != nil {
+			var m text.Model
+			if m.UnmarshalBinary(b) == nil {
+				model = &m
+			}
+		}
+		if d, err = digest.Build(ctx, st, id, *digestOptions(lex, model)); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(e.stdout)
@@ -64,6 +69,19 @@ func runStory(ctx context.Context, e *env, args []string) error {
 	}
 	printDigest(e.stdout, d)
 	return nil
+}
+
+// digestOptions are the digest settings: lex (nil or empty for none)
+// glosses across languages, model weighs the evidence of why articles are
+// together as assignment weighed it (nil: the terms alike).
+func digestOptions(lex *lexicon.Lexicon, model *text.Model) *digest.Options {
+	why := &digest.Explainer{Model: model}
+	opt := &digest.Options{Why: why}
+	if lex != nil && len(lex.Langs()) > 0 {
+		why.Analyzer.Translator = lex
+		opt.Words = lex
+	}
+	return opt
 }
 
 // printDigest prints a digest for reading in a terminal.

@@ -3,14 +3,18 @@ package ingest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/dedup"
+	"github.com/storyline/storyline/internal/intel/digest"
 	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/intel/figure"
 	"github.com/storyline/storyline/internal/intel/quote"
@@ -44,6 +48,12 @@ type Options struct {
 	// is not a terminal. Default 5s.
 	ProgressEvery time.Duration
 	Logger        *slog.Logger
+	// Digest, when set, has the digests of the stories each settle
+	// rewrote built and stored (see digest.Build), at most
+	// DigestsPerSettle (default 100) a settle: they cost the analysis of
+	// up to Digest.MaxArticles articles each.
+	Digest           *digest.Options
+	DigestsPerSettle int
 }
 
 // Pipeline ingests sources into a store. Open one with Restore.
@@ -80,6 +90,9 @@ func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *m
 	}
 	if opt.ProgressEvery <= 0 {
 		opt.ProgressEvery = 5 * time.Second
+	}
+	if opt.DigestsPerSettle <= 0 {
+		opt.DigestsPerSettle = 100
 	}
 	log := opt.Logger
 	if log == nil {
@@ -552,12 +565,58 @@ func (w *writer) settle(ctx context.Context) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
-	if err := w.p.m.settle(ctx, w.tx, w.p.asg); err != nil {
+	written, err := w.p.m.settle(ctx, w.tx, w.p.asg)
+	if err != nil {
 		return fmt.Errorf("settle: %w", err)
 	}
 	settled, _ := json.Marshal(w.p.asg.Checkpoint().Assigned)
 	if err := w.tx.SetMeta(ctx, metaSettled, settled); err != nil {
 		return err
+	}
+	if err := w.commit(ctx); err != nil {
+		return err
+	}
+	return w.digests(ctx, written)
+}
+
+// digests builds and stores the digests of stories the settle rewrote, the
+// newest (highest ID) first, at most Options.DigestsPerSettle: the rest are
+// built when a reader asks, or at a later settle.
+func (w *writer) digests(ctx context.Context, ids []int64) error {
+	opt := w.p.opt.Digest
+	if opt == nil || len(ids) == 0 {
+		return nil
+	}
+	if len(ids) > w.p.opt.DigestsPerSettle {
+		ids = ids[len(ids)-w.p.opt.DigestsPerSettle:] // the newest stories
+	}
+	o := *opt
+	if o.Why != nil {
+		// Evidence weighed with the stream's own document frequencies.
+		why := *o.Why
+		why.Model = w.p.asg.Model()
+		o.Why = &why
+	}
+	bodies := make(map[int64][]byte, len(ids))
+	for _, id := range ids {
+		d, err := digest.Build(ctx, w.p.st, id, o)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("digest of story %d: %w", id, err)
+		}
+		if bodies[id], err = json.Marshal(d); err != nil {
+			return err
+		}
+	}
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	for _, id := range slices.Sorted(maps.Keys(bodies)) {
+		if err := w.tx.PutDigest(ctx, id, bodies[id]); err != nil {
+			return err
+		}
 	}
 	return w.commit(ctx)
 }

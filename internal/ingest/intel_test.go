@@ -136,3 +136,22 @@ func words(t *testing.T) entity.Words {
 	}
 	return lex
 }
+
+// TestDigestsStored: with Options.Digest, a settle stores the digest of
+// each story it rewrote, and writing the story's row again drops it.
+func TestDigestsStored(t *testing.T) {
+	p, st := openWith(t, t.TempDir(), story.Config{}, Options{Digest: &digest.Options{}})
+	if _, err := p.Run(context.Background(), []string{shared.Path(t, "seeds")}); err != nil {
+		t.Fatal(err)
+	}
+	ss, err := st.Stories(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range ss {
+		b, err := st.Digest(context.Background(), s.ID)
+		if err != nil || len(b) == 0 {
+			t.Errorf("story %d: no digest stored (%v)", s.ID, err)
+		}
+	}
+}

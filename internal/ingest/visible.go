@@ -57,7 +57,9 @@ func (m *mirror) unsettled(asg *story.Assigner) bool {
 // store shows: the articles held, the evicted articles of each active
 // story, the stories that closed, and the readers' rows of every story
 // that gained, lost or changed an article.
-func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) error {
+//
+// It returns the stories readers see whose rows it wrote.
+func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) ([]int64, error) {
 	st := asg.Settle(m.parts)
 	rows := map[int64]bool{}
 	now := make(map[int64]held, len(st.Held))
@@ -69,7 +71,7 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 		h, ok := m.held[p.Article]
 		if !ok || h.vis != p.Visible {
 			if err := tx.SetArticleStory(ctx, p.Article, p.Visible); err != nil {
-				return err
+				return nil, err
 			}
 			rows[h.vis], rows[p.Visible] = true, true
 		}
@@ -89,7 +91,7 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 		old := m.of(x)
 		if v != old || m.evictedFrom[x] {
 			if err := tx.SetEvictedStory(ctx, x, v, false); err != nil {
-				return err
+				return nil, err
 			}
 			rows[old], rows[v] = true, true
 		}
@@ -100,11 +102,12 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 	for _, x := range slices.Sorted(maps.Keys(st.Closed)) {
 		// A closed story shows as the stream left it.
 		if err := tx.SetEvictedStory(ctx, x, x, true); err != nil {
-			return err
+			return nil, err
 		}
 		rows[x], rows[m.of(x)] = true, true
 	}
 	delete(rows, 0)
+	var written []int64
 	for _, id := range slices.Sorted(maps.Keys(rows)) {
 		sum, ok := st.Summary(id)
 		if !ok {
@@ -116,30 +119,31 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) e
 			if err == nil {
 				err = consolidate(ctx, tx, id)
 			}
+			written = append(written, id)
 		} else {
 			// Readers see it nowhere now: merged away in either view, or a
 			// settled half that is gone. No article points to it any more.
 			err = tx.DeleteStory(ctx, id)
 		}
 		if err != nil {
-			return fmt.Errorf("story %d: %w", id, err)
+			return nil, fmt.Errorf("story %d: %w", id, err)
 		}
 	}
 	if err := tx.PutParts(ctx, st.Parts); err != nil {
-		return err
+		return nil, err
 	}
 	b, err := json.Marshal(vstory)
 	if err == nil {
 		err = tx.SetMeta(ctx, metaVStory, b)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.held, m.vstory, m.parts = now, vstory, st.Parts
 	m.evictedFrom = map[int64]bool{}
 	m.settled = asg.Checkpoint().Assigned
 	m.reshaped()
-	return nil
+	return written, nil
 }
 
 // consolidate merges the one-word entities of a story readers see into the

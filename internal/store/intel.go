@@ -430,6 +430,11 @@ func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
 	return in, rows.Err()
 }
 
+// Entity returns an entity, following merges.
+func (s *SQLite) Entity(ctx context.Context, id int64) (entity.Entity, error) {
+	return entityByID(ctx, s.db, id)
+}
+
 // EntityInfo returns an entity (following merges) with its variants, most
 // written first, and the merges that made it.
 func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error) {
@@ -463,6 +468,20 @@ func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []ent
 		ms = append(ms, m)
 	}
 	return e, vs, ms, mrows.Err()
+}
+
+// Digest returns the digest stored for a story since it last changed, nil
+// when there is none.
+func (s *SQLite) Digest(ctx context.Context, storyID int64) ([]byte, error) {
+	var b []byte
+	err := s.db.QueryRowContext(ctx, "SELECT body FROM story_digest WHERE story = ?", storyID).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: digest of story %d: %w", storyID, err)
+	}
+	return b, nil
 }
 
 // EntitiesNamed returns the entities (following merges) that have a

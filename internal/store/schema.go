@@ -194,6 +194,14 @@ CREATE TABLE quote (
 CREATE INDEX quote_article ON quote(article);
 CREATE INDEX quote_speaker ON quote(speaker_entity);
 
+-- A story's digest (intel/digest) as JSON, built when the story settles;
+-- writing the story's row drops it, until the next settle builds it again.
+CREATE TABLE story_digest (
+	story INTEGER PRIMARY KEY,
+	built TEXT,
+	body  BLOB NOT NULL
+);
+
 CREATE TABLE figure (
 	article INTEGER NOT NULL,
 	start   INTEGER NOT NULL,

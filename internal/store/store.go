@@ -67,9 +67,14 @@ type Store interface {
 	// Intel returns what an article says: its names with their entities,
 	// its quotes and figures.
 	Intel(ctx context.Context, articleID int64) (Intel, error)
+	// Entity returns an entity, following merges.
+	Entity(ctx context.Context, id int64) (entity.Entity, error)
 	// EntityInfo returns an entity (following merges) with its variants,
 	// most written first, and the merges that made it.
 	EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error)
+	// Digest returns the digest stored for a story since it last changed
+	// (Tx.PutDigest), nil when there is none.
+	Digest(ctx context.Context, storyID int64) ([]byte, error)
 	// EntitiesNamed returns the entities with a variant written as name,
 	// most mentioned first.
 	EntitiesNamed(ctx context.Context, name string) ([]entity.Entity, error)
@@ -155,6 +160,8 @@ type Tx interface {
 	entity.Registry
 	// VisibleStoryVariants is StoryVariants for a story readers see.
 	VisibleStoryVariants(ctx context.Context, storyID int64) ([]entity.Variant, error)
+	// PutDigest stores a story's digest; PutStory and DeleteStory drop it.
+	PutDigest(ctx context.Context, storyID int64, body []byte) error
 	// PutIntel replaces what an article says.
 	PutIntel(ctx context.Context, articleID int64, in Intel) error
 	// SplitVariant moves one spelling of an entity, with its mentions, to a

@@ -437,13 +437,30 @@ func (t *sqliteTx) PutStory(ctx context.Context, s *Story) error {
 			return fmt.Errorf("store: put story: %w", err)
 		}
 	}
+	// The story changed: its digest is out of date.
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story_digest WHERE story = ?", s.ID); err != nil {
+		return fmt.Errorf("store: put story %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// PutDigest stores a story's digest.
+func (t *sqliteTx) PutDigest(ctx context.Context, storyID int64, body []byte) error {
+	now, _ := encodeTime(time.Now())
+	_, err := t.tx.ExecContext(ctx, `INSERT INTO story_digest (story, built, body) VALUES (?, ?, ?)
+		ON CONFLICT(story) DO UPDATE SET built = excluded.built, body = excluded.body`, storyID, now, body)
+	if err != nil {
+		return fmt.Errorf("store: put digest of story %d: %w", storyID, err)
+	}
 	return nil
 }
 
 // DeleteStory removes a story.
 func (t *sqliteTx) DeleteStory(ctx context.Context, id int64) error {
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM story WHERE id = ?", id); err != nil {
-		return fmt.Errorf("store: delete story %d: %w", id, err)
+	for _, q := range []string{"DELETE FROM story WHERE id = ?", "DELETE FROM story_digest WHERE story = ?"} {
+		if _, err := t.tx.ExecContext(ctx, q, id); err != nil {
+			return fmt.Errorf("store: delete story %d: %w", id, err)
+		}
 	}
 	return nil
 }

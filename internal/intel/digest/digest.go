@@ -28,7 +28,7 @@ type Source interface {
 	StoryArticles(ctx context.Context, storyID int64, fn func(*article.Article) error) error
 	StoryEvents(ctx context.Context, storyID int64) ([]store.StoryEvent, error)
 	Intel(ctx context.Context, articleID int64) (store.Intel, error)
-	EntityInfo(ctx context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error)
+	Entity(ctx context.Context, id int64) (entity.Entity, error)
 }
 
 // Options tune a digest.
@@ -245,7 +245,7 @@ func entities(ctx context.Context, src Source, d *Digest) ([]EntityRow, error) {
 	})
 	var out []EntityRow
 	for _, id := range ids {
-		e, _, _, err := src.EntityInfo(ctx, id)
+		e, err := src.Entity(ctx, id)
 		if err != nil {
 			return nil, err
 		}

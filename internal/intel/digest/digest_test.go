@@ -40,8 +40,8 @@ func (f *fake) StoryEvents(context.Context, int64) ([]store.StoryEvent, error) {
 
 func (f *fake) Intel(_ context.Context, id int64) (store.Intel, error) { return f.intel[id], nil }
 
-func (f *fake) EntityInfo(_ context.Context, id int64) (entity.Entity, []entity.Variant, []entity.Merge, error) {
-	return f.entities[id], nil, nil, nil
+func (f *fake) Entity(_ context.Context, id int64) (entity.Entity, error) {
+	return f.entities[id], nil
 }
 
 func day(d int) time.Time { return time.Date(2025, 6, d, 9, 0, 0, 0, time.UTC) }
