@@ -459,8 +459,10 @@ func (w *writer) maintain(ctx context.Context) error {
 				}
 			}
 		}
-		err := w.tx.AddStoryEvent(ctx, store.StoryEvent{Kind: ev.Kind, Story: ev.Story, Other: ev.Other, At: w.p.now(),
-			Detail: ev.Detail, Articles: ev.Articles})
+		// Events take the stream's time, as articles do: a replayed
+		// archive's history reads in its own time.
+		err := w.tx.AddStoryEvent(ctx, store.StoryEvent{Kind: ev.Kind, Story: ev.Story, Other: ev.Other,
+			At: w.p.asg.Checkpoint().Now, Detail: ev.Detail, Articles: ev.Articles})
 		if err != nil {
 			return fmt.Errorf("story %s %d: %w", ev.Kind, ev.Story, err)
 		}

@@ -85,10 +85,50 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) (
 			rows[h.vis] = true // left memory since: closed or evicted, below
 		}
 	}
+	// The settled view's merges and new halves go on the stories'
+	// history, once each: when they first show.
+	moved := map[int64][]int64{} // stream story → its articles held
+	for _, p := range st.Held {
+		moved[p.Stream] = append(moved[p.Stream], p.Article)
+	}
+	oldParts := map[int64]bool{}
+	for _, id := range m.parts {
+		oldParts[id] = true
+	}
+	for _, f := range slices.Sorted(maps.Keys(st.Parts)) {
+		id := st.Parts[f]
+		if oldParts[id] {
+			continue
+		}
+		var from int64
+		for _, p := range st.Held {
+			if p.Article == f {
+				from = p.Stream
+			}
+		}
+		var arts []int64
+		for _, p := range st.Held {
+			if p.Visible == id {
+				arts = append(arts, p.Article)
+			}
+		}
+		err := tx.AddStoryEvent(ctx, store.StoryEvent{Kind: store.EventSplit, Story: from, Other: id, At: asg.Checkpoint().Now,
+			Detail: "split in the settled view", Articles: arts})
+		if err != nil {
+			return nil, err
+		}
+	}
 	vstory := map[int64]int64{}
 	for _, x := range slices.Sorted(maps.Keys(st.Story)) {
 		v := st.Story[x]
 		old := m.of(x)
+		if v != x && v != old {
+			err := tx.AddStoryEvent(ctx, store.StoryEvent{Kind: store.EventMerge, Story: v, Other: x, At: asg.Checkpoint().Now,
+				Detail: "merged in the settled view", Articles: moved[x]})
+			if err != nil {
+				return nil, err
+			}
+		}
 		if v != old || m.evictedFrom[x] {
 			if err := tx.SetEvictedStory(ctx, x, v, false); err != nil {
 				return nil, err
