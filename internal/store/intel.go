@@ -82,76 +82,50 @@ func scanVariants(rows *sql.Rows) ([]entity.Variant, error) {
 	return out, rows.Err()
 }
 
-// VariantsByNorm returns the variants written as norm.
-func (t *sqliteTx) VariantsByNorm(ctx context.Context, norm string) ([]entity.Variant, error) {
-	st, err := t.prepare(ctx, &t.stmts.byNorm, "SELECT "+variantColumns+" FROM entity_variant WHERE norm = ? ORDER BY entity")
+// variants runs a variant query, prepared once a transaction in *stmt.
+func (t *sqliteTx) variants(ctx context.Context, stmt **sql.Stmt, what, where string, args ...any) ([]entity.Variant, error) {
+	st, err := t.prepare(ctx, stmt, "SELECT "+variantColumns+" FROM entity_variant WHERE "+where)
 	var rows *sql.Rows
 	if err == nil {
-		rows, err = st.QueryContext(ctx, norm)
+		rows, err = st.QueryContext(ctx, args...)
+	}
+	var vs []entity.Variant
+	if err == nil {
+		vs, err = scanVariants(rows)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("store: variants %q: %w", norm, err)
-	}
-	vs, err := scanVariants(rows)
-	if err != nil {
-		return nil, fmt.Errorf("store: variants %q: %w", norm, err)
+		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}
 	return vs, nil
 }
 
+// VariantsByNorm returns the variants written as norm.
+func (t *sqliteTx) VariantsByNorm(ctx context.Context, norm string) ([]entity.Variant, error) {
+	return t.variants(ctx, &t.stmts.byNorm, fmt.Sprintf("variants %q", norm), "norm = ? ORDER BY entity", norm)
+}
+
 // VariantsByKey returns the variants whose full key is key.
 func (t *sqliteTx) VariantsByKey(ctx context.Context, key string) ([]entity.Variant, error) {
-	st, err := t.prepare(ctx, &t.stmts.byKey, "SELECT "+variantColumns+" FROM entity_variant WHERE key = ? ORDER BY entity")
-	var rows *sql.Rows
-	if err == nil {
-		rows, err = st.QueryContext(ctx, key)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: variants by key %q: %w", key, err)
-	}
-	vs, err := scanVariants(rows)
-	if err != nil {
-		return nil, fmt.Errorf("store: variants by key %q: %w", key, err)
-	}
-	return vs, nil
+	return t.variants(ctx, &t.stmts.byKey, fmt.Sprintf("variants by key %q", key), "key = ? ORDER BY entity", key)
+}
+
+// storyVariants is the condition of the variants of the entities the latest
+// articles of a story mention, in one view or the other (column).
+func storyVariants(column string) string {
+	return `entity IN (SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
+		SELECT id FROM article WHERE ` + column + ` = ? ORDER BY id DESC LIMIT ?)) ORDER BY entity, norm`
 }
 
 // StoryVariants returns the variants of the entities the latest articles of
 // stream story id mention.
 func (t *sqliteTx) StoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {
-	st, err := t.prepare(ctx, &t.stmts.story, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
-		SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
-			SELECT id FROM article WHERE stream_story = ? ORDER BY id DESC LIMIT ?))
-		ORDER BY entity, norm`)
-	var rows *sql.Rows
-	if err == nil {
-		rows, err = st.QueryContext(ctx, id, StoryVariantArticles)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
-	}
-	vs, err := scanVariants(rows)
-	if err != nil {
-		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
-	}
-	return vs, nil
+	return t.variants(ctx, &t.stmts.story, fmt.Sprintf("story %d variants", id), storyVariants("stream_story"), id, StoryVariantArticles)
 }
 
 // VisibleStoryVariants returns the variants of the entities the latest
 // articles readers see in story id mention.
 func (t *sqliteTx) VisibleStoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+` FROM entity_variant WHERE entity IN (
-		SELECT DISTINCT entity FROM mention WHERE entity IS NOT NULL AND article IN (
-			SELECT id FROM article WHERE story = ? ORDER BY id DESC LIMIT ?))
-		ORDER BY entity, norm`, id, StoryVariantArticles)
-	if err != nil {
-		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
-	}
-	vs, err := scanVariants(rows)
-	if err != nil {
-		return nil, fmt.Errorf("store: story %d variants: %w", id, err)
-	}
-	return vs, nil
+	return t.variants(ctx, &t.stmts.visible, fmt.Sprintf("story %d variants", id), storyVariants("story"), id, StoryVariantArticles)
 }
 
 // Entity returns an entity, following merges.

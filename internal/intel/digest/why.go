@@ -130,24 +130,33 @@ func (x *Explainer) explain(arts []*article.Article) []ArticleWhy {
 			}
 			why.Terms = append(why.Terms, Evidence{Kind: kindOf(t.Key), Term: surface, Weight: wt, Articles: others})
 		}
-		shared := 0.0
-		for k, v := range kinds {
-			shared += v
-			why.Kinds = append(why.Kinds, KindSum{Kind: k, Weight: v})
-		}
+		var shared float64
+		why.Kinds, why.Terms, shared = rank(kinds, why.Terms, per)
 		if total > 0 {
 			why.Shared = math.Round(1000*shared/total) / 1000
 		}
-		slices.SortFunc(why.Kinds, func(a, b KindSum) int {
-			return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind))
-		})
-		slices.SortFunc(why.Terms, func(a, b Evidence) int {
-			return cmp.Or(cmp.Compare(b.Weight*float64(b.Articles), a.Weight*float64(a.Articles)), strings.Compare(a.Term, b.Term))
-		})
-		why.Terms = dedupTerms(why.Terms, per)
 		out = append(out, why)
 	}
 	return out
+}
+
+// rank orders the kinds of evidence by weight and keeps the n heaviest
+// terms (weighed by how many articles share them), one per readable form;
+// it returns the kinds' total weight too.
+func rank(kinds map[string]float64, terms []Evidence, n int) ([]KindSum, []Evidence, float64) {
+	var out []KindSum
+	total := 0.0
+	for k, v := range kinds {
+		total += v
+		out = append(out, KindSum{Kind: k, Weight: v})
+	}
+	slices.SortFunc(out, func(a, b KindSum) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind))
+	})
+	slices.SortFunc(terms, func(a, b Evidence) int {
+		return cmp.Or(cmp.Compare(b.Weight*float64(b.Articles), a.Weight*float64(a.Articles)), strings.Compare(a.Term, b.Term))
+	})
+	return out, dedupTerms(terms, n), total
 }
 
 // dedupTerms keeps the first n terms, one per readable form.
@@ -242,16 +251,7 @@ func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []Me
 			}
 			mw.Terms = append(mw.Terms, Evidence{Kind: kindOf(k), Term: term, Weight: v, Articles: rest[k]})
 		}
-		for k, v := range kinds {
-			mw.Kinds = append(mw.Kinds, KindSum{Kind: k, Weight: v})
-		}
-		slices.SortFunc(mw.Kinds, func(a, b KindSum) int {
-			return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind))
-		})
-		slices.SortFunc(mw.Terms, func(a, b Evidence) int {
-			return cmp.Or(cmp.Compare(b.Weight*float64(b.Articles), a.Weight*float64(a.Articles)), strings.Compare(a.Term, b.Term))
-		})
-		mw.Terms = dedupTerms(mw.Terms, per)
+		mw.Kinds, mw.Terms, _ = rank(kinds, mw.Terms, per)
 		out = append(out, mw)
 	}
 	return out
