@@ -51,7 +51,7 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
 				sim *= p
 			}
-			if sim >= a.cfg.MergeThreshold {
+			if sim >= a.cfg.MergeThreshold && !a.isApart(s.id, o.id) {
 				keep, gone := s, o
 				if keeps(o, s) {
 					keep, gone = o, s
@@ -100,7 +100,7 @@ func (a *Assigner) absorb() []Event {
 		var best *story
 		bestSim, next := 0.0, 0.0
 		for _, o := range a.candidates(s.centroid(), nil, s.id) {
-			if a.stories[o.id] == nil {
+			if a.stories[o.id] == nil || a.isApart(s.id, o.id) {
 				continue
 			}
 			sim := avgLink(s, o)
@@ -183,6 +183,7 @@ func (a *Assigner) merge(keep, gone *story, sim float64) Event {
 		ids = append(ids, m.id)
 	}
 	a.touch(gone.id)
+	a.renamed(gone.id, keep.id)
 	return Event{Kind: "merge", Story: keep.id, Other: gone.id, Articles: ids,
 		Detail: fmt.Sprintf("average-link similarity %.3f", sim)}
 }
@@ -306,7 +307,7 @@ func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
 // places), or on all terms when most members name nobody, and judged on all
 // terms.
 func (a *Assigner) trySplit(s *story) (Event, bool) {
-	if len(s.members) < 2*a.cfg.MinSplit {
+	if len(s.members) < 2*a.cfg.MinSplit || a.pinned[s.id] {
 		return Event{}, false
 	}
 	cut := entVec
@@ -369,6 +370,9 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 // Maintain after it arrived, which keeps the pass's cost proportional to
 // the articles that arrived since the last one.
 func (a *Assigner) reassign(s *story, since int64) []Event {
+	if a.pinned[s.id] {
+		return nil // a person placed its articles
+	}
 	var events []Event
 	for i := 0; i < len(s.members); i++ {
 		m := s.members[i]
@@ -389,6 +393,7 @@ func (a *Assigner) reassign(s *story, since int64) []Event {
 				a.byTime.remove(s)
 				delete(a.stories, s.id)
 				a.touch(s.id)
+				a.renamed(s.id, best.id)
 				return append(events, Event{Kind: "merge", Story: best.id, Other: s.id, Articles: []int64{m.id},
 					Detail: fmt.Sprintf("single article fits better: %.3f", sc)})
 			}

@@ -134,6 +134,8 @@ func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 		owner:   maps.Clone(a.owner),
 		dirty:   make(map[int64]bool),
 		touched: make(map[int64]bool),
+		pinned:  maps.Clone(a.pinned),
+		apart:   maps.Clone(a.apart),
 	}
 	orig := make(map[int64]*story, len(a.stories))
 	for k, p := range a.index {

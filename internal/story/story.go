@@ -387,6 +387,10 @@ type Assigner struct {
 	closed  map[int64]Summary
 	// keepAll stops expire: Settle's copy must hold what the stream holds.
 	keepAll bool
+	// pinned and apart are the constraints people's corrections left
+	// (see correct.go).
+	pinned map[int64]bool
+	apart  map[[2]int64]bool
 }
 
 // New returns an Assigner. lex, when not nil, glosses foreign words in
@@ -405,6 +409,8 @@ func New(cfg Config, lex *lexicon.Lexicon) *Assigner {
 		nextID:  1,
 		dirty:   make(map[int64]bool),
 		touched: make(map[int64]bool),
+		pinned:  make(map[int64]bool),
+		apart:   make(map[[2]int64]bool),
 	}
 }
 
