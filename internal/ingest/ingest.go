@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"maps"
 	"slices"
@@ -66,6 +67,8 @@ type Pipeline struct {
 	opt Options
 	log *slog.Logger
 	now func() time.Time
+	// ids collects, during RunPages, the ID of each page's main article.
+	ids []int64
 }
 
 // Meta keys under which the pipeline keeps the stream's state.
@@ -110,6 +113,34 @@ func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *m
 // placed are committed and settled before Run returns ctx's error: the
 // report counts what is stored, no more.
 func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
+	srcOpt := p.opt.Source
+	if srcOpt.Stats == nil {
+		srcOpt.Stats = new(source.Stats)
+	}
+	return p.run(ctx, func(ctx context.Context) iter.Seq[source.Item] { return source.Read(ctx, inputs, srcOpt) }, srcOpt.Stats)
+}
+
+// RunPages ingests pages a caller already has (a JSON API's POST), as Run
+// ingests what it reads. It returns the report and the IDs the pages'
+// articles have in the store, in order, 0 for a page that failed.
+func (p *Pipeline) RunPages(ctx context.Context, pages []article.Page) (*Report, []int64, error) {
+	items := func(ctx context.Context) iter.Seq[source.Item] {
+		return func(yield func(source.Item) bool) {
+			for _, pg := range pages {
+				if ctx.Err() != nil || !yield(source.Item{Page: pg}) {
+					return
+				}
+			}
+		}
+	}
+	p.ids = []int64{}
+	defer func() { p.ids = nil }()
+	rep, err := p.run(ctx, items, new(source.Stats))
+	return rep, p.ids, err
+}
+
+// run ingests the items items gives (with ctx, which stops them).
+func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq[source.Item], stats *source.Stats) (*Report, error) {
 	rep := &Report{Started: p.now()}
 	prog := newProgress(p.opt.Progress, p.log, p.opt.ProgressEvery)
 	defer prog.done()
@@ -120,17 +151,12 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	w := &writer{p: p, rep: rep, lastSettle: p.now()}
 	defer w.rollback()
 
-	srcOpt := p.opt.Source
-	var stats source.Stats
-	if srcOpt.Stats == nil {
-		srcOpt.Stats = &stats
-	}
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	in := make(chan Prepared)
 	go func() {
 		defer close(in)
-		for prep := range Prepare(rctx, source.Read(rctx, inputs, srcOpt), Stages{Det: p.det, Words: p.opt.Words}, p.opt.Workers) {
+		for prep := range Prepare(rctx, items(rctx), Stages{Det: p.det, Words: p.opt.Words}, p.opt.Workers) {
 			select {
 			case in <- prep:
 			case <-rctx.Done():
@@ -167,8 +193,8 @@ loop:
 			return rep, err
 		}
 	}
-	rep.PassedOver = int(srcOpt.Stats.Skipped.Load())
-	rep.NotModified = int(srcOpt.Stats.NotModified.Load())
+	rep.PassedOver = int(stats.Skipped.Load())
+	rep.NotModified = int(stats.NotModified.Load())
 	if err := w.commit(wctx); err != nil {
 		return rep, err
 	}
@@ -224,6 +250,9 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 	w.rep.Items++
 	if prep.Err != nil {
 		w.rep.skip(prep.Input, prep.Err)
+		if w.p.ids != nil {
+			w.p.ids = append(w.p.ids, 0)
+		}
 		return nil
 	}
 	if err := w.begin(ctx); err != nil {
@@ -241,6 +270,9 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		}
 		if i == 0 {
 			mainID = id
+			if w.p.ids != nil {
+				w.p.ids = append(w.p.ids, id)
+			}
 		}
 		switch {
 		case dup:
@@ -429,8 +461,14 @@ func (w *writer) copyOf(ctx context.Context, a *article.Article) (store.Candidat
 
 // maintain runs the stream's Maintain pass and records its moves.
 func (w *writer) maintain(ctx context.Context) error {
+	return w.record(ctx, w.p.asg.Maintain(time.Time{}))
+}
+
+// record writes the moves of merges and splits (Maintain's or a person's)
+// to the store and the mirror, and the events to the stories' history.
+func (w *writer) record(ctx context.Context, evs []story.Event) error {
 	m := w.p.m
-	for _, ev := range w.p.asg.Maintain(time.Time{}) {
+	for _, ev := range evs {
 		if ev.Kind == "merge" {
 			// The whole story moves, including the articles the assigner
 			// no longer holds.
@@ -525,6 +563,13 @@ func (w *writer) commit(ctx context.Context) error {
 	cp, err := json.Marshal(w.p.asg.Checkpoint())
 	if err == nil {
 		err = w.tx.SetMeta(ctx, metaCheckpoint, cp)
+	}
+	if cons := w.p.asg.Constraints(); err == nil && (len(cons.Pinned) > 0 || len(cons.Apart) > 0) {
+		// Merges carry a corrected story's marks to the story it joins.
+		var b []byte
+		if b, err = json.Marshal(cons); err == nil {
+			err = w.tx.SetMeta(ctx, metaConstraints, b)
+		}
 	}
 	if err == nil {
 		err = w.tx.Commit()

@@ -97,6 +97,11 @@ func resume(ctx context.Context, st store.Store, asg *story.Assigner) (*mirror, 
 		asg.SetNextID(max + 1)
 		asg.Advance(now, lastID, n)
 	}
+	var cons story.Constraints
+	if _, err := metaJSON(ctx, st, metaConstraints, &cons); err != nil {
+		return nil, err
+	}
+	asg.SetConstraints(cons)
 	asg.Resumed()
 	if m.parts, err = st.Parts(ctx); err != nil {
 		return nil, err

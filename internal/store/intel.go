@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/intel/entity"
@@ -495,4 +496,62 @@ func (s *SQLite) EntitiesNamed(ctx context.Context, name string) ([]entity.Entit
 // order.
 func (s *SQLite) StoryArticles(ctx context.Context, id int64, fn func(*article.Article) error) error {
 	return s.walk(ctx, "story articles", "SELECT "+articleColumns+" FROM article WHERE story = ? ORDER BY id", fn, id)
+}
+
+// AddCorrection records a person's correction and returns its ID.
+func (t *sqliteTx) AddCorrection(ctx context.Context, kind string, body []byte) (int64, error) {
+	now, _ := encodeTime(time.Now())
+	res, err := t.tx.ExecContext(ctx, "INSERT INTO correction (kind, body, at) VALUES (?, ?, ?)", kind, string(body), now)
+	if err != nil {
+		return 0, fmt.Errorf("store: add correction: %w", err)
+	}
+	return res.LastInsertId()
+}
+
+// Correction returns a recorded correction.
+func (t *sqliteTx) Correction(ctx context.Context, id int64) (kind string, body []byte, undone bool, err error) {
+	var b string
+	err = t.tx.QueryRowContext(ctx, "SELECT kind, body, undone FROM correction WHERE id = ?", id).Scan(&kind, &b, &undone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, fmt.Errorf("store: correction %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return "", nil, false, fmt.Errorf("store: correction %d: %w", id, err)
+	}
+	return kind, []byte(b), undone, nil
+}
+
+// SetUndone marks a correction undone.
+func (t *sqliteTx) SetUndone(ctx context.Context, id int64) error {
+	if _, err := t.tx.ExecContext(ctx, "UPDATE correction SET undone = 1 WHERE id = ?", id); err != nil {
+		return fmt.Errorf("store: correction %d: %w", id, err)
+	}
+	return nil
+}
+
+// UnmergeEntity undoes a merge of from into into: the spellings norms go
+// back to from, with their mentions, and from stands on its own again.
+func (t *sqliteTx) UnmergeEntity(ctx context.Context, into, from int64, norms []string) error {
+	for _, n := range norms {
+		for _, q := range []string{
+			"UPDATE entity_variant SET entity = ?1 WHERE entity = ?2 AND norm = ?3",
+			"UPDATE mention SET entity = ?1 WHERE entity = ?2 AND lower(text) = ?3",
+		} {
+			if _, err := t.tx.ExecContext(ctx, q, from, into, n); err != nil {
+				return fmt.Errorf("store: unmerge entity %d from %d: %w", from, into, err)
+			}
+		}
+	}
+	if _, err := t.tx.ExecContext(ctx, "UPDATE entity SET merged_into = NULL WHERE id = ?", from); err != nil {
+		return fmt.Errorf("store: unmerge entity %d from %d: %w", from, into, err)
+	}
+	return nil
+}
+
+// ForgetSplit undoes a person's separation of a and b.
+func (t *sqliteTx) ForgetSplit(ctx context.Context, a, b int64) error {
+	if _, err := t.tx.ExecContext(ctx, "DELETE FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)); err != nil {
+		return fmt.Errorf("store: forget split %d %d: %w", a, b, err)
+	}
+	return nil
 }

@@ -194,6 +194,16 @@ CREATE TABLE quote (
 CREATE INDEX quote_article ON quote(article);
 CREATE INDEX quote_speaker ON quote(speaker_entity);
 
+-- People's corrections (service.Correction and what undoing it needs, as
+-- JSON), in the order they were made.
+CREATE TABLE correction (
+	id     INTEGER PRIMARY KEY,
+	kind   TEXT NOT NULL,
+	body   TEXT NOT NULL,
+	at     TEXT,
+	undone INTEGER NOT NULL DEFAULT 0
+);
+
 -- A story's digest (intel/digest) as JSON, built when the story settles;
 -- writing the story's row drops it, until the next settle builds it again.
 CREATE TABLE story_digest (

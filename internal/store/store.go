@@ -160,6 +160,17 @@ type Tx interface {
 	entity.Registry
 	// VisibleStoryVariants is StoryVariants for a story readers see.
 	VisibleStoryVariants(ctx context.Context, storyID int64) ([]entity.Variant, error)
+	// AddCorrection records a person's correction (its kind, and a body
+	// the writer defines) and returns its ID; Correction reads it back;
+	// SetUndone marks it undone.
+	AddCorrection(ctx context.Context, kind string, body []byte) (int64, error)
+	Correction(ctx context.Context, id int64) (kind string, body []byte, undone bool, err error)
+	SetUndone(ctx context.Context, id int64) error
+	// UnmergeEntity undoes a merge of from into into: the spellings norms
+	// go back to from, with their mentions. ForgetSplit undoes a person's
+	// separation of two entities.
+	UnmergeEntity(ctx context.Context, into, from int64, norms []string) error
+	ForgetSplit(ctx context.Context, a, b int64) error
 	// PutDigest stores a story's digest; PutStory and DeleteStory drop it.
 	PutDigest(ctx context.Context, storyID int64, body []byte) error
 	// PutIntel replaces what an article says.

@@ -8,8 +8,9 @@ import (
 // People correct the machine: they merge two stories, split one, move an
 // article. A correction changes the stream's stories as Maintain would,
 // and leaves constraints that later passes respect: a story a person
-// shaped is pinned (Maintain neither splits it nor moves its articles
-// out), and two stories a person split apart are never merged again. The
+// shaped is pinned (Maintain neither splits it, nor moves its articles
+// out, nor merges it away; others may still join it), and two stories a
+// person split apart are never merged again. The
 // constraints are part of the stream's state (Constraints, Resume them
 // with SetConstraints).
 

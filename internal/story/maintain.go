@@ -51,9 +51,11 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
 				sim *= p
 			}
-			if sim >= a.cfg.MergeThreshold && !a.isApart(s.id, o.id) {
+			if sim >= a.cfg.MergeThreshold && !a.isApart(s.id, o.id) && !(a.pinned[s.id] && a.pinned[o.id]) {
 				keep, gone := s, o
-				if keeps(o, s) {
+				// A story a person shaped is merged into by others, never
+				// merged away.
+				if keeps(o, s) && !a.pinned[s.id] || a.pinned[o.id] {
 					keep, gone = o, s
 				}
 				events = append(events, a.merge(keep, gone, sim))
@@ -94,7 +96,7 @@ func (a *Assigner) absorb() []Event {
 	var events []Event
 	for _, id := range a.changedIDs() {
 		s := a.stories[id]
-		if s == nil || len(s.members) > a.cfg.AbsorbSize || a.young(s) {
+		if s == nil || len(s.members) > a.cfg.AbsorbSize || a.young(s) || a.pinned[id] {
 			continue
 		}
 		var best *story
@@ -117,7 +119,7 @@ func (a *Assigner) absorb() []Event {
 			continue
 		}
 		keep, gone := best, s
-		if keeps(s, best) {
+		if keeps(s, best) && !a.pinned[best.id] {
 			keep, gone = s, best
 		}
 		ev := a.merge(keep, gone, bestSim)
