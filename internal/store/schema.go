@@ -194,6 +194,10 @@ CREATE TABLE quote (
 CREATE INDEX quote_article ON quote(article);
 CREATE INDEX quote_speaker ON quote(speaker_entity);
 
+-- Browsing and search by outlet, and stories by size.
+CREATE INDEX article_source ON article(source);
+CREATE INDEX story_articles ON story(articles);
+
 -- People's corrections (service.Correction and what undoing it needs, as
 -- JSON), in the order they were made.
 CREATE TABLE correction (
