@@ -212,7 +212,8 @@ func tooLarge(limit int64) error {
 }
 
 // fail writes err as a JSON error: its own status for an httpError, 404 for
-// service.ErrNotFound, 400 with its message for service.ErrBadQuery, 413
+// service.ErrNotFound, 400 with its message for service.ErrBadQuery, 409
+// with its message for service.ErrRefused, 413
 // for a body over the limit, else 500 with a generic message (the cause is
 // logged).
 func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
@@ -227,6 +228,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.Is(err, service.ErrNotFound):
 		writeError(w, http.StatusNotFound, "not found")
+	case errors.Is(err, service.ErrRefused):
+		// A well-formed correction the stories' state does not allow
+		// (a closed story, an undo already done).
+		writeError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
 		// The client went away; nobody reads this.
 		a.log.Debug("api: request canceled", "method", r.Method, "path", r.URL.Path)

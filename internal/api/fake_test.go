@@ -354,10 +354,15 @@ func (f *fake) Correct(ctx context.Context, c service.Correction) (int64, error)
 func (f *fake) Undo(ctx context.Context, id int64) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if _, ok := f.corrections[id]; !ok {
+	c, ok := f.corrections[id]
+	if !ok {
 		return notFoundErr("correction", id)
 	}
-	delete(f.corrections, id)
+	if c.Note == "undone" {
+		return fmt.Errorf("%w: correction %d is undone already", service.ErrRefused, id)
+	}
+	c.Note = "undone"
+	f.corrections[id] = c
 	return nil
 }
 

@@ -64,7 +64,8 @@ func feedFormat(name string) (stem, format string, ok bool) {
 	return "", "", false
 }
 
-func storyLink(base string, id int64) string { return base + "/stories/" + strconv.FormatInt(id, 10) }
+// storyLink is the story's page in the web UI (package web serves it).
+func storyLink(base string, id int64) string { return base + "/story/" + strconv.FormatInt(id, 10) }
 
 func (a *API) storiesFeed(format string) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {

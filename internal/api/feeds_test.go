@@ -181,7 +181,7 @@ func TestFeeds(t *testing.T) {
 	if len(a.Entries) != min(DefaultFeedLimit, len(f.stories)) {
 		t.Errorf("%d entries", len(a.Entries))
 	}
-	if a.Entries[0].ID != base+"/stories/1" || a.Entries[0].Link.Href != base+"/stories/1" {
+	if a.Entries[0].ID != base+"/story/1" || a.Entries[0].Link.Href != base+"/story/1" {
 		t.Errorf("first entry %+v", a.Entries[0])
 	}
 	if a.Entries[1].Title.Body != hostile {
@@ -243,7 +243,7 @@ func TestFeedsWithoutBaseURL(t *testing.T) {
 	f := newFake()
 	h := New(f, f, Options{Now: func() time.Time { return t0 }})
 	a := getAtom(t, h, "/feeds/stories.atom", "http://example.com")
-	if a.Entries[0].ID != "http://example.com/stories/1" {
+	if a.Entries[0].ID != "http://example.com/story/1" {
 		t.Errorf("entry id %s", a.Entries[0].ID)
 	}
 }

@@ -128,10 +128,10 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/corrections", write: true, h: a.correct, op: operation{id: "correct", summary: "Record a correction",
 			description: "A person's change to the stories or entities, applied at once and respected by later assignment. kind says what the other fields mean: move-article (article goes to story other), merge-stories (story other becomes part of story), split-story (articles leave story for a new story), merge-entities (entity other becomes part of entity), split-entity (spelling leaves entity for a new entity). Unknown fields are an error.",
 			body:        map[string]any{"application/json": service.Correction{}}, bodyDesc: "the correction",
-			ok: 201, okDesc: "the correction is recorded", result: CorrectionResult{}, errors: []int{400, 401, 403, 404, 413, 500}}},
+			ok: 201, okDesc: "the correction is recorded", result: CorrectionResult{}, errors: []int{400, 401, 403, 404, 409, 413, 500}}},
 		{method: "POST", path: "/api/corrections/{id}/undo", write: true, h: a.undo, op: operation{id: "undoCorrection",
 			summary: "Undo a correction", params: []paramDoc{idParam("correction")},
-			ok: 200, okDesc: "the correction is undone", result: UndoResult{}, errors: []int{400, 401, 403, 404, 500}}},
+			ok: 200, okDesc: "the correction is undone", result: UndoResult{}, errors: []int{400, 401, 403, 404, 409, 500}}},
 	}
 	for _, f := range []string{"atom", "rss"} {
 		ctype := "application/atom+xml"

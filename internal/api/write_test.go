@@ -234,7 +234,7 @@ func TestCorrections(t *testing.T) {
 			t.Errorf("undo %d: %d %s", id, rec.Code, rec.Body)
 		}
 		doc.checkResponse(t, "post", "/api/corrections/{id}/undo", rec.Code, decode(t, rec))
-		wantError(t, post("/api/corrections/"+itoa(id)+"/undo", ""), http.StatusNotFound, "")
+		wantError(t, post("/api/corrections/"+itoa(id)+"/undo", ""), http.StatusConflict, "undone already")
 	}
 	for _, c := range []struct{ body, says string }{
 		{``, "one JSON correction"},

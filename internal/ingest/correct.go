@@ -35,7 +35,7 @@ type done struct {
 // ErrCorrection marks a correction that cannot be made as asked (a story
 // that is not open, an article that is not in it): the person's mistake,
 // not the service's.
-var ErrCorrection = errors.New("correction refused")
+var ErrCorrection = service.ErrRefused
 
 // Correct records a person's correction and makes it: in the stream's
 // stories (which later assignment then respects) or in the entities, and,

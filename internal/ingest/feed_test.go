@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/story"
 )
@@ -85,5 +87,56 @@ func TestFeedConditionalGETDuringRun(t *testing.T) {
 	}
 	if full.Load() != 1 || notModified.Load() != 1 || pages.Load() != items {
 		t.Errorf("server saw %d full feed fetches, %d 304s, %d pages; want 1, 1, %d", full.Load(), notModified.Load(), pages.Load(), items)
+	}
+}
+
+// TestRunPagesFetchesURLs: a posted page that is only a URL is fetched as
+// a run fetches one, through the address guard: refused on loopback unless
+// the allow-list names it.
+func TestRunPagesFetchesURLs(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<html><head><title>Quay reopens</title></head><body><article><h1>Quay reopens</h1>
+<p>The northern quay of the harbour reopened on Tuesday after three weeks of repairs to the storm-damaged pier, the harbour authority said in a statement.</p>
+<p>Ferries to the islands will run on the summer timetable from Friday, and the council said compensation for fishermen would be paid by the end of the month.</p>
+</article></body></html>`)
+	}))
+	defer srv.Close()
+	loopback, err := source.ParseAllowNets("loopback")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []article.Page{{URL: srv.URL + "/quay"}}
+	for _, tc := range []struct {
+		name   string
+		allow  []netip.Prefix
+		stored int
+	}{{"guarded", nil, 0}, {"allowed", loopback, 1}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, st := openWith(t, t.TempDir(), story.Config{}, Options{Source: source.Options{AllowNets: tc.allow, Timeout: 5 * time.Second}})
+			defer st.Close()
+			rep, ids, err := p.RunPages(context.Background(), pages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored := 0
+			for _, id := range ids {
+				if id != 0 {
+					stored++
+				}
+			}
+			if stored != tc.stored || rep.Stored != tc.stored {
+				t.Fatalf("stored %d (ids %v), want %d; skipped %v", rep.Stored, ids, tc.stored, rep.Skipped)
+			}
+			if tc.stored == 0 && len(rep.Skipped) != 1 {
+				t.Errorf("a refused URL is one skipped item, got %v", rep.Skipped)
+			}
+			if tc.stored == 1 {
+				a, err := st.Article(context.Background(), ids[0])
+				if err != nil || a.Title != "Quay reopens" {
+					t.Errorf("stored %+v, %v", a, err)
+				}
+			}
+		})
 	}
 }

@@ -121,13 +121,30 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 }
 
 // RunPages ingests pages a caller already has (a JSON API's POST), as Run
-// ingests what it reads. It returns the report and the IDs the pages'
-// articles have in the store, in order, 0 for a page that failed.
+// ingests what it reads. A page with a URL and no body is fetched as Run
+// fetches a URL, through the same address guard (a feed URL gives its
+// items). It returns the report and the IDs the articles have in the
+// store, in order, 0 for one that failed.
 func (p *Pipeline) RunPages(ctx context.Context, pages []article.Page) (*Report, []int64, error) {
+	srcOpt := p.opt.Source
+	if srcOpt.Stats == nil {
+		srcOpt.Stats = new(source.Stats)
+	}
 	items := func(ctx context.Context) iter.Seq[source.Item] {
 		return func(yield func(source.Item) bool) {
 			for _, pg := range pages {
-				if ctx.Err() != nil || !yield(source.Item{Page: pg}) {
+				if ctx.Err() != nil {
+					return
+				}
+				if len(pg.Body) == 0 && pg.URL != "" {
+					for it := range source.Read(ctx, []string{pg.URL}, srcOpt) {
+						if !yield(it) {
+							return
+						}
+					}
+					continue
+				}
+				if !yield(source.Item{Page: pg}) {
 					return
 				}
 			}
@@ -135,7 +152,7 @@ func (p *Pipeline) RunPages(ctx context.Context, pages []article.Page) (*Report,
 	}
 	p.ids = []int64{}
 	defer func() { p.ids = nil }()
-	rep, err := p.run(ctx, items, new(source.Stats))
+	rep, err := p.run(ctx, items, srcOpt.Stats)
 	return rep, p.ids, err
 }
 

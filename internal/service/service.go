@@ -47,7 +47,8 @@ type Writer interface {
 	// returns once they are stored, or not, with a report.
 	Submit(ctx context.Context, pages []article.Page) (SubmitReport, error)
 	// Correct records a person's correction and applies it; later
-	// assignment respects it. It returns the correction's ID, for Undo.
+	// assignment respects it. It returns the correction's ID, for Undo;
+	// a correction that cannot be made is an error wrapping ErrRefused.
 	Correct(ctx context.Context, c Correction) (int64, error)
 	// Undo reverses a correction.
 	Undo(ctx context.Context, id int64) error
@@ -55,6 +56,11 @@ type Writer interface {
 
 // ErrBadQuery marks a search query that does not parse.
 var ErrBadQuery = errors.New("bad query")
+
+// ErrRefused marks a correction that cannot be made as asked (a story
+// that is no longer open, an article moved to the story that holds it): the
+// person's mistake, not the service's, and its message says which.
+var ErrRefused = errors.New("correction refused")
 
 // ErrNotFound marks a story, article or entity that does not exist.
 var ErrNotFound = store.ErrNotFound

@@ -102,6 +102,7 @@ func TestBadCorrections(t *testing.T) {
 		{url.Values{"kind": {"merge-entities"}, "entity": {"1"}, "other": {"1"}}, 400},
 		// The writer says the story does not exist.
 		{url.Values{"kind": {"move-article"}, "article": {"3"}, "other": {"404"}}, 404},
+		{url.Values{"kind": {"move-article"}, "article": {"3"}, "other": {"400"}}, 400},
 	} {
 		c.form.Set("token", token)
 		if w := post(h, "/correct", c.form); w.Code != c.status {

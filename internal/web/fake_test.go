@@ -253,6 +253,9 @@ func (f *fake) Correct(_ context.Context, c service.Correction) (int64, error) {
 	if c.Other == 404 {
 		return 0, fmt.Errorf("story 404: %w", service.ErrNotFound)
 	}
+	if c.Other == 400 {
+		return 0, fmt.Errorf("%w: story 400 is not open", service.ErrRefused)
+	}
 	f.corrections = append(f.corrections, c)
 	return correctionID, nil
 }

@@ -122,7 +122,7 @@ type errorData struct {
 }
 
 // fail answers with an error page: its own message for an httpError, 404
-// for service.ErrNotFound, else a 500 that says nothing of the cause,
+// for service.ErrNotFound, 400 for service.ErrRefused, else a 500 that says nothing of the cause,
 // which is logged.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var he *httpError
@@ -131,6 +131,10 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &he):
 	case errors.Is(err, service.ErrNotFound):
 		he = errNotFound
+	case errors.Is(err, service.ErrRefused):
+		// The writer's message says what to change; it is escaped like
+		// any other text.
+		he = &httpError{code: http.StatusBadRequest, msg: "That correction cannot be made: " + err.Error() + "."}
 	case errors.As(err, &mbe):
 		he = &httpError{code: http.StatusRequestEntityTooLarge, msg: "The request is too large."}
 	default:
