@@ -33,6 +33,7 @@ var commands []command
 
 func init() {
 	commands = []command{
+		{"run", "[SOURCE...]", "the live service: ingest, poll feeds, watch folders, serve the web UI and JSON API", runRun},
 		{"ingest", "SOURCE...", "ingest files, folders, JSONL, WARC, feed and page URLs into the data directory", runIngest},
 		{"extract", "PATH|URL...", "print the articles each input holds, one JSON object a line (stores nothing)", runExtract},
 		{"export", "", "print every stored article as JSON lines", runExport},

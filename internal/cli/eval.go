@@ -161,7 +161,7 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 	}
-	st, p, err := openPipeline(ctx, e, dir, "eval clusters", ef, ingest.Options{})
+	st, p, _, err := openPipeline(ctx, e, dir, "eval clusters", ef, ingest.Options{})
 	if err != nil {
 		return err
 	}

@@ -75,17 +75,17 @@ func (f *readFlags) detector() (*langid.Detector, error) {
 // openPipeline opens the store in dir for writing (waiting, with a message,
 // while another process writes it) and the pipeline on it, its stories
 // resumed where the last run left them.
-func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFlags, opt ingest.Options) (*store.SQLite, *ingest.Pipeline, error) {
+func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFlags, opt ingest.Options) (*store.SQLite, *ingest.Pipeline, *lexicon.Lexicon, error) {
 	det, err := f.detector()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if opt.Source, err = f.sourceOptions(e, nil); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	lex, err := lexicon.Load(ctx, *f.lexicons, det.Languages())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(lex.Langs()) == 0 {
 		lex = nil // an empty lexicon would only add noise terms
@@ -94,7 +94,7 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 		fmt.Fprintf(e.stderr, "storyline %s: waiting for %s to finish writing %s\n", command, holder, dir)
 	}})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	opt.Source.Validators = st
 	opt.Logger = e.log
@@ -107,9 +107,9 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	p, err := ingest.Open(ctx, st, det, story.New(story.Config{Window: *f.window}, lex), opt)
 	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return st, p, nil
+	return st, p, lex, nil
 }
 
 func runIngest(ctx context.Context, e *env, args []string) error {
@@ -127,7 +127,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err := someReadable(inputs); err != nil {
 		return err
 	}
-	st, p, err := openPipeline(ctx, e, *data, "ingest", ef, ingest.Options{Progress: e.stderr})
+	st, p, _, err := openPipeline(ctx, e, *data, "ingest", ef, ingest.Options{Progress: e.stderr})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/storyline/storyline/internal/intel/digest"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/lexicon"
+	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -51,14 +52,7 @@ func runStory(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		var model *text.Model
-		if b, err := st.Meta(ctx, "model"); err == nil && b != nil {
-			var m text.Model
-			if m.UnmarshalBinary(b) == nil {
-				model = &m
-			}
-		}
-		if d, err = digest.Build(ctx, st, id, *digestOptions(lex, model)); err != nil {
+		if d, err = digest.Build(ctx, st, id, *digestOptions(lex, storedModel(ctx, st))); err != nil {
 			return err
 		}
 	}
@@ -69,6 +63,20 @@ func runStory(ctx context.Context, e *env, args []string) error {
 	}
 	printDigest(e.stdout, d)
 	return nil
+}
+
+// storedModel is the document-frequency model the last checkpoint stored,
+// nil when there is none.
+func storedModel(ctx context.Context, st *store.SQLite) *text.Model {
+	b, err := st.Meta(ctx, "model")
+	if err != nil || b == nil {
+		return nil
+	}
+	var m text.Model
+	if m.UnmarshalBinary(b) != nil {
+		return nil
+	}
+	return &m
 }
 
 // digestOptions are the digest settings: lex (nil or empty for none)

@@ -209,3 +209,12 @@ func (s *SQLite) OutletLangs(ctx context.Context, outlet string) ([]string, int,
 	}
 	return langs, total, rows.Err()
 }
+
+// LastStored returns when the latest article was stored (zero for none).
+func (s *SQLite) LastStored(ctx context.Context) (time.Time, error) {
+	var v sql.NullString
+	if err := s.db.QueryRowContext(ctx, "SELECT stored FROM article ORDER BY id DESC LIMIT 1").Scan(&v); err != nil && err != sql.ErrNoRows {
+		return time.Time{}, fmt.Errorf("store: last stored: %w", err)
+	}
+	return decodeTime(v)
+}
