@@ -3,7 +3,10 @@
 // Stages hand these values on; none of them goes back to the store mid-way.
 package article
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Kind says how a page's body is to be read.
 type Kind int
@@ -59,4 +62,22 @@ type Article struct {
 	MinHash     []uint64 // near-duplicate signature
 	DuplicateOf int64    // ID of the article this is a syndicated copy of
 	Story       int64
+}
+
+// untitledWords is how many words of an untitled article's text stand for
+// its title: enough to tell articles apart in a list, one line long.
+const untitledWords = 12
+
+// Heading is what stands for an article's title in lists: its title, or,
+// for an article without one (a scrape whose headline was lost), its first
+// words.
+func Heading(title, text string) string {
+	if title != "" {
+		return title
+	}
+	f := strings.Fields(text)
+	if len(f) > untitledWords {
+		return strings.Join(f[:untitledWords], " ") + " …"
+	}
+	return strings.Join(f, " ")
 }

@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -100,8 +101,8 @@ type SearchSpec struct {
 
 // SearchRow is one article found.
 type SearchRow struct {
-	ID, Story                int64 // Story: the story readers see it in, 0 for none yet
-	Title, Lang, Source, URL string
+	ID, Story                int64  // Story: the story readers see it in, 0 for none yet
+	Title, Lang, Source, URL string // Title: for an untitled article its first words (article.Heading)
 	Published                time.Time
 	// Time is what After, Before and SearchRecent go by.
 	Time time.Time
@@ -514,6 +515,7 @@ func (s *SQLite) searchRows(ctx context.Context, rows []SearchRow, highlight []s
 			txt = r.Title
 		}
 		r.Snippet = searchSnippet(r.Lang, txt, highlight)
+		r.Title = article.Heading(r.Title, txt)
 		i := at[r.ID]
 		r.Rank = rows[i].Rank
 		rows[i] = r

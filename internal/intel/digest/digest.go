@@ -162,21 +162,8 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 	return d, nil
 }
 
-// untitledWords is how many words of an untitled article's text stand for
-// its title.
-const untitledWords = 12
-
 // titleOf is an article's title, or its first words.
-func titleOf(a *article.Article) string {
-	if a.Title != "" {
-		return a.Title
-	}
-	f := strings.Fields(a.Text)
-	if len(f) > untitledWords {
-		return strings.Join(f[:untitledWords], " ") + " …"
-	}
-	return strings.Join(f, " ")
-}
+func titleOf(a *article.Article) string { return article.Heading(a.Title, a.Text) }
 
 // outletOf names an article's outlet: its source, else its URL's host.
 func outletOf(a *article.Article) string {

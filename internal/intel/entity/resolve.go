@@ -393,6 +393,7 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 				// Japan, though its sounds (ybn) are not Japan's (jbn).
 				translates := !strings.Contains(v.Text, " ") && isLatin(v.Text) && glosses[text.Fold(v.Text)]
 				if sounds || translates {
+					m = dropConjunction(m, v.Surname)
 					m.Keys = []string{v.Surname}
 					out = append(out, m)
 					break
@@ -401,6 +402,28 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 		}
 	}
 	return out
+}
+
+// dropConjunction leaves a fused one-letter Arabic proclitic out of a
+// one-word mention: "and" (و، ف) before the article (والناتو is "and the
+// NATO", written as الناتو), or any of و ف ب ل ك when the name's key
+// matched only without it (وروسيا, "and Russia"). The mention is then the
+// name as the other articles write it, and one spelling, not one per
+// conjunction.
+func dropConjunction(m Mention, key string) Mention {
+	r, n := utf8.DecodeRuneInString(m.Text)
+	rest := m.Text[n:]
+	switch {
+	case (r == 'و' || r == 'ف') && strings.HasPrefix(rest, "ال") && utf8.RuneCountInString(rest) >= 5:
+	case strings.ContainsRune("وفبلك", r) && utf8.RuneCountInString(rest) >= 3 &&
+		translit.Key(m.Text) != key && translit.Key(rest) == key:
+	default:
+		return m
+	}
+	m.Start += n
+	m.Text = rest
+	m.Tokens = []string{rest}
+	return m
 }
 
 // distinctive reports whether the word that gives a Latin variant its
