@@ -89,7 +89,7 @@ func (s *server) correct(w http.ResponseWriter, r *http.Request) error {
 	if !s.validToken(token) {
 		return s.forbidden()
 	}
-	c, back, msg, err := correctionFrom(r.PostForm)
+	c, _, _, err := correctionFrom(r.PostForm)
 	if err != nil {
 		return err
 	}
@@ -98,10 +98,18 @@ func (s *server) correct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("web: correction", "id", id, "kind", c.Kind)
-	d := doneData{Heading: "Correction recorded", Message: msg, ID: id, Back: back, Next: back}
-	p := s.newPage(r, d.Heading, d)
-	p.Token = token
-	return s.render(w, r, http.StatusOK, "done", p)
+	// Post/Redirect/Get: reloading the page that says what was done must
+	// not do it again. The correction's fields (not the token) go along,
+	// for that page to say it in words.
+	q := url.Values{}
+	for k, vs := range r.PostForm {
+		if k != "token" {
+			q[k] = vs
+		}
+	}
+	q.Set("correction", strconv.FormatInt(id, 10))
+	http.Redirect(w, r, "/done?"+q.Encode(), http.StatusSeeOther)
+	return nil
 }
 
 // undo reverses a correction.
@@ -121,11 +129,34 @@ func (s *server) undo(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.log.Info("web: undo", "id", id)
-	back := localPath(r.PostForm.Get("next"))
-	d := doneData{Heading: "Correction undone", Message: fmt.Sprintf("Correction %d is undone.", id), Back: back}
-	p := s.newPage(r, d.Heading, d)
-	p.Token = token
-	return s.render(w, r, http.StatusOK, "done", p)
+	q := url.Values{"undone": {strconv.FormatInt(id, 10)}, "next": {localPath(r.PostForm.Get("next"))}}
+	http.Redirect(w, r, "/done?"+q.Encode(), http.StatusSeeOther)
+	return nil
+}
+
+// done says what a correction or an undo did, with an undo button for a
+// correction (its token from the login cookie). It changes nothing.
+func (s *server) done(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	var d doneData
+	if q.Has("undone") {
+		id, err := formID(q, "undone", "The correction")
+		if err != nil {
+			return err
+		}
+		d = doneData{Heading: "Correction undone", Message: fmt.Sprintf("Correction %d is undone.", id), Back: localPath(q.Get("next"))}
+	} else {
+		id, err := formID(q, "correction", "The correction")
+		if err != nil {
+			return err
+		}
+		_, back, msg, err := correctionFrom(q)
+		if err != nil {
+			return err
+		}
+		d = doneData{Heading: "Correction recorded", Message: msg, ID: id, Back: back, Next: back}
+	}
+	return s.render(w, r, http.StatusOK, "done", s.newPage(r, d.Heading, d))
 }
 
 // formID reads a positive ID from a form.

@@ -55,9 +55,19 @@ func TestCorrections(t *testing.T) {
 			}
 			good := cloneValues(c.form)
 			good.Set("token", token)
-			w := post(h, "/correct", good)
+			login := &http.Cookie{Name: tokenCookie, Value: token}
+			w := post(h, "/correct", good, login)
+			if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/done?") {
+				t.Fatalf("with the token: %d %q, want a redirect to /done\n%s", w.Code, w.Header().Get("Location"), w.Body)
+			}
+			if strings.Contains(w.Header().Get("Location"), token) {
+				t.Errorf("the token is in the redirect: %s", w.Header().Get("Location"))
+			}
+			// The page it leads to says what was done and offers the
+			// undo; reloading it does nothing again.
+			w = getWith(h, w.Header().Get("Location"), login)
 			if w.Code != http.StatusOK {
-				t.Fatalf("with the token: %d\n%s", w.Code, w.Body)
+				t.Fatalf("the page after the correction: %d\n%s", w.Code, w.Body)
 			}
 			if len(f.corrections) != 1 || !reflect.DeepEqual(f.corrections[0], c.want) {
 				t.Errorf("Correct(%+v), want %+v", f.corrections, c.want)
@@ -78,8 +88,16 @@ func TestCorrections(t *testing.T) {
 				t.Errorf("undo without the token: %d", w.Code)
 			}
 			w = post(h, "/undo", url.Values{"id": {"42"}, "next": {c.back}, "token": {token}})
-			if w.Code != http.StatusOK || len(f.undone) != 1 || f.undone[0] != correctionID || !strings.Contains(w.Body.String(), "Correction 42 is undone.") {
-				t.Errorf("undo: %d %v\n%s", w.Code, f.undone, w.Body)
+			if w.Code != http.StatusSeeOther || len(f.undone) != 1 || f.undone[0] != correctionID {
+				t.Fatalf("undo: %d %v\n%s", w.Code, f.undone, w.Body)
+			}
+			w = getWith(h, w.Header().Get("Location"), login)
+			if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Correction 42 is undone.") ||
+				!strings.Contains(w.Body.String(), `<a href="`+c.back+`">See the result</a>`) {
+				t.Errorf("after the undo: %d\n%s", w.Code, w.Body)
+			}
+			if len(f.corrections) != 1 || len(f.undone) != 1 {
+				t.Errorf("the pages after a correction and an undo changed something: %d corrections, %d undone", len(f.corrections), len(f.undone))
 			}
 		})
 	}

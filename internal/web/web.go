@@ -106,6 +106,7 @@ func New(r service.Reader, w service.Writer, opt Options) http.Handler {
 	mux.Handle("/logout", s.handle(s.logout, http.MethodPost))
 	mux.Handle("/correct", s.handle(s.correct, http.MethodPost))
 	mux.Handle("/undo", s.handle(s.undo, http.MethodPost))
+	mux.Handle("/done", s.get(s.done))
 	mux.Handle("/static/{file}", s.get(s.static))
 	mux.Handle("/", s.get(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 	return s.secure(mux)

@@ -40,6 +40,14 @@ func get(h http.Handler, path string) *httptest.ResponseRecorder {
 	return do(h, httptest.NewRequest(http.MethodGet, path, nil))
 }
 
+func getWith(h http.Handler, path string, cookies ...*http.Cookie) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodGet, path, nil)
+	for _, c := range cookies {
+		r.AddCookie(c)
+	}
+	return do(h, r)
+}
+
 func post(h http.Handler, path string, form url.Values, cookies ...*http.Cookie) *httptest.ResponseRecorder {
 	r := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
