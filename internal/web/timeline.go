@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline/internal/intel/digest"
 )
@@ -62,15 +63,18 @@ type tick struct {
 // Layout of the chart, in SVG units (it scales to the page's width).
 const (
 	chartWidth   = 720
-	chartLeft    = 92  // lane labels
-	chartRight   = 16  // margin
-	chartUndated = 64  // the undated column
-	chartTop     = 12  // above the first lane
-	laneHeight   = 30  // one language
-	chartAxis    = 30  // tick labels under the lanes
-	dotRadius    = 5   // an article
-	dotStep      = 7.0 // dots closer than this stack
-	laneColours  = 8   // classes l0 … l7 in the stylesheet
+	chartLeft    = 92 // lane labels
+	chartRight   = 16 // margin
+	chartUndated = 64 // the undated column
+	chartTop     = 12 // above the first lane
+	laneHeight   = 30 // one language
+	chartAxis    = 30 // tick labels under the lanes
+	// tickCharWidth is a tick label's width per character at the
+	// stylesheet's 11px: wide enough for digits and capitals.
+	tickCharWidth = 6.5
+	dotRadius     = 5   // an article
+	dotStep       = 7.0 // dots closer than this stack
+	laneColours   = 8   // classes l0 … l7 in the stylesheet
 )
 
 // tickSteps are the spacings the axis chooses from, the finest that
@@ -156,6 +160,13 @@ func newChart(dg *digest.Digest) *chart {
 	}
 	if !c.NoDates {
 		c.Ticks = ticks(lo, hi, xOf)
+		if c.Undated {
+			// A label centred near the plot's right edge would run into
+			// the undated column's own label.
+			c.Ticks = slices.DeleteFunc(c.Ticks, func(t tick) bool {
+				return t.X+tickCharWidth*float64(utf8.RuneCountInString(t.Label))/2 > c.UndatedX-4
+			})
+		}
 	}
 
 	// Dots, stacked where they would overlap within a lane.
