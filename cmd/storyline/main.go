@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/storyline/storyline/internal/cli"
@@ -26,5 +27,30 @@ func main() {
 		fmt.Fprintln(os.Stderr, "storyline: stopping; interrupt again to quit at once")
 		cancel()
 	}()
-	os.Exit(cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	stop := profile()
+	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// profile writes a CPU profile of the command to the file
+// STORYLINE_CPUPROFILE names, for `go tool pprof`: where a slow ingest or
+// a busy server spends its time, on the data that made it slow.
+func profile() (stop func()) {
+	path := os.Getenv("STORYLINE_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "storyline: STORYLINE_CPUPROFILE: %v\n", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }

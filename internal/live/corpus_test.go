@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/storyline/storyline/internal/shared"
 )
@@ -61,6 +63,60 @@ func loadCorpusDocs(tb testing.TB) map[string][]corpusDoc {
 		}
 	}
 	return byLang
+}
+
+// eventWords makes an event's own vocabulary in the script of its
+// sentences: words glued from pieces of the sentences' words. Its articles
+// share it, and no other event has it, as real events share the names
+// and terms of what happened and differ from other events by them.
+func eventWords(r *rand.Rand, sents []string) []string {
+	var pieces [][]rune
+	for _, s := range sents {
+		for _, w := range strings.Fields(s) {
+			rs := []rune(w)
+			if len(rs) > 12 { // a script without spaces: any two letters
+				for range 4 {
+					i := r.IntN(len(rs) - 1)
+					pieces = append(pieces, rs[i:i+2])
+				}
+			} else if len(rs) >= 4 && unicode.IsLetter(rs[0]) && unicode.IsLetter(rs[2]) {
+				i := r.IntN(len(rs) - 2)
+				pieces = append(pieces, rs[i:i+2])
+			}
+		}
+	}
+	if len(pieces) == 0 {
+		return []string{inventedName(r)}
+	}
+	out := make([]string, 40)
+	for i := range out {
+		var w []rune
+		for range 2 + r.IntN(2) {
+			w = append(w, pieces[r.IntN(len(pieces))]...)
+		}
+		out[i] = string(w)
+	}
+	return out
+}
+
+// respell puts the event's words in a sentence: half the long words in a
+// script with spaces, two insertions in one without.
+func respell(r *rand.Rand, s string, vocab []string) string {
+	f := strings.Fields(s)
+	if len(f) <= 2 {
+		rs := []rune(s)
+		for range 2 {
+			i := r.IntN(len(rs) + 1)
+			rs = slices.Insert(rs, i, []rune(vocab[r.IntN(len(vocab))])...)
+		}
+		return string(rs)
+	}
+	for i, w := range f {
+		if utf8.RuneCountInString(w) >= 5 && r.IntN(2) == 0 {
+			f[i] = vocab[r.IntN(len(vocab))]
+		}
+	}
+	return strings.Join(f, " ")
 }
 
 var syllables = []string{"ka", "ro", "vel", "mi", "tan", "sor", "ne", "dal", "qu", "ist", "bra", "lo", "fen", "ur", "ma", "tek", "si", "gor", "an", "vi"}
@@ -115,12 +171,16 @@ func writeCorpus(tb testing.TB, path string, n int, seed uint64) {
 			sents = append(sents, d.sentences...)
 		}
 		who, where := inventedName(r)+" "+inventedName(r), inventedName(r)
+		vocab := eventWords(r, sents)
 		size := min(int(1/(1-r.Float64()*0.995)), 300, n-len(lines)) // Pareto-like, 1..200
 		day := start.Add(time.Duration(r.IntN(180*24)) * time.Hour)
 		for k := range size {
 			pick := slices.Clone(sents)
 			r.Shuffle(len(pick), func(i, j int) { pick[i], pick[j] = pick[j], pick[i] })
 			pick = pick[:max(3, len(pick)*2/3)]
+			for i := range pick {
+				pick[i] = respell(r, pick[i], vocab)
+			}
 			pick[0] = who + " (" + where + ") — " + pick[0]
 			pick[len(pick)/2] = pick[len(pick)/2] + " " + who + " said in " + where + "."
 			h := fnv.New32a()

@@ -277,6 +277,25 @@ func (t *sqliteTx) Separated(ctx context.Context, a, b int64) (bool, error) {
 	return n > 0, nil
 }
 
+// SplitFrom returns the entities a person split apart from id. The table
+// holds people's corrections only: scanning it for b costs nothing.
+func (t *sqliteTx) SplitFrom(ctx context.Context, id int64) ([]int64, error) {
+	rows, err := t.tx.QueryContext(ctx, "SELECT b FROM entity_split WHERE a = ? UNION SELECT a FROM entity_split WHERE b = ? ORDER BY 1", id, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: split from %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var e int64
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("store: split from %d: %w", id, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
 // SplitVariant moves a variant of an entity (by its norm) with its
 // mentions to a new entity, and records that a person separated the two:
 // later articles write that spelling to the new entity, and the machine

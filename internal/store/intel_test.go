@@ -35,6 +35,13 @@ func (h *registryHarness) Mention(story, id int64) {
 	}
 }
 
+// Separate records that a person split a and b apart.
+func (h *registryHarness) Separate(a, b int64) {
+	if _, err := h.tx.ExecContext(context.Background(), "INSERT OR IGNORE INTO entity_split (a, b) VALUES (?, ?)", min(a, b), max(a, b)); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 func TestRegistryConforms(t *testing.T) {
 	entitytest.Run(t, func(t *testing.T) entitytest.Harness {
 		s, _ := openTest(t)

@@ -73,6 +73,9 @@ type Registry interface {
 	// Separated reports whether a person split a and b apart: the machine
 	// must not merge them again.
 	Separated(ctx context.Context, a, b int64) (bool, error)
+	// SplitFrom returns the entities a person split apart from id (most
+	// often none).
+	SplitFrom(ctx context.Context, id int64) ([]int64, error)
 }
 
 // Resolved is a mention with the entity it names.
@@ -609,6 +612,14 @@ func (r *Resolver) separated(ctx context.Context, reg Registry, id int64, c *clu
 	if id == 0 {
 		return nil, nil
 	}
+	// The splits first: there are few, and a common name's spelling is
+	// held by thousands of entities (one-word names are story-scoped), so
+	// asking of each whether it was split from id would cost as much per
+	// mention as the store is large.
+	from, err := reg.SplitFrom(ctx, id)
+	if err != nil || len(from) == 0 {
+		return nil, err
+	}
 	var apart map[string]int64
 	for _, m := range c.ms {
 		n := norm(m.Text)
@@ -617,14 +628,7 @@ func (r *Resolver) separated(ctx context.Context, reg Registry, id int64, c *clu
 			return nil, err
 		}
 		for _, v := range vs {
-			if v.Entity == id {
-				continue
-			}
-			sep, err := reg.Separated(ctx, id, v.Entity)
-			if err != nil {
-				return nil, err
-			}
-			if sep {
+			if v.Entity != id && slices.Contains(from, v.Entity) {
 				if apart == nil {
 					apart = map[string]int64{}
 				}

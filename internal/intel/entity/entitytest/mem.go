@@ -6,6 +6,7 @@ package entitytest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/storyline/storyline/internal/intel/entity"
@@ -147,6 +148,22 @@ func (m *Mem) MergeEntities(_ context.Context, g entity.Merge) error {
 func (m *Mem) Separated(_ context.Context, a, b int64) (bool, error) {
 	a, b = m.root(a), m.root(b)
 	return m.separate[[2]int64{min(a, b), max(a, b)}], nil
+}
+
+func (m *Mem) SplitFrom(_ context.Context, id int64) ([]int64, error) {
+	id = m.root(id)
+	var out []int64
+	for k, sep := range m.separate {
+		switch {
+		case !sep:
+		case k[0] == id:
+			out = append(out, k[1])
+		case k[1] == id:
+			out = append(out, k[0])
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // Variants returns an entity's variants.

@@ -8,11 +8,13 @@ import (
 	"github.com/storyline/storyline/internal/intel/entity"
 )
 
-// Harness is a Registry under test, with the one thing the contract does
-// not say how to do: record that an article of a story mentions an entity.
+// Harness is a Registry under test, with the things the contract does not
+// say how to do: record that an article of a story mentions an entity, and
+// that a person split two entities apart.
 type Harness interface {
 	entity.Registry
 	Mention(story, entityID int64)
+	Separate(a, b int64)
 }
 
 // Run is the conformance suite of entity.Registry: every implementation
@@ -114,6 +116,26 @@ func Run(t *testing.T, open func(t *testing.T) Harness) {
 		}
 		if sep, err := r.Separated(ctx, a, b); err != nil || sep {
 			t.Errorf("Separated = %v, %v", sep, err)
+		}
+	})
+	t.Run("split apart", func(t *testing.T) {
+		r := open(t)
+		a := put(t, r, "Jordan", entity.Person)
+		b := put(t, r, "Jordan", entity.Place)
+		c := put(t, r, "Jordan", entity.Org)
+		if from, err := r.SplitFrom(ctx, a); err != nil || len(from) != 0 {
+			t.Errorf("SplitFrom before any split = %v, %v", from, err)
+		}
+		r.Separate(a, b)
+		r.Separate(c, a)
+		if sep, err := r.Separated(ctx, b, a); err != nil || !sep {
+			t.Errorf("Separated(b, a) = %v, %v; want true either way round", sep, err)
+		}
+		if from, err := r.SplitFrom(ctx, a); err != nil || len(from) != 2 || from[0] != b || from[1] != c {
+			t.Errorf("SplitFrom(a) = %v, %v; want [%d %d]", from, err, b, c)
+		}
+		if from, err := r.SplitFrom(ctx, b); err != nil || len(from) != 1 || from[0] != a {
+			t.Errorf("SplitFrom(b) = %v, %v; want [%d]", from, err, a)
 		}
 	})
 }
