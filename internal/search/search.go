@@ -27,8 +27,9 @@ const (
 // malformed query or cursor is an error wrapping service.ErrBadQuery.
 //
 // Results are ordered by relevance (BM25, title matches weighted up)
-// when the query has words and newest first when it has only filters, or
-// as sort: says. A story may have articles on two pages.
+// when the query has words, newest first when it has only filters or
+// matches more than MaxTotal articles (ranking would read them all), or as
+// sort: says. A story may have articles on two pages.
 func Run(ctx context.Context, st *store.SQLite, q, cursor string, limit int) (service.SearchPage, error) {
 	page := service.SearchPage{Query: q, Groups: []service.SearchGroup{}}
 	pq, err := Parse(q)
@@ -49,14 +50,22 @@ func Run(ctx context.Context, st *store.SQLite, q, cursor string, limit int) (se
 		spec.Limit = DefaultLimit
 	}
 	spec.Limit = min(spec.Limit, MaxLimit)
+	if page.Total, err = st.CountArticles(ctx, *spec, MaxTotal); err != nil {
+		return page, fmt.Errorf("search %q: %w", q, err)
+	}
+	if spec.Order == "" && ranked(spec) && page.Total >= MaxTotal {
+		// Ranking reads every match: for a word in most articles that is
+		// most of the store, on every page. Newest stored first reads a
+		// page's worth. The count only grows, so the next pages, and
+		// their cursors, keep this order.
+		spec.Order = store.SearchNewest
+		page.Message = strings.TrimPrefix(page.Message+" · "+broadNote, " · ")
+	}
 	rows, next, err := st.SearchArticles(ctx, *spec)
 	if errors.Is(err, store.ErrBadCursor) {
 		return page, badQuery("this page link is not valid for this query: start again from the first page")
 	}
 	if err != nil {
-		return page, fmt.Errorf("search %q: %w", q, err)
-	}
-	if page.Total, err = st.CountArticles(ctx, *spec, MaxTotal); err != nil {
 		return page, fmt.Errorf("search %q: %w", q, err)
 	}
 	page.Next = next
@@ -91,6 +100,19 @@ func story(ctx context.Context, st *store.SQLite, id int64) (store.Story, error)
 		return store.Story{ID: id}, nil
 	}
 	return s, err
+}
+
+// broadNote says why a query with many matches is not ranked.
+var broadNote = fmt.Sprintf("over %d matches: newest first (add words or filters to rank them, or sort:relevance)", MaxTotal)
+
+// ranked reports whether spec has words to rank by.
+func ranked(spec *store.SearchSpec) bool {
+	for _, m := range spec.Match {
+		if m.Expr != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // plan turns a parsed query into the store's search, resolving entity

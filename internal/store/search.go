@@ -46,6 +46,11 @@ const (
 	// SearchRecent: newest article time first (published, else fetched,
 	// else stored), then higher ID.
 	SearchRecent = "recent"
+	// SearchNewest: the latest stored first (higher ID). Each full-text
+	// condition walks its index from the end and stops at the page's end,
+	// so a word in most articles costs what a rare one does; ranking or
+	// ordering by time must read every match first.
+	SearchNewest = "newest"
 )
 
 // ErrBadCursor marks a search cursor that SearchArticles did not make, or
@@ -87,8 +92,8 @@ type SearchSpec struct {
 	Entities [][]int64
 	// NotEntities: the article mentions none of these.
 	NotEntities []int64
-	// Order is SearchRelevance or SearchRecent; "" is SearchRelevance
-	// with a full-text condition and SearchRecent without.
+	// Order is SearchRelevance, SearchRecent or SearchNewest; "" is
+	// SearchRelevance with a full-text condition and SearchRecent without.
 	Order string
 	// Highlight are the words the snippet marks, in any form of the
 	// article's language; a trailing * marks words starting so.
@@ -222,6 +227,7 @@ func searchQuery(spec SearchSpec) (query string, args []any, order string, err e
 		if !ranked {
 			order = SearchRecent
 		}
+	case SearchNewest:
 	default:
 		return "", nil, "", fmt.Errorf("unknown order %q", spec.Order)
 	}
@@ -235,13 +241,20 @@ func searchQuery(spec SearchSpec) (query string, args []any, order string, err e
 			return "", nil, "", ErrBadCursor
 		}
 		curID, curKey = id, key
-		if order == SearchRelevance {
+		switch order {
+		case SearchRelevance:
 			if curKey, err = strconv.ParseFloat(key, 64); err != nil {
 				return "", nil, "", ErrBadCursor
 			}
-		} else if _, err := time.Parse(timeLayout, key); err != nil {
-			return "", nil, "", ErrBadCursor
-		}
+		case SearchRecent:
+			if _, err := time.Parse(timeLayout, key); err != nil {
+				return "", nil, "", ErrBadCursor
+			}
+		} // SearchNewest: the ID is the position
+	}
+	if order == SearchNewest {
+		q, args, err := newestQuery(spec, curID)
+		return q, args, order, err
 	}
 	keyCol := "t"
 	if order == SearchRelevance {
@@ -277,6 +290,49 @@ func searchQuery(spec SearchSpec) (query string, args []any, order string, err e
 		args = append(args, curKey, curID)
 	}
 	return q + " ORDER BY t DESC, id DESC LIMIT ?", args, order, nil
+}
+
+// newestQuery is searchQuery for SearchNewest: each condition's latest
+// matches, below the cursor's ID (0: none), as many as a page holds, then
+// the latest of those.
+func newestQuery(spec SearchSpec, cursor int64) (string, []any, error) {
+	limit := spec.Limit
+	if limit <= 0 || limit > SearchMaxLimit {
+		limit = SearchMaxLimit
+	}
+	ms := spec.Match
+	if len(ms) == 0 {
+		ms = []SearchMatch{{}} // the arm without a full-text condition
+	}
+	var (
+		parts []string
+		args  []any
+	)
+	for _, m := range ms {
+		one := spec
+		one.Match = nil
+		if m.Expr != "" || m.Exclude != "" {
+			one.Match = []SearchMatch{m}
+		}
+		arms, a, err := searchArms(one, "")
+		if err != nil {
+			return "", nil, err
+		}
+		// On the full-text table's rowid the index is walked in order and
+		// the cursor is a range on it.
+		col := "a.id"
+		if m.Expr != "" {
+			col = "article_fts.rowid"
+		}
+		q := arms[0]
+		if cursor > 0 {
+			q += " AND " + col + " < ?"
+			a = append(a, cursor)
+		}
+		parts = append(parts, "SELECT id FROM ("+q+" ORDER BY "+col+" DESC LIMIT ?)")
+		args = append(append(args, a...), limit+1)
+	}
+	return "SELECT id, id FROM (" + strings.Join(parts, " UNION ALL ") + ") ORDER BY id DESC LIMIT ?", args, nil
 }
 
 // searchArms returns one SELECT per full-text condition of spec, each with
@@ -455,8 +511,11 @@ func searchInt64s(args []any, vs []int64) []any {
 // ID, base64url encoded so that people treat it as opaque.
 func encodeSearchCursor(order string, r SearchRow) string {
 	key := strconv.FormatFloat(r.Rank, 'g', -1, 64) // exact: the next page compares it with SQLite's double
-	if order == SearchRecent {
+	switch order {
+	case SearchRecent:
 		key = r.Time.UTC().Format(timeLayout)
+	case SearchNewest:
+		key = ""
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(order[:1] + "|" + key + "|" + strconv.FormatInt(r.ID, 10)))
 }

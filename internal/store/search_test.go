@@ -126,6 +126,11 @@ func TestSearchArticles(t *testing.T) {
 		{"match and entity", SearchSpec{Match: floods, Entities: [][]int64{{8}}, Order: SearchRecent}, []int64{id[6], id[3], id[0]}},
 		{"exclude only", SearchSpec{Match: []SearchMatch{{Exclude: `"rain" OR "regen"`}}, Order: SearchRecent}, []int64{id[6], id[5], id[3], id[2], id[0]}},
 		{"phrase", SearchSpec{Match: []SearchMatch{{Expr: `{title text} : "sea wall"`}}}, []int64{id[0]}},
+		{"newest stored first", SearchSpec{Match: floods, Order: SearchNewest}, []int64{id[6], id[5], id[3], id[2], id[1], id[0]}},
+		{"newest with filters", SearchSpec{Match: floods, Order: SearchNewest, Sources: []string{"reuters", "tagesschau"}}, []int64{id[6], id[5], id[2]}},
+		{"newest without words", SearchSpec{Order: SearchNewest, Langs: []string{"de"}}, []int64{id[4], id[2]}},
+		{"newest, exclude only", SearchSpec{Match: []SearchMatch{{Exclude: `"rain" OR "regen"`}}, Order: SearchNewest}, []int64{id[6], id[5], id[3], id[2], id[0]}},
+		{"newest, entity", SearchSpec{Entities: [][]int64{{8}}, Order: SearchNewest}, []int64{id[6], id[3], id[0]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
