@@ -88,7 +88,7 @@ func (s *SQLite) StoriesPage(ctx context.Context, q StoryQuery) ([]Story, string
 	}
 	query += " ORDER BY " + key + " DESC, id DESC LIMIT ?"
 	args = append(args, limit+1)
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: stories: %w", err)
 	}
@@ -143,7 +143,7 @@ func decodeCursor(c string) (string, int64, error) {
 // EntityStories returns the latest stories readers see that name an
 // entity (following merges: mentions moved with them), most recent first.
 func (s *SQLite) EntityStories(ctx context.Context, entityID int64, limit int) ([]Story, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT "+storyColumns+` FROM story WHERE id IN (
+	rows, err := s.read.QueryContext(ctx, "SELECT "+storyColumns+` FROM story WHERE id IN (
 		SELECT DISTINCT a.story FROM mention m JOIN article a ON a.id = m.article WHERE m.entity = ?)
 		ORDER BY last_seen DESC, id DESC LIMIT ?`, entityID, min(max(limit, 1), MaxPage))
 	if err != nil {
@@ -163,7 +163,7 @@ func (s *SQLite) EntityStories(ctx context.Context, entityID int64, limit int) (
 
 // SpeakerQuotes returns the latest quotes an entity said.
 func (s *SQLite) SpeakerQuotes(ctx context.Context, entityID int64, limit int) ([]Quote, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, article, start, end, text, speaker, speaker_entity, via, confidence
+	rows, err := s.read.QueryContext(ctx, `SELECT id, article, start, end, text, speaker, speaker_entity, via, confidence
 		FROM quote WHERE speaker_entity = ? ORDER BY article DESC, start LIMIT ?`, entityID, min(max(limit, 1), MaxPage))
 	if err != nil {
 		return nil, fmt.Errorf("store: quotes of entity %d: %w", entityID, err)
@@ -187,7 +187,7 @@ func (s *SQLite) SpeakerQuotes(ctx context.Context, entityID int64, limit int) (
 // OutletLangs returns the languages an outlet writes in and how many of its
 // articles are stored.
 func (s *SQLite) OutletLangs(ctx context.Context, outlet string) ([]string, int, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT lang, COUNT(*) FROM article WHERE source = ? GROUP BY lang ORDER BY lang", outlet)
+	rows, err := s.read.QueryContext(ctx, "SELECT lang, COUNT(*) FROM article WHERE source = ? GROUP BY lang ORDER BY lang", outlet)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: outlet %q: %w", outlet, err)
 	}
@@ -213,7 +213,7 @@ func (s *SQLite) OutletLangs(ctx context.Context, outlet string) ([]string, int,
 // LastStored returns when the latest article was stored (zero for none).
 func (s *SQLite) LastStored(ctx context.Context) (time.Time, error) {
 	var v sql.NullString
-	if err := s.db.QueryRowContext(ctx, "SELECT stored FROM article ORDER BY id DESC LIMIT 1").Scan(&v); err != nil && err != sql.ErrNoRows {
+	if err := s.read.QueryRowContext(ctx, "SELECT stored FROM article ORDER BY id DESC LIMIT 1").Scan(&v); err != nil && err != sql.ErrNoRows {
 		return time.Time{}, fmt.Errorf("store: last stored: %w", err)
 	}
 	return decodeTime(v)

@@ -376,7 +376,7 @@ func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) erro
 // Intel returns what an article says.
 func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
 	var in Intel
-	rows, err := s.db.QueryContext(ctx, `SELECT field, start, end, text, type, title, entity FROM mention
+	rows, err := s.read.QueryContext(ctx, `SELECT field, start, end, text, type, title, entity FROM mention
 		WHERE article = ? ORDER BY field, start`, articleID)
 	if err != nil {
 		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
@@ -394,7 +394,7 @@ func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
 		in.Mentions = append(in.Mentions, m)
 	}
 	rows.Close()
-	if rows, err = s.db.QueryContext(ctx, `SELECT id, start, end, text, speaker, speaker_entity, via, confidence FROM quote
+	if rows, err = s.read.QueryContext(ctx, `SELECT id, start, end, text, speaker, speaker_entity, via, confidence FROM quote
 		WHERE article = ? ORDER BY start`, articleID); err != nil {
 		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
 	}
@@ -409,7 +409,7 @@ func (s *SQLite) Intel(ctx context.Context, articleID int64) (Intel, error) {
 		in.Quotes = append(in.Quotes, q)
 	}
 	rows.Close()
-	if rows, err = s.db.QueryContext(ctx, `SELECT start, end, text, value, unit, counts, year, approx, rounding FROM figure
+	if rows, err = s.read.QueryContext(ctx, `SELECT start, end, text, value, unit, counts, year, approx, rounding FROM figure
 		WHERE article = ? ORDER BY start`, articleID); err != nil {
 		return in, fmt.Errorf("store: intel of article %d: %w", articleID, err)
 	}
@@ -436,7 +436,7 @@ func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []ent
 	if err != nil {
 		return e, nil, nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? ORDER BY mentions DESC, norm", e.ID)
+	rows, err := s.read.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? ORDER BY mentions DESC, norm", e.ID)
 	if err != nil {
 		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
 	}
@@ -444,7 +444,7 @@ func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []ent
 	if err != nil {
 		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
 	}
-	mrows, err := s.db.QueryContext(ctx, "SELECT into_id, from_id, by, evidence, at FROM entity_merge WHERE into_id = ? ORDER BY id", e.ID)
+	mrows, err := s.read.QueryContext(ctx, "SELECT into_id, from_id, by, evidence, at FROM entity_merge WHERE into_id = ? ORDER BY id", e.ID)
 	if err != nil {
 		return e, nil, nil, fmt.Errorf("store: entity %d: %w", e.ID, err)
 	}
@@ -468,7 +468,7 @@ func (s *SQLite) EntityInfo(ctx context.Context, id int64) (entity.Entity, []ent
 // when there is none.
 func (s *SQLite) Digest(ctx context.Context, storyID int64) ([]byte, error) {
 	var b []byte
-	err := s.db.QueryRowContext(ctx, "SELECT body FROM story_digest WHERE story = ?", storyID).Scan(&b)
+	err := s.read.QueryRowContext(ctx, "SELECT body FROM story_digest WHERE story = ?", storyID).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -481,7 +481,7 @@ func (s *SQLite) Digest(ctx context.Context, storyID int64) ([]byte, error) {
 // EntitiesNamed returns the entities (following merges) that have a
 // variant written as name, most mentioned first.
 func (s *SQLite) EntitiesNamed(ctx context.Context, name string) ([]entity.Entity, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT DISTINCT entity FROM entity_variant WHERE norm = ?", entity.Norm(name))
+	rows, err := s.read.QueryContext(ctx, "SELECT DISTINCT entity FROM entity_variant WHERE norm = ?", entity.Norm(name))
 	if err != nil {
 		return nil, fmt.Errorf("store: entities named %q: %w", name, err)
 	}

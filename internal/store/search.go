@@ -144,7 +144,7 @@ func (s *SQLite) SearchArticles(ctx context.Context, spec SearchSpec) ([]SearchR
 	// The query finds the page's IDs and sort keys only: the columns
 	// after text (story, published, fetched, stored) lie past a long
 	// text's overflow pages, read here for the page's articles alone.
-	rows, err := s.db.QueryContext(ctx, query, append(args, limit+1)...)
+	rows, err := s.read.QueryContext(ctx, query, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search: %w", err)
 	}
@@ -189,7 +189,7 @@ func (s *SQLite) CountArticles(ctx context.Context, spec SearchSpec, atMost int)
 		return 0, fmt.Errorf("store: count: %w", err)
 	}
 	var n int
-	err = s.db.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+strings.Join(arms, " UNION ALL ")+" LIMIT ?)",
+	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM ("+strings.Join(arms, " UNION ALL ")+" LIMIT ?)",
 		append(args, atMost)...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: count: %w", err)
@@ -546,7 +546,7 @@ func (s *SQLite) searchRows(ctx context.Context, rows []SearchRow, highlight []s
 		at[r.ID] = i
 	}
 	// substr: a huge article's text is not read whole.
-	q, err := s.db.QueryContext(ctx, `SELECT a.id, a.story, a.title, a.lang, a.source, a.url, a.published, `+articleTime+`,
+	q, err := s.read.QueryContext(ctx, `SELECT a.id, a.story, a.title, a.lang, a.source, a.url, a.published, `+articleTime+`,
 		substr(a.text, 1, ?) FROM article AS a WHERE a.id IN (`+searchMarks(len(rows))+`)`, args...)
 	if err != nil {
 		return err

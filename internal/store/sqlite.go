@@ -25,12 +25,18 @@ const FileName = "storyline.db"
 // never wait for the writer. It implements Store.
 type SQLite struct {
 	db       *sql.DB
+	read     *stmtCache // the reading queries, prepared
 	path     string
 	readOnly bool
 	lock     *dirLock // held by a writable store
 }
 
 var _ Store = (*SQLite)(nil)
+
+// maxIdleConns is how many pooled connections stay open between uses.
+// Each new connection runs the pragmas and prepares its statements again;
+// with 50 clients at once and 4 kept, most requests paid for that.
+const maxIdleConns = 32
 
 // ErrReadOnly is returned by writes to a store opened with OpenReadOnly.
 var ErrReadOnly = errors.New("store: opened read-only")
@@ -89,8 +95,8 @@ func openDB(ctx context.Context, dir string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db.SetMaxIdleConns(4)
-	s := &SQLite{db: db, path: path}
+	db.SetMaxIdleConns(maxIdleConns)
+	s := &SQLite{db: db, path: path, read: &stmtCache{db: db}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -117,8 +123,8 @@ func OpenReadOnly(ctx context.Context, dir string) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	db.SetMaxIdleConns(4)
-	s := &SQLite{db: db, path: path, readOnly: true}
+	db.SetMaxIdleConns(maxIdleConns)
+	s := &SQLite{db: db, path: path, readOnly: true, read: &stmtCache{db: db}}
 	v, err := s.SchemaVersion(ctx)
 	if err == nil && v != len(migrations) {
 		err = fmt.Errorf("schema version %d, this program's is %d: run a writing command (storyline ingest) first to upgrade it", v, len(migrations))
@@ -139,6 +145,7 @@ func (s *SQLite) Close() error {
 		// optimize keeps the planner's statistics fresh; failure is harmless.
 		_, _ = s.db.Exec("PRAGMA optimize")
 	}
+	s.read.close()
 	err := s.db.Close()
 	s.lock.release()
 	if err != nil {
@@ -150,7 +157,7 @@ func (s *SQLite) Close() error {
 // SchemaVersion returns the number of migrations applied.
 func (s *SQLite) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	err := s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
+	err := s.read.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_version").Scan(&v)
 	if err != nil {
 		return 0, fmt.Errorf("store: schema version: %w", err)
 	}
@@ -249,7 +256,7 @@ func scanArticle(sc interface{ Scan(...any) error }, extra ...any) (*article.Art
 }
 
 func (s *SQLite) walk(ctx context.Context, what, query string, fn func(*article.Article) error, args ...any) error {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("store: %s: %w", what, err)
 	}
@@ -285,7 +292,7 @@ const replayQuery = "SELECT " + articleColumns + ", " + placementColumns + ` FRO
 // Replay calls fn for the articles after ID after and those active stream
 // stories hold in memory, in ID order, with their placement.
 func (s *SQLite) Replay(ctx context.Context, after int64, fn func(*article.Article, Placement) error) error {
-	rows, err := s.db.QueryContext(ctx, replayQuery, after)
+	rows, err := s.read.QueryContext(ctx, replayQuery, after)
 	if err != nil {
 		return fmt.Errorf("store: replay: %w", err)
 	}
@@ -316,7 +323,7 @@ func (s *SQLite) Replay(ctx context.Context, after int64, fn func(*article.Artic
 
 // StreamStories returns the active stories of the stream, by ID.
 func (s *SQLite) StreamStories(ctx context.Context) ([]StreamStory, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, first_at, last_at, restamped, changed FROM stream_story
+	rows, err := s.read.QueryContext(ctx, `SELECT id, first_at, last_at, restamped, changed FROM stream_story
 		WHERE active = 1 ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: stream stories: %w", err)
@@ -345,7 +352,7 @@ func (s *SQLite) StreamStories(ctx context.Context) ([]StreamStory, error) {
 
 // Evicted describes the evicted articles of each active stream story.
 func (s *SQLite) Evicted(ctx context.Context) ([]EvictedTally, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT stream_story, id, source, lang, title, stream_at, story
+	rows, err := s.read.QueryContext(ctx, `SELECT stream_story, id, source, lang, title, stream_at, story
 		FROM article WHERE evicted = 1 AND stream_story IN (SELECT id FROM stream_story WHERE active = 1)
 		ORDER BY stream_story, id`)
 	if err != nil {
@@ -415,7 +422,7 @@ func sortedSet(m map[string]bool) []string {
 
 // Parts returns the settled halves' IDs by first article.
 func (s *SQLite) Parts(ctx context.Context) (map[int64]int64, error) {
-	rows, err := s.db.QueryContext(ctx, "SELECT founder, story FROM story_part")
+	rows, err := s.read.QueryContext(ctx, "SELECT founder, story FROM story_part")
 	if err != nil {
 		return nil, fmt.Errorf("store: parts: %w", err)
 	}
@@ -437,7 +444,7 @@ func (s *SQLite) Parts(ctx context.Context) (map[int64]int64, error) {
 // Meta returns the value stored under key, nil when there is none.
 func (s *SQLite) Meta(ctx context.Context, key string) ([]byte, error) {
 	var v []byte
-	err := s.db.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
+	err := s.read.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -452,7 +459,7 @@ func (s *SQLite) Meta(ctx context.Context, key string) ([]byte, error) {
 
 // Article returns the article with this ID.
 func (s *SQLite) Article(ctx context.Context, id int64) (*article.Article, error) {
-	a, err := scanArticle(s.db.QueryRowContext(ctx, "SELECT "+articleColumns+" FROM article WHERE id = ?", id))
+	a, err := scanArticle(s.read.QueryRowContext(ctx, "SELECT "+articleColumns+" FROM article WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: article %d: %w", id, ErrNotFound)
 	}
@@ -466,7 +473,7 @@ const storyColumns = `id, headline, titles, first_seen, last_seen, articles, lan
 
 // Stories returns every story, most recently seen first.
 func (s *SQLite) Stories(ctx context.Context) ([]Story, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+storyColumns+` FROM story ORDER BY last_seen DESC, id DESC`)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+storyColumns+` FROM story ORDER BY last_seen DESC, id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("store: stories: %w", err)
 	}
@@ -487,7 +494,7 @@ func (s *SQLite) Stories(ctx context.Context) ([]Story, error) {
 
 // Story returns one story, or an error matching ErrNotFound.
 func (s *SQLite) Story(ctx context.Context, id int64) (Story, error) {
-	st, err := scanStory(s.db.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM story WHERE id = ?`, id))
+	st, err := scanStory(s.read.QueryRowContext(ctx, `SELECT `+storyColumns+` FROM story WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Story{}, fmt.Errorf("store: story %d: %w", id, ErrNotFound)
 	}
@@ -527,7 +534,7 @@ func scanStory(row interface{ Scan(...any) error }) (Story, error) {
 
 // StoryEvents returns the events naming the story on either side, oldest first.
 func (s *SQLite) StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, kind, story, other, at, detail, articles FROM story_event
+	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, story, other, at, detail, articles FROM story_event
 		WHERE story = ?1 OR other = ?1 ORDER BY at, id`, storyID)
 	if err != nil {
 		return nil, fmt.Errorf("store: story %d events: %w", storyID, err)
@@ -562,7 +569,7 @@ func (s *SQLite) StoryEvents(ctx context.Context, storyID int64) ([]StoryEvent, 
 // event, so that IDs of merged-away stories are not handed out again.
 func (s *SQLite) MaxStoryID(ctx context.Context) (int64, error) {
 	var id int64
-	err := s.db.QueryRowContext(ctx, `SELECT MAX(
+	err := s.read.QueryRowContext(ctx, `SELECT MAX(
 		(SELECT COALESCE(MAX(id), 0) FROM story),
 		(SELECT COALESCE(MAX(id), 0) FROM stream_story),
 		(SELECT COALESCE(MAX(story), 0) FROM story_part),
@@ -578,7 +585,7 @@ func (s *SQLite) MaxStoryID(ctx context.Context) (int64, error) {
 
 // Validators returns the stored ETag and Last-Modified of a URL.
 func (s *SQLite) Validators(ctx context.Context, url string) (etag, lastModified string, err error) {
-	err = s.db.QueryRowContext(ctx, "SELECT etag, last_modified FROM validator WHERE url = ?", url).Scan(&etag, &lastModified)
+	err = s.read.QueryRowContext(ctx, "SELECT etag, last_modified FROM validator WHERE url = ?", url).Scan(&etag, &lastModified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", nil
 	}
@@ -590,7 +597,7 @@ func (s *SQLite) Validators(ctx context.Context, url string) (etag, lastModified
 
 // Counts returns the numbers of articles and stories.
 func (s *SQLite) Counts(ctx context.Context) (articles, stories int64, err error) {
-	err = s.db.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM article), (SELECT COUNT(*) FROM story)").
+	err = s.read.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM article), (SELECT COUNT(*) FROM story)").
 		Scan(&articles, &stories)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: counts: %w", err)
@@ -606,7 +613,7 @@ func (s *SQLite) Search(ctx context.Context, query string, limit int) ([]int64, 
 	if limit <= 0 || strings.TrimSpace(query) == "" {
 		return nil, nil
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
+	rows, err := s.read.QueryContext(ctx, `SELECT rowid FROM article_fts WHERE article_fts MATCH ?
 		ORDER BY bm25(article_fts, 4.0, 1.0, 1.0), rowid LIMIT ?`, query, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: search %q: %w", query, err)
