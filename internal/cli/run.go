@@ -77,10 +77,17 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	mux.Handle("/feeds/", a)
 	mux.Handle("/", web.New(svc, svc, web.Options{WriteToken: *token, Logger: e.log}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
-		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout, ErrorLog: nil}
+		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 
+	// A server that fails stops the service too: nobody could read it.
+	ctx, stopService := context.WithCancelCause(ctx)
+	defer stopService(nil)
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() {
+		err := srv.Serve(ln)
+		stopService(fmt.Errorf("serve: %w", err))
+		served <- err
+	}()
 	writes := "read-only (no --token)"
 	if *token != "" {
 		writes = "writes need the token"
@@ -97,10 +104,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	if runErr != nil {
 		return runErr
 	}
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	return nil
+	return ctx.Err() // the signal that stopped it
 }
 
 // runSources gathers the sources from the arguments and the sources file;
