@@ -76,7 +76,7 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	mux.Handle("/api/", a)
 	mux.Handle("/feeds/", a)
 	mux.Handle("/", web.New(svc, svc, web.Options{WriteToken: *token, Logger: e.log}))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
+	srv := &http.Server{Handler: live.Admit(mux, 0), ReadHeaderTimeout: readHeaderTimeout, ReadTimeout: readTimeout,
 		WriteTimeout: writeTimeout, IdleTimeout: idleTimeout}
 
 	// A server that fails stops the service too: nobody could read it.

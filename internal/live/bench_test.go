@@ -1,9 +1,11 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -126,7 +128,8 @@ func serve(b *testing.B, dir string, sources []Source) *server {
 	mux.Handle("/api/", a)
 	mux.Handle("/feeds/", a)
 	mux.Handle("/", web.New(svc, svc, web.Options{}))
-	s := &server{Server: httptest.NewServer(mux), svc: svc, stopped: make(chan error, 1)}
+	// Admitted as storyline run admits them.
+	s := &server{Server: httptest.NewServer(Admit(mux, 0)), svc: svc, stopped: make(chan error, 1)}
 	rctx, cancel := context.WithCancel(ctx)
 	s.stop = cancel
 	go func() { s.stopped <- svc.Run(rctx, sources) }()
@@ -173,8 +176,9 @@ func serve(b *testing.B, dir string, sources []Source) *server {
 	return s
 }
 
-// get fetches one page, failing on a status other than 200.
-func get(b *testing.B, c *http.Client, u string) {
+// get fetches one page, failing on a status other than 200, or, with
+// gone, 404 too (while an ingest runs, stories merged away are gone).
+func get(b *testing.B, c *http.Client, u string, gone ...bool) {
 	res, err := c.Get(u)
 	if err != nil {
 		b.Error(err)
@@ -182,7 +186,7 @@ func get(b *testing.B, c *http.Client, u string) {
 	}
 	io.Copy(io.Discard, res.Body)
 	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
+	if res.StatusCode != http.StatusOK && (len(gone) == 0 || !gone[0] || res.StatusCode != http.StatusNotFound) {
 		b.Errorf("GET %s: %s", u, res.Status)
 	}
 }
@@ -232,16 +236,26 @@ func BenchmarkServe(b *testing.B) {
 	}) {
 		b.Run(name, func(b *testing.B) {
 			var l latencies
+			slowest := map[string]time.Duration{}
 			for b.Loop() {
 				// A batch of requests per iteration, so that percentiles
 				// are meaningful with -benchtime 1x.
 				for range 200 {
+					u := pages[name]()
 					t := time.Now()
-					get(b, c, pages[name]())
-					l.add(time.Since(t))
+					get(b, c, u)
+					d := time.Since(t)
+					l.add(d)
+					slowest[u] = max(slowest[u], d)
 				}
 			}
 			l.report(b, "")
+			// The slowest requests, to read with -v: what to fix next.
+			us := slices.SortedFunc(maps.Keys(slowest), func(a, b string) int { return cmp.Compare(slowest[b], slowest[a]) })
+			for _, u := range us[:min(5, len(us))] {
+				q, _ := url.QueryUnescape(strings.TrimPrefix(u, s.URL))
+				b.Logf("%v %s", slowest[u].Round(time.Millisecond), q)
+			}
 		})
 	}
 }
@@ -296,7 +310,7 @@ func BenchmarkServeUnderIngest(b *testing.B) {
 						u = fmt.Sprintf("%s/api/stories/%d", s.URL, s.stories[r.IntN(len(s.stories))])
 					}
 					t := time.Now()
-					get(b, c, u)
+					get(b, c, u, true)
 					l.add(time.Since(t))
 					reqs.Add(1)
 				}
