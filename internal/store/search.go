@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -64,7 +65,10 @@ var ErrBadCursor = errors.New("store: bad search cursor")
 // language once.
 type SearchMatch struct {
 	// Expr is an FTS5 expression over article_fts (columns title, text,
-	// stemmed); "" with Exclude.
+	// stemmed); "" with Exclude. The index's fourth column, lang_token,
+	// holds the article's language as one word (text.LangToken): the
+	// store adds Langs (and SearchSpec's) to Expr as words of it, so Expr
+	// names only the other three.
 	Expr string
 	// Exclude, set only when Expr is "", matches the articles that do not
 	// match it: a query that only excludes words (lang:ar -sport).
@@ -102,6 +106,11 @@ type SearchSpec struct {
 	Cursor string
 	// Limit is the page size, at most SearchMaxLimit; 0 means the most.
 	Limit int
+
+	// timeIDs is set by the store when After and Before hold at most
+	// searchTimeIDsMax articles: a full-text condition then takes the
+	// range's IDs from the article_time index (searchFilters).
+	timeIDs bool
 }
 
 // SearchRow is one article found.
@@ -122,6 +131,16 @@ type SearchRow struct {
 // articleTime is the expression of the article_time index.
 const articleTime = "COALESCE(a.published, a.fetched, a.stored)"
 
+// searchTimeIDsMax bounds the articles of a time range (After, Before)
+// that a full-text condition reads the IDs of from the article_time index,
+// once, to test its matches against (SearchSpec.timeIDs): testing a match
+// itself reads its row up to the time, past its text, on overflow pages.
+// Measured on 20,000 articles of 2.5 KB: reading the IDs costs about a
+// fifth of testing as many matches, so a narrow range gains much on a
+// common word, and a wide one (most of the store) loses, for a count or a
+// page that stops early.
+const searchTimeIDsMax = 5000
+
 // SearchArticles returns a page of articles matching spec, in its order,
 // and the cursor of the next page ("" after the last). It only reads, so
 // it works on a store opened with OpenReadOnly. The cursor is a position
@@ -130,6 +149,9 @@ const articleTime = "COALESCE(a.published, a.fetched, a.stored)"
 // first page come in by their position. A cursor SearchArticles did not
 // make is an error matching ErrBadCursor.
 func (s *SQLite) SearchArticles(ctx context.Context, spec SearchSpec) ([]SearchRow, string, error) {
+	if err := s.searchTimeIDs(ctx, &spec); err != nil {
+		return nil, "", fmt.Errorf("store: search: %w", err)
+	}
 	query, args, order, err := searchQuery(spec)
 	if err != nil {
 		return nil, "", fmt.Errorf("store: search: %w", err)
@@ -184,6 +206,9 @@ func (s *SQLite) CountArticles(ctx context.Context, spec SearchSpec, atMost int)
 	if searchEmpty(spec) || atMost <= 0 {
 		return 0, nil
 	}
+	if err := s.searchTimeIDs(ctx, &spec); err != nil {
+		return 0, fmt.Errorf("store: count: %w", err)
+	}
 	arms, args, err := searchArms(spec, "")
 	if err != nil {
 		return 0, fmt.Errorf("store: count: %w", err)
@@ -195,6 +220,56 @@ func (s *SQLite) CountArticles(ctx context.Context, spec SearchSpec, atMost int)
 		return 0, fmt.Errorf("store: count: %w", err)
 	}
 	return n, nil
+}
+
+// searchTimeIDs sets spec.timeIDs when spec has words and a time range
+// that holds at most searchTimeIDsMax articles, which it counts, up to
+// one more, through the article_time index.
+func (s *SQLite) searchTimeIDs(ctx context.Context, spec *SearchSpec) error {
+	spec.timeIDs = false
+	words := false
+	for _, m := range spec.Match {
+		words = words || m.Expr != ""
+	}
+	if !words || spec.After.IsZero() && spec.Before.IsZero() {
+		return nil
+	}
+	conds, args, err := searchTimeConds(*spec, "a")
+	if err != nil {
+		return nil // searchQuery says what is wrong
+	}
+	var n int
+	err = s.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM article AS a WHERE "+
+		strings.Join(conds, " AND ")+" LIMIT ?)", append(args, searchTimeIDsMax+1)...).Scan(&n)
+	if err != nil {
+		return err
+	}
+	spec.timeIDs = n <= searchTimeIDsMax
+	return nil
+}
+
+// searchTimeConds returns spec's time range (After, Before) as conditions
+// on the article_time expression of article AS alias.
+func searchTimeConds(spec SearchSpec, alias string) ([]string, []any, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	for _, b := range []struct {
+		t  time.Time
+		op string
+	}{{spec.After, ">="}, {spec.Before, "<"}} {
+		if b.t.IsZero() {
+			continue
+		}
+		enc, err := encodeTime(b.t)
+		if err != nil {
+			return nil, nil, err
+		}
+		conds = append(conds, strings.ReplaceAll(articleTime, "a.", alias+".")+" "+b.op+" ?")
+		args = append(args, enc.String)
+	}
+	return conds, args, nil
 }
 
 // searchEmpty reports whether spec can match nothing without asking: an
@@ -336,8 +411,15 @@ func newestQuery(spec SearchSpec, cursor int64) (string, []any, error) {
 }
 
 // searchArms returns one SELECT per full-text condition of spec, each with
-// every filter, and their parameters in order. Each selects a.id AS id
-// and, with key "rank" or "t", the article's rank or time under that name.
+// every filter, and their parameters in order. Each selects the article's
+// ID AS id and, with key "rank" or "t", its rank or time under that name.
+//
+// An arm with a full-text expression is driven by article_fts, and its
+// language conditions (the arm's and the query's) are words of the
+// expression (lang_token, text.LangToken), so the index intersects
+// doclists; article is joined only for what the index does not hold
+// (source, time), and each entity condition goes by the full-text rowid.
+// Every other arm tests the article's columns.
 func searchArms(spec SearchSpec, key string) ([]string, []any, error) {
 	if len(spec.Match) > SearchMaxMatches {
 		return nil, nil, fmt.Errorf("%d full-text conditions, at most %d", len(spec.Match), SearchMaxMatches)
@@ -360,26 +442,61 @@ func searchArms(spec SearchSpec, key string) ([]string, []any, error) {
 		args []any
 	)
 	arm := func(m *SearchMatch) error {
+		if m != nil && m.Expr == "" && m.Exclude == "" {
+			return errors.New("a full-text condition with neither Expr nor Exclude")
+		}
+		fts := m != nil && m.Expr != ""
+		id := "a.id"
+		if fts {
+			id = "article_fts.rowid"
+		}
+		fc, fargs, joinA, err := searchFilters(spec, fts, id)
+		if err != nil {
+			return err
+		}
 		var (
 			b     strings.Builder
 			conds []string
 		)
-		b.WriteString("SELECT a.id AS id")
+		b.WriteString("SELECT " + id + " AS id")
 		switch {
 		case key == "t":
 			b.WriteString(", " + articleTime + " AS t")
-		case key == "rank" && m != nil && m.Expr != "":
-			b.WriteString(", bm25(article_fts, 4.0, 1.0, 1.0) AS rank")
+			joinA = true
+		case key == "rank" && fts:
+			// lang_token weighs nothing: a language is no better a match.
+			b.WriteString(", bm25(article_fts, 4.0, 1.0, 1.0, 0.0) AS rank")
 		case key == "rank":
 			b.WriteString(", 0.0 AS rank")
 		}
 		// The arm's own conditions come first, in the order their
 		// parameters are added.
 		switch {
-		case m != nil && m.Expr != "":
-			b.WriteString(" FROM article_fts JOIN article AS a ON a.id = article_fts.rowid")
-			conds = append(conds, "article_fts MATCH ?")
-			args = append(args, m.Expr)
+		case fts:
+			b.WriteString(" FROM article_fts")
+			if joinA {
+				b.WriteString(" JOIN article AS a ON a.id = article_fts.rowid")
+			}
+			expr, langs, none := searchMatchLangs(m, spec)
+			switch {
+			case none:
+				conds = append(conds, "FALSE") // no language is left: the index is not read
+			case langs && key == "rank":
+				// bm25 weighs every phrase of its MATCH by how rare it
+				// is, counting the phrase's rows first: a language's word
+				// would cost a pass over a good part of the index. So the
+				// ranked MATCH is the words alone, and the articles in
+				// the languages are the rows of a second one (its
+				// matches only, materialized once) that each match of the
+				// first is looked up in before anything else (+: not a
+				// rowid constraint on the ranked MATCH).
+				conds = append(conds, "article_fts MATCH ?",
+					"+article_fts.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
+				args = append(args, m.Expr, expr)
+			default:
+				conds = append(conds, "article_fts MATCH ?")
+				args = append(args, expr)
+			}
 		case len(spec.Entities) > 0:
 			// The first entity set drives: its mentions through
 			// mention_entity, then each article by its ID, never a scan
@@ -390,24 +507,17 @@ func searchArms(spec SearchSpec, key string) ([]string, []any, error) {
 		default:
 			b.WriteString(" FROM article AS a")
 		}
-		if m != nil && m.Expr == "" {
-			if m.Exclude == "" {
-				return errors.New("a full-text condition with neither Expr nor Exclude")
-			}
+		if m != nil && !fts {
 			conds = append(conds, "a.id NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
 			args = append(args, m.Exclude)
-		}
-		if m != nil && len(m.Langs) > 0 {
-			op := "IN"
-			if m.Others {
-				op = "NOT IN"
+			if len(m.Langs) > 0 {
+				op := "IN"
+				if m.Others {
+					op = "NOT IN"
+				}
+				conds = append(conds, "a.lang "+op+" ("+searchMarks(len(m.Langs))+")")
+				args = searchStrings(args, m.Langs)
 			}
-			conds = append(conds, "a.lang "+op+" ("+searchMarks(len(m.Langs))+")")
-			args = searchStrings(args, m.Langs)
-		}
-		fc, fargs, err := searchFilters(spec, m != nil && m.Expr != "")
-		if err != nil {
-			return err
 		}
 		conds, args = append(conds, fc...), append(args, fargs...)
 		if len(conds) == 0 {
@@ -433,19 +543,74 @@ func searchArms(spec SearchSpec, key string) ([]string, []any, error) {
 	return arms, args, nil
 }
 
-// searchFilters returns spec's filters as conditions on article AS a. With
-// fts the full-text index drives the query, so every entity set is a
-// condition; without, the first drives it (searchArms).
-func searchFilters(spec SearchSpec, fts bool) ([]string, []any, error) {
+// searchMatchLangs returns m's expression with the languages it applies
+// to (m.Langs or Others, and spec.Langs and NotLangs) as conditions on
+// the lang_token column: one of some languages' words, or none of them.
+// langs reports whether there is such a condition; none, that no language
+// is left, so nothing can match.
+func searchMatchLangs(m *SearchMatch, spec SearchSpec) (expr string, langs, none bool) {
 	var (
-		conds []string
-		args  []any
+		in  []string // the article's language is one of these, when only
+		out []string // and none of these
 	)
+	only := false
+	if len(m.Langs) > 0 && !m.Others {
+		in, only = m.Langs, true
+	} else {
+		out = append(out, m.Langs...)
+	}
 	if len(spec.Langs) > 0 {
+		if only {
+			in = slices.DeleteFunc(slices.Clone(in), func(l string) bool { return !slices.Contains(spec.Langs, l) })
+		} else {
+			in, only = spec.Langs, true
+		}
+	}
+	out = append(out, spec.NotLangs...)
+	expr = "(" + m.Expr + ")"
+	if only {
+		// Those listed and not excluded: the exclusions are then implied.
+		in = slices.DeleteFunc(slices.Clone(in), func(l string) bool { return slices.Contains(out, l) })
+		if len(in) == 0 {
+			return expr, true, true
+		}
+		return "(" + expr + " AND " + searchLangTokens(in) + ")", true, false
+	}
+	if len(out) > 0 {
+		return "(" + expr + " NOT " + searchLangTokens(out) + ")", true, false
+	}
+	return expr, false, false
+}
+
+// searchLangTokens is an FTS5 expression matching the articles in any of
+// langs: their words (text.LangToken) in the lang_token column.
+func searchLangTokens(langs []string) string {
+	var (
+		parts []string
+		seen  = map[string]bool{}
+	)
+	for _, l := range langs {
+		if !seen[l] {
+			seen[l] = true
+			parts = append(parts, `"`+text.LangToken(l)+`"`)
+		}
+	}
+	// One column filter for them all: FTS5 reads it quicker than one each.
+	return "(lang_token : (" + strings.Join(parts, " OR ") + "))"
+}
+
+// searchFilters returns spec's filters as conditions on article AS a and
+// the article's ID (the expression id), and whether any reads article AS
+// a. With fts the full-text index drives the query: the languages are in
+// its expression (searchMatchLangs) and every entity set is a condition;
+// without, the languages are conditions and the first entity set drives
+// (searchArms).
+func searchFilters(spec SearchSpec, fts bool, id string) (conds []string, args []any, joinA bool, err error) {
+	if len(spec.Langs) > 0 && !fts {
 		conds = append(conds, "a.lang IN ("+searchMarks(len(spec.Langs))+")")
 		args = searchStrings(args, spec.Langs)
 	}
-	if len(spec.NotLangs) > 0 {
+	if len(spec.NotLangs) > 0 && !fts {
 		conds = append(conds, "a.lang NOT IN ("+searchMarks(len(spec.NotLangs))+")")
 		args = searchStrings(args, spec.NotLangs)
 	}
@@ -456,24 +621,26 @@ func searchFilters(spec SearchSpec, fts bool) ([]string, []any, error) {
 			args = append(args, strings.ToLower(src))
 		}
 		conds = append(conds, "("+strings.Join(or, " OR ")+")")
+		joinA = true
 	}
 	for _, src := range spec.NotSources {
 		conds = append(conds, "instr(lower(a.source), ?) = 0")
 		args = append(args, strings.ToLower(src))
+		joinA = true
 	}
-	for _, b := range []struct {
-		t  time.Time
-		op string
-	}{{spec.After, ">="}, {spec.Before, "<"}} {
-		if b.t.IsZero() {
-			continue
-		}
-		enc, err := encodeTime(b.t)
-		if err != nil {
-			return nil, nil, err
-		}
-		conds = append(conds, articleTime+" "+b.op+" ?")
-		args = append(args, enc.String)
+	tc, targs, err := searchTimeConds(spec, "a")
+	switch {
+	case err != nil:
+		return nil, nil, false, err
+	case len(tc) > 0 && fts && spec.timeIDs:
+		// The range's IDs, once from the article_time index, not each
+		// match's row (searchTimeIDsMax).
+		tc, _, _ = searchTimeConds(spec, "t")
+		conds = append(conds, "+"+id+" IN (SELECT t.id FROM article AS t WHERE "+strings.Join(tc, " AND ")+")")
+		args = append(args, targs...)
+	case len(tc) > 0:
+		conds, args = append(conds, tc...), append(args, targs...)
+		joinA = true
 	}
 	sets := spec.Entities
 	if !fts && len(sets) > 0 {
@@ -481,14 +648,14 @@ func searchFilters(spec SearchSpec, fts bool) ([]string, []any, error) {
 	}
 	for _, set := range sets {
 		// mention's primary key starts with article: a seek per article.
-		conds = append(conds, "EXISTS (SELECT 1 FROM mention WHERE mention.article = a.id AND mention.entity IN ("+searchMarks(len(set))+"))")
+		conds = append(conds, "EXISTS (SELECT 1 FROM mention WHERE mention.article = "+id+" AND mention.entity IN ("+searchMarks(len(set))+"))")
 		args = searchInt64s(args, set)
 	}
 	if len(spec.NotEntities) > 0 {
-		conds = append(conds, "NOT EXISTS (SELECT 1 FROM mention WHERE mention.article = a.id AND mention.entity IN ("+searchMarks(len(spec.NotEntities))+"))")
+		conds = append(conds, "NOT EXISTS (SELECT 1 FROM mention WHERE mention.article = "+id+" AND mention.entity IN ("+searchMarks(len(spec.NotEntities))+"))")
 		args = searchInt64s(args, spec.NotEntities)
 	}
-	return conds, args, nil
+	return conds, args, joinA, nil
 }
 
 func searchMarks(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }

@@ -343,8 +343,8 @@ func (t *sqliteTx) setStemmed(ctx context.Context, id int64, stemmed string) err
 	}
 	// An external-content FTS5 row is removed by giving it the values it
 	// was indexed with, so the old row goes out before the column changes.
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(article_fts, rowid, title, text, stemmed)
-		SELECT 'delete', id, title, text, stemmed FROM article WHERE id = ?`, id)
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(article_fts, rowid, title, text, stemmed, lang_token)
+		SELECT 'delete', id, title, text, stemmed, lang_token FROM article WHERE id = ?`, id)
 	if err != nil {
 		return err
 	}
@@ -354,8 +354,8 @@ func (t *sqliteTx) setStemmed(ctx context.Context, id int64, stemmed string) err
 	if _, err := t.tx.ExecContext(ctx, "UPDATE article SET stemmed = ? WHERE id = ?", stemmed, id); err != nil {
 		return err
 	}
-	_, err = t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed)
-		SELECT id, title, text, stemmed FROM article WHERE id = ?`, id)
+	_, err = t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed, lang_token)
+		SELECT id, title, text, stemmed, lang_token FROM article WHERE id = ?`, id)
 	return err
 }
 
@@ -367,8 +367,8 @@ func (t *sqliteTx) index(ctx context.Context) error {
 		for i, id := range ids[:n] {
 			args[i] = id
 		}
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed)
-			SELECT id, title, text, stemmed FROM article WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO article_fts(rowid, title, text, stemmed, lang_token)
+			SELECT id, title, text, stemmed, lang_token FROM article WHERE id IN (?`+strings.Repeat(",?", n-1)+`)`, args...)
 		if err != nil {
 			return err
 		}
