@@ -2,6 +2,7 @@ package eval
 
 import (
 	"bufio"
+	"fmt"
 	"encoding/json"
 	"math"
 	"os"
@@ -174,4 +175,29 @@ func BenchmarkBCubed(b *testing.B) {
 		Pairwise(pred, gold)
 	}
 	b.ReportMetric(float64(len(gold)*b.N)/b.Elapsed().Seconds(), "items/s")
+}
+
+func TestHalfOfIsFixedAndBalanced(t *testing.T) {
+	// The split must never move: these halves were computed once outside
+	// Go (FNV-1a by hand) and pin the hash.
+	for id, want := range map[string]Half{"a": Tuning, "cnn.304478": Tuning, "w22-000000": Checking} {
+		if got := HalfOf(id); got != want {
+			t.Errorf("HalfOf(%q) = %v, want %v", id, got, want)
+		}
+	}
+	n := [3]int{}
+	for i := range 1000 {
+		n[HalfOf(fmt.Sprintf("doc-%d", i))]++
+	}
+	if n[Tuning] < 450 || n[Checking] < 450 {
+		t.Errorf("split of 1000 ids: %d tuning, %d checking; want about half each", n[Tuning], n[Checking])
+	}
+	if !All.In("x") || Tuning.In("x") == Checking.In("x") {
+		t.Error("an id must be in All and in exactly one half")
+	}
+	for _, s := range []string{"all", "tuning", "checking"} {
+		if h, ok := ParseHalf(s); !ok || h.String() != s {
+			t.Errorf("ParseHalf(%q) = %v, %v", s, h, ok)
+		}
+	}
 }
