@@ -33,7 +33,7 @@ var (
 // dropLeftovers removes chrome lines from extracted paragraphs: the title
 // or page URL repeated at the top, and short lines matching the patterns
 // above. It never empties a text that had content.
-func dropLeftovers(paras []string, m trafilatura.Metadata, pageURL string) []string {
+func dropLeftovers(paras []string, m trafilatura.Metadata, pageURL string, rules rule) []string {
 	title := normWords(m.Title)
 	urls := []string{normWords(pageURL), normWords(m.URL)}
 	out := paras[:0:0]
@@ -42,12 +42,14 @@ func dropLeftovers(paras []string, m trafilatura.Metadata, pageURL string) []str
 		switch {
 		case n == "":
 			continue
-		case i < 3 && title != "" && isTitleLine(p, n, title, m.Title):
+		case rules&ruleTitleLine != 0 && i < 3 && title != "" && isTitleLine(p, n, title, m.Title):
 			continue
-		case n == urls[0] || n == urls[1]:
+		case rules&ruleURLLine != 0 && (n == urls[0] || n == urls[1]):
 			continue
-		case wordCount(p) <= leftoverMaxWords && (cueRe.MatchString(p) || promoRe.MatchString(p) ||
-			captionRe.MatchString(p) || bylineRe.MatchString(p)):
+		case wordCount(p) <= leftoverMaxWords && (rules&ruleCue != 0 && cueRe.MatchString(p) ||
+			rules&rulePromo != 0 && promoRe.MatchString(p) ||
+			rules&ruleCaption != 0 && captionRe.MatchString(p) ||
+			rules&ruleByline != 0 && bylineRe.MatchString(p)):
 			continue
 		}
 		out = append(out, p)

@@ -87,9 +87,14 @@ func wordCount(p string) int { return len(strings.Fields(p)) }
 //   - When they disagree but r is nearly all inside t, r is the article and
 //     t the article plus chrome.
 //   - Otherwise t stands: trafilatura is the better extractor on its own.
-func combine(t, r []string) []string {
+//
+// Each step is one rule of rules; a step left out keeps trafilatura's text.
+func combine(t, r []string, rules rule) []string {
 	if len(t) == 0 {
-		return r
+		if rules&ruleEmpty != 0 {
+			return r
+		}
+		return t
 	}
 	if len(r) == 0 {
 		return t
@@ -117,18 +122,18 @@ func combine(t, r []string) []string {
 		}
 	}
 	if float64(tAgreed) < agreeMin*float64(tWords) {
-		if float64(rAgreed) >= containedMin*float64(rWords) {
+		if rules&ruleContained != 0 && float64(rAgreed) >= containedMin*float64(rWords) {
 			return r
 		}
 		return t
 	}
 	out := make([]string, 0, len(t))
 	for i, p := range t {
-		if tSup[i] {
+		if tSup[i] || rules&ruleAgree == 0 {
 			out = append(out, p)
 		}
 	}
-	if last >= 0 {
+	if last >= 0 && rules&ruleContinue != 0 {
 		for i := last + 1; i < len(r) && !rSup[i] && isProse(r[i], proseWords); i++ {
 			out = append(out, r[i])
 		}

@@ -76,30 +76,59 @@ func readGzip(path string) ([]byte, error) {
 	return b, nil
 }
 
+// EvalOptions chooses what EvalScrapinghubWith measures.
+type EvalOptions struct {
+	// Half restricts the pages to one half of the set by eval.HalfOf(page
+	// hash); eval.All scores every page.
+	Half eval.Half
+	// TrafilaturaAlone scores go-trafilatura with its default options and
+	// nothing of Storyline's on top: the bar the package must not fall
+	// below.
+	TrafilaturaAlone bool
+}
+
 // EvalScrapinghub extracts every page of the Scrapinghub benchmark in dir
 // (the extraction-scrapinghub folder) and scores the main article's text
 // against the gold bodies with shingle F1. A page that fails to extract
 // scores as an empty prediction. It returns the score and the page count.
 func EvalScrapinghub(ctx context.Context, dir string) (eval.PRF, int, error) {
-	return evalScrapinghub(ctx, dir, func(ctx context.Context, p article.Page) (string, error) {
-		arts, err := Page(ctx, p)
-		if err != nil {
-			return "", err
-		}
-		return arts[0].Text, nil
-	}, nil)
+	return EvalScrapinghubWith(ctx, dir, EvalOptions{})
 }
 
-// evalScrapinghub scores extractFn; each page's result goes to report when
-// it is not nil.
-func evalScrapinghub(ctx context.Context, dir string, extractFn func(context.Context, article.Page) (string, error),
-	report func(pg ScrapinghubPage, pred string, p, r float64, err error)) (eval.PRF, int, error) {
+// EvalScrapinghubWith is EvalScrapinghub on one half of the set, or for
+// go-trafilatura alone, as opt says.
+func EvalScrapinghubWith(ctx context.Context, dir string, opt EvalOptions) (eval.PRF, int, error) {
 	pages, err := LoadScrapinghub(dir)
 	if err != nil {
 		return eval.PRF{}, 0, err
 	}
+	cfg := defaultConfig
+	if opt.TrafilaturaAlone {
+		cfg = trafilaturaAlone
+	}
+	return scorePages(ctx, pages, opt.Half, configExtractor(cfg), nil)
+}
+
+// configExtractor extracts a page's main text with cfg.
+func configExtractor(cfg htmlConfig) func(context.Context, article.Page) (string, error) {
+	return func(ctx context.Context, p article.Page) (string, error) {
+		arts, err := pageWith(ctx, p, cfg)
+		if err != nil {
+			return "", err
+		}
+		return arts[0].Text, nil
+	}
+}
+
+// scorePages scores extractFn on the pages of half; each page's result goes
+// to report when it is not nil.
+func scorePages(ctx context.Context, pages []ScrapinghubPage, half eval.Half, extractFn func(context.Context, article.Page) (string, error),
+	report func(pg ScrapinghubPage, pred string, p, r float64, err error)) (eval.PRF, int, error) {
 	var s eval.ShingleF1
 	for _, pg := range pages {
+		if !half.In(pg.Hash) {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return eval.PRF{}, s.N(), err
 		}

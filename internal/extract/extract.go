@@ -32,6 +32,11 @@ var (
 // Page extracts the articles a raw page holds: the main article first, then any related articles
 // (Article.Related = true) split off its tail. Returns a wrapped ErrNoText when nothing article-like remains.
 func Page(ctx context.Context, p article.Page) ([]article.Article, error) {
+	return pageWith(ctx, p, defaultConfig)
+}
+
+// pageWith is Page with HTML extracted by cfg.
+func pageWith(ctx context.Context, p article.Page, cfg htmlConfig) ([]article.Article, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("extract %s: %w", p.Input, err)
 	}
@@ -61,7 +66,7 @@ func Page(ctx context.Context, p article.Page) ([]article.Article, error) {
 	)
 	switch kind {
 	case article.KindHTML:
-		arts, err = fromHTML(ctx, p, body)
+		arts, err = fromHTMLConfig(ctx, p, body, cfg)
 	case article.KindText:
 		arts = fromText(p, string(body))
 	case article.KindClean:

@@ -47,58 +47,48 @@ const (
 )
 
 // htmlConfig holds the knobs measured on the Scrapinghub set; defaultConfig
-// is the combination that scored best.
+// is the combination kept (see rules.go for how each rule was judged).
 type htmlConfig struct {
 	focus       trafilatura.ExtractionFocus
 	fallback    bool // trafilatura's own readability/distiller comparison
 	trafilatura bool // run trafilatura at all
-	readability bool // our readability pass and paragraph-agreement choice
-	clean       bool // drop caption- and byline-like leftovers
+	readability bool // run our readability pass (needed by the combine rules)
+	rules       rule // the post-processing rules applied on top of trafilatura
 }
 
-var defaultConfig = htmlConfig{focus: trafilatura.FavorRecall, trafilatura: true, readability: true, clean: true}
+var defaultConfig = htmlConfig{focus: trafilatura.FavorRecall, trafilatura: true, readability: true, rules: keptRules}
 
-func fromHTML(ctx context.Context, p article.Page, body []byte) ([]article.Article, error) {
-	return fromHTMLConfig(ctx, p, body, defaultConfig)
-}
+// trafilaturaAlone is go-trafilatura as its authors benchmark it: default
+// focus, no fallback, nothing of ours on top. It is the bar every rule is
+// measured against.
+var trafilaturaAlone = htmlConfig{focus: trafilatura.Balanced, trafilatura: true}
 
-// htmlResult is what the extractors found in one page.
-type htmlResult struct {
-	paras                  []string
+// extraction is what the two extractors found in one page, before any
+// rule is applied.
+type extraction struct {
+	doc                    *html.Node
+	tparas, rparas         []string
+	terr                   error // why trafilatura found nothing, if it did not
 	meta                   trafilatura.Metadata
 	rTitle, rByline, rSite string
 }
 
 func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlConfig) ([]article.Article, error) {
-	doc, err := parseHTML(body)
+	x, err := extractRaw(ctx, p, body, cfg)
 	if err != nil {
 		return nil, err
 	}
-	var pageURL *nurl.URL
-	if u, err := nurl.Parse(p.URL); err == nil && u.Scheme != "" && u.Host != "" {
-		pageURL = u
-	}
-	elems, text := prepare(doc)
-	if elems > MaxElements {
-		return nil, fmt.Errorf("%w: %d elements (limit %d)", ErrTooLarge, elems, MaxElements)
-	}
-	if elems > fullElemsMax || text > fullTextMax {
-		cfg.trafilatura = false
-	}
-	res, err := extractHTML(ctx, doc, pageURL, p.URL, cfg)
+	paras, err := x.paragraphs(cfg.rules, p.URL)
 	if err != nil {
 		return nil, err
 	}
 	a := base(p)
-	if !articleLike(res.paras) {
-		return nil, ErrNoText
-	}
-	a.Text = strings.Join(res.paras, "\n\n")
+	a.Text = strings.Join(paras, "\n\n")
 	a.Dateline = dateline(a.Text)
-	m := res.meta
-	a.Title = firstNonEmpty(m.Title, res.rTitle, a.Title)
-	a.Author = firstNonEmpty(m.Author, res.rByline)
-	if pub, ok := publishedTime(doc); ok && (m.Date.IsZero() || pub.Format(time.DateOnly) == m.Date.Format(time.DateOnly)) {
+	m := x.meta
+	a.Title = firstNonEmpty(m.Title, x.rTitle, a.Title)
+	a.Author = firstNonEmpty(m.Author, x.rByline)
+	if pub, ok := publishedTime(x.doc); ok && (m.Date.IsZero() || pub.Format(time.DateOnly) == m.Date.Format(time.DateOnly)) {
 		// Same day as htmldate's choice (or its only answer): keep the time.
 		a.Published = pub
 	} else if !m.Date.IsZero() {
@@ -115,67 +105,81 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 		// hint names the outlet better.
 		site = ""
 	}
-	a.Source = firstNonEmpty(site, res.rSite, a.Source, hostOf(canon), hostOf(a.URL))
+	a.Source = firstNonEmpty(site, x.rSite, a.Source, hostOf(canon), hostOf(a.URL))
 	return []article.Article{a}, nil
 }
 
-func extractHTML(ctx context.Context, doc *html.Node, pageURL *nurl.URL, rawURL string, cfg htmlConfig) (*htmlResult, error) {
-	res := &htmlResult{}
-	var (
-		tparas []string
-		terr   error
-	)
+// extractRaw parses body and runs the extractors cfg asks for on it.
+func extractRaw(ctx context.Context, p article.Page, body []byte, cfg htmlConfig) (*extraction, error) {
+	doc, err := parseHTML(body)
+	if err != nil {
+		return nil, err
+	}
+	var pageURL *nurl.URL
+	if u, err := nurl.Parse(p.URL); err == nil && u.Scheme != "" && u.Host != "" {
+		pageURL = u
+	}
+	elems, text := prepare(doc)
+	if elems > MaxElements {
+		return nil, fmt.Errorf("%w: %d elements (limit %d)", ErrTooLarge, elems, MaxElements)
+	}
+	if elems > fullElemsMax || text > fullTextMax {
+		cfg.trafilatura = false
+	}
+	x := &extraction{doc: doc}
 	if cfg.trafilatura {
 		var tr *trafilatura.ExtractResult
-		tr, terr = trafilatura.ExtractDocument(doc, trafilatura.Options{
+		tr, x.terr = trafilatura.ExtractDocument(doc, trafilatura.Options{
 			OriginalURL:     pageURL,
 			Focus:           cfg.focus,
 			EnableFallback:  cfg.fallback,
 			ExcludeComments: true,
 			HtmlDateMode:    trafilatura.Default,
 		})
-		if terr == nil {
-			res.meta = tr.Metadata
-			tparas = nodeParagraphs(tr.ContentNode)
+		if x.terr == nil {
+			x.meta = tr.Metadata
+			x.tparas = nodeParagraphs(tr.ContentNode)
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	var rparas []string
 	if cfg.readability {
 		ps := readability.NewParser()
 		ps.Logger = slog.New(slog.DiscardHandler)
 		ps.MaxElemsToParse = MaxElements
 		if ra, err := ps.ParseDocument(doc, pageURL); err == nil && ra.Node != nil {
-			rparas = paragraphs(render.InnerText(ra.Node))
-			res.rTitle, res.rByline, res.rSite = ra.Title(), ra.Byline(), ra.SiteName()
+			x.rparas = paragraphs(render.InnerText(ra.Node))
+			x.rTitle, x.rByline, x.rSite = ra.Title(), ra.Byline(), ra.SiteName()
 			if !cfg.trafilatura {
-				res.meta.Title, res.meta.Author, res.meta.Sitename = ra.Title(), ra.Byline(), ra.SiteName()
+				x.meta.Title, x.meta.Author, x.meta.Sitename = ra.Title(), ra.Byline(), ra.SiteName()
 				if t, err := ra.PublishedTime(); err == nil {
-					res.meta.Date = t
+					x.meta.Date = t
 				}
 			}
 		}
 	}
-	if cfg.readability {
-		res.paras = combine(tparas, rparas)
-	} else {
-		res.paras = tparas
+	return x, nil
+}
+
+// paragraphs applies rules to what the extractors found and returns the
+// article's paragraphs, or ErrNoText when nothing article-like is left.
+func (x *extraction) paragraphs(rules rule, rawURL string) ([]string, error) {
+	paras := combine(x.tparas, x.rparas, rules)
+	if len(paras) > MaxParagraphs {
+		paras = paras[:MaxParagraphs]
 	}
-	if len(res.paras) > MaxParagraphs {
-		res.paras = res.paras[:MaxParagraphs]
-	}
-	if cfg.clean {
-		res.paras = dropLeftovers(res.paras, res.meta, rawURL)
-	}
-	if len(res.paras) == 0 {
-		if terr != nil {
-			return nil, fmt.Errorf("%w: %v", ErrNoText, terr)
+	paras = dropLeftovers(paras, x.meta, rawURL, rules)
+	if len(paras) == 0 {
+		if x.terr != nil {
+			return nil, fmt.Errorf("%w: %v", ErrNoText, x.terr)
 		}
 		return nil, ErrNoText
 	}
-	return res, nil
+	if !articleLike(paras) {
+		return nil, ErrNoText
+	}
+	return paras, nil
 }
 
 // parseHTML parses body, flattening nesting deeper than maxDepth that the
