@@ -365,7 +365,8 @@ func TestMarkChrome(t *testing.T) {
 		{"komentar", flags{chrome: true}},
 		{"ADVERTISEMENT", flags{chrome: true}},
 		{"Download the app", flags{chrome: true}},
-		{"Tips: put exact phrases in quotes to narrow your search", flags{chrome: true}},
+		{"Disclaimer: the views expressed are the author's own.", flags{chrome: true}},
+		{"Keywords: NATO, Japan, defence", flags{chrome: true}},
 		{"Facebook Twitter Email LinkedIn", flags{chrome: true}},
 		{"Jadi yang pertama suka", flags{chrome: true}},
 		{"3 hours ago", flags{chrome: true}},
@@ -388,6 +389,14 @@ func TestMarkChrome(t *testing.T) {
 		{"The statement gave no comment on the matter, officials said on Tuesday.", flags{}},
 		{"声明指出，该公司将在下个月公布新的计划，并继续与有关部门保持沟通，以确保项目顺利推进。", flags{}},
 		{"Users must sign in to their accounts before the new rules take effect next month, the company said.", flags{}},
+		// Headlines open with words that are chrome labels elsewhere.
+		{"Search for missing hikers called off after storm", flags{}},
+		{"Credit Suisse shares fall to record low", flags{}},
+		{"Photos show flood damage across the north", flags{}},
+		{"Tips from public led police to suspect", flags{}},
+		// Sentences holding a chrome phrase stay prose.
+		{"Tips: put exact phrases in quotes to narrow your search", flags{}},
+		{"Jadi yang pertama di Asia Tenggara, Indonesia meluncurkan satelitnya sendiri tahun ini.", flags{}},
 	}
 	for _, tt := range tests {
 		l := line{text: tt.in}

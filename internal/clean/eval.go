@@ -21,11 +21,18 @@ type pageScore struct {
 // Scrapinghub format: hash → {url, articleBody}) with eval.ShingleF1.
 // It returns the averaged score and the number of pages scored.
 func EvalPlaintext(dir, groundTruthJSON string) (eval.PRF, int, error) {
-	prf, scores, err := evalPlaintext(dir, groundTruthJSON)
+	return EvalPlaintextHalf(dir, groundTruthJSON, eval.All)
+}
+
+// EvalPlaintextHalf is EvalPlaintext on one half of the pages, cut by
+// eval.HalfOf(page hash): rules are tuned on eval.Tuning and reported and
+// gated on eval.Checking.
+func EvalPlaintextHalf(dir, groundTruthJSON string, h eval.Half) (eval.PRF, int, error) {
+	prf, scores, err := evalPlaintext(dir, groundTruthJSON, h)
 	return prf, len(scores), err
 }
 
-func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []pageScore, error) {
+func evalPlaintext(dir, groundTruthJSON string, half eval.Half) (eval.PRF, []pageScore, error) {
 	raw, err := os.ReadFile(groundTruthJSON)
 	if err != nil {
 		return eval.PRF{}, nil, fmt.Errorf("ground truth: %w", err)
@@ -39,7 +46,9 @@ func evalPlaintext(dir, groundTruthJSON string) (eval.PRF, []pageScore, error) {
 	}
 	hashes := make([]string, 0, len(gold))
 	for h := range gold {
-		hashes = append(hashes, h)
+		if half.In(h) {
+			hashes = append(hashes, h)
+		}
 	}
 	sort.Strings(hashes)
 	var f1 eval.ShingleF1

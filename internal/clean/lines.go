@@ -24,6 +24,8 @@ type line struct {
 	words     int     // word count; CJK runs count one word per two runes
 	stop      float64 // share of words that are function words
 	sentEnd   bool    // ends like a sentence (. ! ? … 。 or a closing quote)
+	fullStop  bool    // ends like a full sentence: sentEnd without : or ;
+	prose     bool    // reads as a full sentence of body text (isProse)
 	digits    float64 // share of letters+digits that are digits
 	cjk       bool
 	chrome    bool // matches a chrome phrase
@@ -131,6 +133,7 @@ func analyse(l *line) {
 	}
 	l.keyLower = strings.TrimSpace(key.String())
 	l.sentEnd = endsSentence(s)
+	l.fullStop = l.sentEnd && endsFullStop(s)
 	l.titleCase = titleCased(head)
 	l.allCaps = allUpper(head)
 }

@@ -111,7 +111,7 @@ var (
 )
 
 // notDateline are upper-case labels that open lines like a dateline.
-var notDateline = phraseSet(`update|updated|breaking|breaking news|watch|exclusive|live|photos|video|note|editor s note|opinion|analysis|warning|correction|read more|source|sources`)
+var notDateline = phraseKeySet("not-dateline")
 
 // dateline reads the dateline and wire agency opening a body's first line.
 func dateline(s string) (place, agency string) {
@@ -189,7 +189,7 @@ func isOutletName(s string) bool {
 	l := line{text: s}
 	analyse(&l)
 	markChrome(&l)
-	if l.keyLower == "" || l.chrome || l.related || l.comments || l.linky {
+	if l.keyLower == "" || l.chrome || l.related || l.comments || l.linky || notOutletName[l.keyLower] {
 		return false
 	}
 	for _, w := range strings.Fields(l.keyLower) {
@@ -203,8 +203,12 @@ func isOutletName(s string) bool {
 var weekdays = phraseSet(`monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|senin|selasa|rabu|kamis|jumat|sabtu|minggu|segunda|terça|quarta|quinta|sexta|sábado|domingo|lunes|martes|miércoles|jueves|viernes|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|pazartesi|salı|çarşamba|perşembe|cuma|cumartesi|pazar|poniedziałek|wtorek|środa|czwartek|piątek|sobota|niedziela`)
 
 // notOutlet are words that show a short capitalised line is a label, not
-// an outlet name.
-var notOutlet = phraseSet(`by|published|updated|posted|share|follow|text|texto|photo|foto|am|pm|et|gmt|utc|edt|est|pst|news|columnists|reporter|editor|staff|writer`)
+// an outlet name; notOutletName are whole labels ("World News") made of
+// words that outlet names also use ("Sky News").
+var (
+	notOutlet     = phraseKeySet("not-outlet")
+	notOutletName = phraseKeySet("not-outlet-name")
+)
 
 // normOutlet title-cases an all-caps outlet name: "MAINICHI" → "Mainichi".
 // Short acronyms ("BBC", "ABC News") stay upper case; short function
