@@ -11,19 +11,20 @@ import (
 // files (phrases.go). They are short, generic UI strings in the languages
 // the engine reads — never one site's.
 var (
-	chromeExact   = phraseKeySet("exact")
-	chromeLabels  = phraseKeySet("label")
-	chromeAlways  = phraseKeys("always")
-	chromePrefix  = phraseKeys("prefix")
-	chromeContain = phraseKeys("contains")
-	relatedHeads  = phraseKeys("related")
-	commentHeads  = phraseKeySet("comments")
-	socialWords   = phraseKeySet("social")
-	inlineHeads   = phraseKeySet("inline-related")
-	aboutHeads    = phraseKeys("about")
-	timeAgo       = phraseKeys("ago")
-	creditWords   = phraseKeys("credit")
-	commentBtns   = phraseKeySet("comment-buttons")
+	chromeExact     = phraseKeySet("exact")
+	chromeLabels    = phraseKeySet("label")
+	chromeLabelList = phraseKeys("label")
+	chromeAlways    = phraseKeys("always")
+	chromePrefix    = phraseKeys("prefix")
+	chromeContain   = phraseKeys("contains")
+	relatedHeads    = phraseKeys("related")
+	commentHeads    = phraseKeySet("comments")
+	socialWords     = phraseKeySet("social")
+	inlineHeads     = phraseKeySet("inline-related")
+	aboutHeads      = phraseKeys("about")
+	timeAgo         = phraseKeys("ago")
+	creditWords     = phraseKeys("credit")
+	commentBtns     = phraseKeySet("comment-buttons")
 )
 
 // labelled reports whether t opens with p followed by a colon, as in
@@ -265,16 +266,19 @@ func markChrome(l *line) {
 		l.caption = true
 		return
 	}
-	if lk, rest := labelKey(t); chromeLabels[lk] {
+	if isLabelled(k, t) {
 		l.chrome = true
 		return
-	} else if lk != "" && urlRe.MatchString(rest) {
+	}
+	if strings.Contains(t, "://") || strings.Contains(t, "www.") {
 		// "Listen: https://…", "Download: http://…": a link with its label.
-		l.linky = true
-		return
+		if lk, rest := labelKey(t); lk != "" && urlRe.MatchString(rest) {
+			l.linky = true
+			return
+		}
 	}
 	if l.words <= maxNoticeWords {
-		if strings.ContainsAny(t, "©ⓒ") || copyrightRe.MatchString(t) {
+		if strings.ContainsAny(t, "©ⓒ") || strings.Contains(k, "copyright") && copyrightRe.MatchString(t) {
 			l.chrome = true
 			return
 		}

@@ -84,6 +84,22 @@ func labelKey(t string) (key, rest string) {
 	return normKey(head), strings.TrimSpace(t[i+n:])
 }
 
+// isLabelled reports whether line t, of key k, opens with a chrome label
+// and a colon. The key's opening words are tested first: most lines open
+// with no label, and labelKey costs a normKey.
+func isLabelled(k, t string) bool {
+	if !strings.ContainsAny(t, ":：") {
+		return false
+	}
+	for _, p := range chromeLabelList {
+		if hasWordPrefix(k, p) {
+			lk, _ := labelKey(t)
+			return chromeLabels[lk]
+		}
+	}
+	return false
+}
+
 const (
 	// A label is a few words: "Editor in charge", "Palavras-chave".
 	maxLabelBytes  = 40
