@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -106,6 +107,14 @@ func evalPlaintext(ctx context.Context, e *env, args []string) error {
 type goldLine struct {
 	ID    json.RawMessage `json:"id"`
 	Story json.RawMessage `json:"story"`
+	Lang  string          `json:"lang"`
+}
+
+// goldSet is a clustering dev set's answers: each item's story and, where
+// the file gives it, its language.
+type goldSet struct {
+	story map[string]string
+	lang  map[string]string
 }
 
 // rawString reads a JSON string or number as a string key.
@@ -117,24 +126,40 @@ func rawString(r json.RawMessage) string {
 	return string(r)
 }
 
-func readGold(path string) (map[string]string, error) {
+// readGold reads the gold stories of a JSONL file. With a half other than
+// All it keeps the lines of that half (cut by gold story, so that each
+// half holds whole stories) and writes them to keep, the input the run
+// then reads.
+func readGold(path string, half eval.Half, keep io.Writer) (goldSet, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return goldSet{}, err
 	}
 	defer f.Close()
-	gold := map[string]string{}
+	gold := goldSet{story: map[string]string{}, lang: map[string]string{}}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	for ln := 1; sc.Scan(); ln++ {
 		var g goldLine
 		if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-			return nil, fmt.Errorf("%s:%d: %w", path, ln, err)
+			return goldSet{}, fmt.Errorf("%s:%d: %w", path, ln, err)
 		}
 		if len(g.ID) == 0 || len(g.Story) == 0 {
-			return nil, fmt.Errorf("%s:%d: gold line needs id and story", path, ln)
+			return goldSet{}, fmt.Errorf("%s:%d: gold line needs id and story", path, ln)
 		}
-		gold[rawString(g.ID)] = rawString(g.Story)
+		id, st := rawString(g.ID), rawString(g.Story)
+		if !half.In(st) {
+			continue
+		}
+		gold.story[id] = st
+		if g.Lang != "" {
+			gold.lang[id] = g.Lang
+		}
+		if keep != nil {
+			if _, err := fmt.Fprintf(keep, "%s\n", sc.Bytes()); err != nil {
+				return goldSet{}, err
+			}
+		}
 	}
 	return gold, sc.Err()
 }
@@ -143,6 +168,8 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval clusters", "FILE.jsonl")
 	ef := addEngineFlags(fs)
 	keep := fs.String("data", "", "keep the store in this directory instead of a temporary one")
+	halfName := fs.String("half", "all", "score `all` of the file, or only the stories of its tuning or checking half (cut by a fixed hash of the gold story id); a half is ingested on its own")
+	byLang := fs.Bool("by-lang", false, "also print, per language pair, how often gold's same-story pairs are joined and how many different-story pairs share a story")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -150,9 +177,9 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("eval clusters takes one FILE.jsonl")
 	}
-	gold, err := readGold(pos[0])
-	if err != nil {
-		return err
+	half, ok := eval.ParseHalf(*halfName)
+	if !ok {
+		return usageErr("--half is all, tuning or checking")
 	}
 	dir := *keep
 	if dir == "" {
@@ -161,12 +188,34 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 		}
 		defer os.RemoveAll(dir)
 	}
+	input := pos[0]
+	var part *os.File
+	if half != eval.All {
+		input = filepath.Join(dir, "half-"+half.String()+".jsonl")
+		if part, err = os.Create(input); err != nil {
+			return err
+		}
+		defer os.Remove(input)
+	}
+	var keepLines io.Writer // a nil *os.File would not be a nil io.Writer
+	if part != nil {
+		keepLines = part
+	}
+	gold, err := readGold(pos[0], half, keepLines)
+	if part != nil {
+		if cerr := part.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return err
+	}
 	st, p, _, err := openPipeline(ctx, e, dir, "eval clusters", ef, ingest.Options{})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	rep, err := p.Run(ctx, pos)
+	rep, err := p.Run(ctx, []string{input})
 	if err != nil {
 		return err
 	}
@@ -184,10 +233,16 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 	for _, s := range pred {
 		nStories[s] = true
 	}
-	fmt.Fprintf(e.stdout, "clusters on %s: %d articles, %d gold stories, %d predicted stories (%d skipped, %d merges/splits)\n",
-		pos[0], len(gold), len(distinct(gold)), len(nStories), len(rep.Skipped), rep.StoryEvents)
-	printPRF(e, "pairwise", eval.Pairwise(pred, gold))
-	printPRF(e, "bcubed", eval.BCubed(pred, gold))
+	fmt.Fprintf(e.stdout, "clusters on %s (%s): %d articles, %d gold stories, %d predicted stories (%d skipped, %d merges/splits)\n",
+		pos[0], half, len(gold.story), len(distinct(gold.story)), len(nStories), len(rep.Skipped), rep.StoryEvents)
+	printPRF(e, "pairwise", eval.Pairwise(pred, gold.story))
+	printPRF(e, "bcubed", eval.BCubed(pred, gold.story))
+	if *byLang {
+		fmt.Fprintf(e.stdout, "%-7s %9s %7s %7s\n", "langs", "gold", "joined", "wrong")
+		for _, lp := range eval.ByLangPair(pred, gold.story, gold.lang) {
+			fmt.Fprintf(e.stdout, "%-7s %9d %6.0f%% %7d\n", lp.A+"-"+lp.B, lp.Gold, 100*lp.Recall(), lp.Wrong)
+		}
+	}
 	return nil
 }
 

@@ -2,8 +2,8 @@ package eval
 
 import (
 	"bufio"
-	"fmt"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"testing"

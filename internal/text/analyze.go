@@ -99,6 +99,9 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 	if i := strings.IndexAny(lang, "-_"); i > 0 {
 		lang = lang[:i]
 	}
+	if lang == "und" { // ISO 639-2 "undetermined": language detection could not tell
+		lang = ""
+	}
 	tw := a.TitleWeight
 	if tw == 0 {
 		tw = 2
@@ -118,7 +121,7 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		en = NewStemmer("en")
 	}
 	var glossCache map[string][]string
-	parts := [2][]Token{Tokenize(title), Tokenize(body)}
+	parts := [2][]Token{TokenizeLang(lang, title), TokenizeLang(lang, body)}
 	// Capitalised words seen mid-sentence (in title or body) are names; the
 	// same word at a sentence start is then a name too.
 	midCap := make(map[string]bool)
@@ -187,11 +190,26 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 				entity = true
 			case t.Cap && (!t.Initial || midCap[t.Text]) && !lower[t.Text]:
 				entity = true
+			case t.Name:
+				entity = true
+			}
+			// A Japanese name is transliterated from its reading: 石破
+			// is read イシバ, which spells Ishiba.
+			spoken := t.Text
+			if t.Name && t.Reading != "" {
+				spoken = t.Reading
+			}
+			// A name in ideographs has no Latin spelling to meet other
+			// scripts by (Chinese has no transliteration table here): it
+			// stays a word of its language, not an anchor, which would
+			// only dilute the anchors of a Chinese text.
+			if entity && !t.Latin && hasHan(spoken) {
+				entity = false
 			}
 			if entity {
 				key := Fold(t.Text)
 				if !t.Latin && tl.Latin != nil {
-					if l := tl.Latin(t.Text); l != "" {
+					if l := tl.Latin(spoken); l != "" {
 						key = l
 					}
 				}
@@ -218,8 +236,11 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 			// without case (Arabic) cannot tell names apart, so their
 			// content words get a key too, unless the dictionary knows
 			// the word (names are rarely in it); IDF sorts out the rest.
-			if tl.Key != nil && (entity || !hasCase(t.Surface) && len(gl) == 0) && utf8.RuneCountInString(t.Text) >= 3 {
-				if k := tl.Key(stripArticle(t.Text)); utf8.RuneCountInString(k) >= 2 {
+			if tl.Key != nil && (entity || !hasCase(t.Surface) && len(gl) == 0) && utf8.RuneCountInString(spoken) >= 3 {
+				// Ideographs have no transliteration table and key to
+				// themselves: such a key meets no other script and would
+				// only dilute the script-neutral terms of a Chinese text.
+				if k := tl.Key(stripArticle(spoken)); utf8.RuneCountInString(k) >= 2 && !hasHan(k) {
 					b.add("k:"+k, w, t.Surface)
 				}
 			}
@@ -238,6 +259,15 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		}
 	}
 	return b.doc(lang)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // cognateLen is the prefix length of p: cognate anchors.

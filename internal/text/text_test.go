@@ -313,3 +313,32 @@ func TestDecayingModel(t *testing.T) {
 		t.Errorf("NewModel forgot: %d terms, DF(t0) %d", n.Terms(), n.DF("t0"))
 	}
 }
+
+// Japanese is analysed in words, not character pairs: no particle pair
+// (いる, てい) or word fragment (統領) becomes a term, and a katakana name keys like its Latin
+// spelling, so the two languages meet on it.
+func TestAnalyzeJapaneseWords(t *testing.T) {
+	ja := Analyze("ja", "バイデン大統領が訪問", "バイデン大統領は、新しい橋の建設について市議会と協議している。")
+	en := Analyze("en", "President Biden visits", "President Biden discussed the new bridge with the council.")
+	keys := map[string]bool{}
+	for _, tm := range ja.Terms {
+		keys[tm.Key] = true
+	}
+	for _, bad := range []string{"てい", "いる", "領は", "統領"} {
+		if keys[bad] {
+			t.Errorf("Japanese terms hold the fragment %q", bad)
+		}
+	}
+	if !keys["大統領"] || !keys["協議"] {
+		t.Errorf("Japanese terms lack whole words: %v", ja.Terms)
+	}
+	shared := 0
+	for _, tm := range en.Terms {
+		if strings.HasPrefix(tm.Key, "k:") && keys[tm.Key] {
+			shared++
+		}
+	}
+	if shared == 0 {
+		t.Errorf("バイデン and Biden share no name key: ja %v en %v", ja.Terms, en.Terms)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/storyline/storyline/internal/text/segment"
 )
 
 // Kind says what a token is.
@@ -27,10 +29,16 @@ type Token struct {
 	Initial bool // first word of a sentence, a line or a title-case line
 	Latin   bool // Latin script
 	Line    int  // line number, from 0
+	// Name marks a word a segmenter tagged a proper noun (Japanese and
+	// Chinese have no capitals to tell); Reading is its reading in kana
+	// when the dictionary gives one, the form to transliterate.
+	Name    bool
+	Reading string
 }
 
 func isCJK(r rune) bool {
-	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r)
+	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) ||
+		r == 'ー' || r == '・' || r == '々'
 }
 
 func isWordRune(r rune) bool {
@@ -41,7 +49,23 @@ func isWordRune(r rune) bool {
 // scripts read as ASCII digits (see ASCIIDigits), so "١٣٥٩" and "1359" are
 // one number. It never fails: any input, valid UTF-8 or not, yields some
 // (possibly empty) token list.
-func Tokenize(s string) []Token {
+func Tokenize(s string) []Token { return tokenize(s, nil) }
+
+// TokenizeLang is Tokenize for text in language lang: Japanese and Chinese
+// runs are cut into words by a dictionary segmenter (internal/text/segment)
+// and only their content words are kept, as KindWord tokens in dictionary
+// form; other languages tokenise as Tokenize does.
+func TokenizeLang(lang, s string) []Token {
+	switch lang {
+	case "ja":
+		return tokenize(s, segment.Japanese)
+	case "zh":
+		return tokenize(s, segment.Chinese)
+	}
+	return tokenize(s, nil)
+}
+
+func tokenize(s string, seg func(string) []segment.Word) []Token {
 	s = ASCIIDigits(s)
 	var toks []Token
 	sentStart := true
@@ -60,7 +84,11 @@ func Tokenize(s string) []Token {
 				run = append(run, r2)
 				j += sz
 			}
-			toks = appendCJK(toks, run, line)
+			if seg != nil {
+				toks = appendSegmented(toks, run, seg, line)
+			} else {
+				toks = appendCJK(toks, run, line)
+			}
 			i = j
 			sentStart = false
 		case isWordRune(r):
@@ -235,10 +263,42 @@ func trimZeros(n string) string {
 	return n[i:]
 }
 
+// appendSegmented emits the content words of a Han/kana run as seg cuts
+// it, falling back to bigrams when the segmenter is unavailable.
+func appendSegmented(toks []Token, run []rune, seg func(string) []segment.Word, line int) []Token {
+	ws := seg(string(run))
+	if ws == nil {
+		return appendCJK(toks, run, line)
+	}
+	toks = monthBefore(toks, run)
+	for _, w := range ws {
+		if !w.Content {
+			continue
+		}
+		toks = append(toks, Token{Text: strings.ToLower(w.Base), Surface: w.Surface, Kind: KindWord,
+			Name: w.Name, Reading: w.Reading, Line: line})
+	}
+	return toks
+}
+
 // appendCJK emits overlapping character bigrams for a Han/kana run: Chinese
 // and Japanese write no spaces, and bigrams match words without a segmenter.
 // A number just before 月 ("12 月") is read as a month.
 func appendCJK(toks []Token, run []rune, line int) []Token {
+	toks = monthBefore(toks, run)
+	if len(run) == 1 {
+		return append(toks, Token{Text: string(run), Surface: string(run), Kind: KindCJK, Line: line})
+	}
+	for k := 0; k+1 < len(run); k++ {
+		b := string(run[k : k+2])
+		toks = append(toks, Token{Text: b, Surface: b, Kind: KindCJK, Line: line})
+	}
+	return toks
+}
+
+// monthBefore reads a number just before a run starting with 月 ("12月")
+// as a month.
+func monthBefore(toks []Token, run []rune) []Token {
 	if run[0] == '月' && len(toks) > 0 {
 		last := toks[len(toks)-1]
 		if last.Kind == KindNumber && len(last.Text) <= 2 && last.Text != "0" && (len(last.Text) == 1 || last.Text <= "12") {
@@ -248,13 +308,6 @@ func appendCJK(toks []Token, run []rune, line int) []Token {
 				toks[len(toks)-1].Text = last.Text
 			}
 		}
-	}
-	if len(run) == 1 {
-		return append(toks, Token{Text: string(run), Surface: string(run), Kind: KindCJK, Line: line})
-	}
-	for k := 0; k+1 < len(run); k++ {
-		b := string(run[k : k+2])
-		toks = append(toks, Token{Text: b, Surface: b, Kind: KindCJK, Line: line})
 	}
 	return toks
 }

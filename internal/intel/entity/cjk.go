@@ -2,50 +2,25 @@ package entity
 
 import (
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
-	"github.com/ikawaha/kagome-dict/ipa"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 
+	"github.com/storyline/storyline/internal/text/segment"
 	"github.com/storyline/storyline/internal/translit"
 )
 
 // Japanese and Chinese write no spaces and no capitals: names are found by
 // real segmentation with part-of-speech tags (kagome with the IPA
-// dictionary, gse), not by character n-grams. The tokenizers load their
-// dictionaries the first time an article needs them (about 0.6 s for
-// Japanese, 2 s for Chinese), so a stream without such articles pays
-// nothing.
+// dictionary, gse), not by character n-grams.
 
-var (
-	jaOnce sync.Once
-	jaTok  *tokenizer.Tokenizer
-	zhOnce sync.Once
-	zhSeg  *gse.Segmenter
-)
+// The tokenizers are shared with the story features (internal/text/segment),
+// so each dictionary is loaded once per process.
+func japanese() *tokenizer.Tokenizer { return segment.Kagome() }
 
-func japanese() *tokenizer.Tokenizer {
-	jaOnce.Do(func() {
-		t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
-		if err == nil {
-			jaTok = t
-		}
-	})
-	return jaTok
-}
-
-func chinese() *gse.Segmenter {
-	zhOnce.Do(func() {
-		var s gse.Segmenter
-		if err := s.LoadDictEmbed(); err == nil {
-			zhSeg = &s
-		}
-	})
-	return zhSeg
-}
+func chinese() *gse.Segmenter { return segment.Gse() }
 
 // minForeignKana is the shortest run of katakana the dictionary does not
 // know that is taken for a foreign name: shorter ones are too often
