@@ -9,7 +9,6 @@ import (
 	"context"
 	"iter"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/storyline/storyline/internal/article"
@@ -128,12 +127,21 @@ func prepareOne(ctx context.Context, it source.Item, st Stages) Prepared {
 		p.Err = err
 		return p
 	}
+	// The language the input declares (a JSONL "lang", a feed's language,
+	// else the page's <html lang>) is kept unless the text clearly says
+	// otherwise; a text nobody can tell is stored as undetermined.
+	declared := it.Page.Lang
+	if declared == "" && it.Page.Kind != article.KindText && it.Page.Kind != article.KindClean {
+		declared = langid.HTMLLang(it.Page.Body)
+	}
 	for i := range arts {
 		a := &arts[i]
-		if lang := st.Det.Detect(a.Text); lang != "" {
-			a.Lang = lang
-		} else if a.Lang == "" {
-			a.Lang = strings.ToLower(it.Page.Lang)
+		supplied := a.Lang
+		if supplied == "" {
+			supplied = declared
+		}
+		if a.Lang = st.Det.Resolve(supplied, a.Text); a.Lang == "" {
+			a.Lang = langid.Undetermined
 		}
 		a.ContentHash = contentKey(a)
 		a.MinHash = dedup.Signature(a.Text)

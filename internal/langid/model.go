@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -29,11 +30,29 @@ type posting struct{ lang, cost uint8 }
 type model struct {
 	header
 	script []script // each language's script, from its unigrams
-	// index maps a packed n-gram (see key) to its postings:
+	// group lists, for each script, the languages written in it; slot
+	// is a language's place in its group.
+	group [numScripts][]uint8
+	slot  []int
+	// index maps a packed unigram or bigram (see key) to its postings:
 	// post[v>>8 : v>>8+v&0xff].
-	index map[uint64]uint32
+	index table
 	post  []posting
+	// tri maps a trigram to its costs in every language of its script's
+	// group, backed off and charged for unseen as backoff describes:
+	// dense[v : v+len(group)]. One lookup and one run of additions a
+	// trigram, whatever the number of languages.
+	tri   table
+	dense []uint8
 }
+
+// unseenCost is what a trigram costs, in nats, in a language that has seen
+// none of its trigram, its bigram and its first letter: about the cost of
+// a rare letter, so that one foreign name does not outweigh a paragraph.
+// (lingua charges nothing, which favours languages that lack a letter.)
+// On the dev sets any value from 0 to 30 gives the same labels; the
+// fixtures' names in other scripts' letters are what it is for.
+const unseenCost = 12
 
 // key packs up to three lower-case letters; a shorter n-gram leaves the
 // later places zero, which no letter is.
@@ -116,8 +135,15 @@ func decodeModel(gz []byte) (*model, error) {
 	if r.err != nil || nk > len(raw) {
 		return nil, fmt.Errorf("langid: model: bad header (%v)", r.err)
 	}
-	m.index = make(map[uint64]uint32, nk)
-	m.post = make([]posting, 0, len(raw)/3)
+	// Unigrams and bigrams keep their postings (index, post) for backing
+	// off; trigrams' postings only serve to build their dense costs.
+	type gram struct {
+		rs    [3]rune
+		start uint32
+		n     uint8
+	}
+	var short, tris []gram
+	var triPost []posting
 	unigrams := make([][numScripts]int, nl)
 	var prev []byte
 	for range nk {
@@ -127,22 +153,25 @@ func decodeModel(gz []byte) (*model, error) {
 		if r.err != nil || shared > len(prev) {
 			return nil, fmt.Errorf("langid: model: truncated (%v)", r.err)
 		}
-		gram := append(prev[:shared:shared], suffix...)
-		prev = gram
-		var rs [3]rune
+		prev = append(prev[:shared], suffix...)
+		var g gram
 		n := 0
-		for _, c := range string(gram) {
+		for _, c := range string(prev) {
 			if n == 3 {
-				return nil, fmt.Errorf("langid: model: n-gram %q longer than 3", gram)
+				return nil, fmt.Errorf("langid: model: n-gram %q longer than 3", prev)
 			}
-			rs[n] = c
+			g.rs[n] = c
 			n++
 		}
-		if n == 0 || !utf8.Valid(gram) {
-			return nil, fmt.Errorf("langid: model: bad n-gram %q", gram)
+		if n == 0 || !utf8.Valid(prev) {
+			return nil, fmt.Errorf("langid: model: bad n-gram %q", prev)
 		}
-		start := len(m.post)
-		if start >= 1<<24 {
+		arena := &m.post
+		if n == 3 {
+			arena = &triPost
+		}
+		g.start, g.n = uint32(len(*arena)), uint8(np)
+		if g.start >= 1<<24 {
 			return nil, errors.New("langid: model: too many postings")
 		}
 		for range np {
@@ -150,21 +179,76 @@ func decodeModel(gz []byte) (*model, error) {
 			if int(p.lang) >= nl {
 				return nil, fmt.Errorf("langid: model: language %d of %d", p.lang, nl)
 			}
-			m.post = append(m.post, p)
+			*arena = append(*arena, p)
 			if n == 1 {
-				unigrams[p.lang][scriptOf(rs[0])]++
+				unigrams[p.lang][scriptOf(g.rs[0])]++
 			}
 		}
-		m.index[key(rs[0], rs[1], rs[2])] = uint32(start)<<8 | uint32(np)
+		if n == 3 {
+			tris = append(tris, g)
+		} else {
+			short = append(short, g)
+		}
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("langid: model: truncated (%v)", r.err)
 	}
 	m.script = make([]script, nl)
+	m.slot = make([]int, nl)
 	for i, counts := range unigrams {
-		m.script[i] = mainScript(counts)
+		s := mainScript(counts)
+		m.script[i] = s
+		m.slot[i] = len(m.group[s])
+		m.group[s] = append(m.group[s], uint8(i))
+	}
+	m.index = newTable(len(short))
+	for _, g := range short {
+		m.index.put(key(g.rs[0], g.rs[1], g.rs[2]), g.start<<8|uint32(g.n))
+	}
+	size := 0
+	for _, g := range tris {
+		size += len(m.group[scriptOf(g.rs[0])])
+	}
+	m.tri = newTable(len(tris))
+	m.dense = make([]uint8, 0, size)
+	for _, g := range tris {
+		grp := m.group[scriptOf(g.rs[0])]
+		if len(grp) == 0 {
+			continue
+		}
+		m.tri.put(key(g.rs[0], g.rs[1], g.rs[2]), uint32(len(m.dense)))
+		m.dense = m.backoff(m.dense, grp, g.rs, triPost[g.start:g.start+uint32(g.n)])
 	}
 	return m, nil
+}
+
+// backoff appends trigram t's cost in each language of group g: its own
+// (own, its postings), else its bigram's of the first two letters, else
+// its first letter's, else unseenCost; as lingua's low-accuracy mode
+// backs off.
+func (m *model) backoff(dst []uint8, g []uint8, t [3]rune, own []posting) []uint8 {
+	start := len(dst)
+	unseen := uint8(min(255, math.Round(unseenCost*m.scale)))
+	for range g {
+		dst = append(dst, unseen)
+	}
+	vec := dst[start:]
+	var found [256]bool
+	set := func(ps []posting) {
+		for _, p := range ps {
+			if !found[p.lang] && m.script[p.lang] == m.script[g[0]] {
+				found[p.lang] = true
+				vec[m.slot[p.lang]] = p.cost
+			}
+		}
+	}
+	set(own)
+	for _, k := range [...]uint64{key(t[0], t[1], 0), key(t[0], 0, 0)} {
+		if v, ok := m.index.get(k); ok {
+			set(m.post[v>>8 : v>>8+v&0xff])
+		}
+	}
+	return dst
 }
 
 // mainScript is the script most of a language's letters are in; a
@@ -226,23 +310,28 @@ func (r *reader) fail() {
 	}
 }
 
-// score adds to costs, for each candidate language, the cost of every
-// trigram of text's words in script s, as lingua's low-accuracy mode does:
-// a trigram a language never saw costs its bigram of the first two
-// letters, then its unigram of the first, and one it has none of costs
-// unseen. It returns how many trigrams it counted.
+// score adds to costs (indexed by model language) the cost of every
+// trigram of text's words in script s in each language written in s, and
+// returns how many trigrams it counted. Words are runs of letters of s,
+// as lingua splits them; a word of one or two letters has no trigram, as
+// in lingua's low-accuracy mode.
 //
 // Unlike lingua it counts each occurrence (lingua counts each distinct
 // trigram once) and adds plain costs in log space: lingua exponentiates
 // the sums with arbitrary-precision decimals to normalise them, which is
 // most of its time and changes no ranking.
-func (m *model) score(text string, s script, cand *[256]bool, ncand int, costs []int32, unseen int32) int {
-	var stamp [256]uint32
-	var epoch uint32
+func (m *model) score(text string, s script, costs []int32) int {
+	g := m.group[s]
+	if len(g) == 0 {
+		return 0
+	}
+	sums := make([]int32, len(g))
+	scripts := bmpScripts()
+	var scratch []uint8
 	var w [3]rune
 	n, ntri := 0, 0
 	for _, r := range text {
-		if scriptOf(r) != s {
+		if scripts.of(r) != s {
 			n = 0
 			continue
 		}
@@ -251,31 +340,21 @@ func (m *model) score(text string, s script, cand *[256]bool, ncand int, costs [
 			continue
 		}
 		ntri++
-		epoch++
-		left := ncand
-		for _, k := range [...]uint64{key(w[0], w[1], w[2]), key(w[0], w[1], 0), key(w[0], 0, 0)} {
-			v, ok := m.index[k]
-			if !ok {
-				continue
-			}
-			for _, p := range m.post[v>>8 : v>>8+v&0xff] {
-				if cand[p.lang] && stamp[p.lang] != epoch {
-					stamp[p.lang] = epoch
-					costs[p.lang] += int32(p.cost)
-					left--
-				}
-			}
-			if left == 0 {
-				break
-			}
+		var vec []uint8
+		if v, ok := m.tri.get(key(w[0], w[1], w[2])); ok {
+			vec = m.dense[v : v+uint32(len(g))]
+		} else {
+			// A trigram no language has: back off now.
+			scratch = m.backoff(scratch[:0], g, w, nil)
+			vec = scratch
 		}
-		if left > 0 {
-			for l := range costs {
-				if cand[l] && stamp[l] != epoch {
-					costs[l] += unseen
-				}
-			}
+		vec = vec[:len(sums)]
+		for j, c := range vec {
+			sums[j] += int32(c)
 		}
+	}
+	for j, l := range g {
+		costs[l] += sums[j]
 	}
 	return ntri
 }

@@ -1,6 +1,9 @@
 package langid
 
-import "unicode"
+import (
+	"sync"
+	"unicode"
+)
 
 // script is a writing system as far as telling languages apart needs:
 // Han and kana are apart because kana is what makes Japanese Japanese.
@@ -57,7 +60,31 @@ var scriptTables = [...]struct {
 // scriptOf returns the script of a letter, scriptNone for anything else.
 // Combining marks (Devanagari vowel signs, Arabic harakat) are not letters
 // here, as they are not in lingua's models, which split words at them.
-func scriptOf(r rune) script {
+func scriptOf(r rune) script { return bmpScripts().of(r) }
+
+// scriptTable is lookupScript for the Basic Multilingual Plane; hot loops
+// fetch it once and call of.
+type scriptTable [1 << 16]script
+
+func (t *scriptTable) of(r rune) script {
+	if r >= 0 && r < rune(len(t)) {
+		return t[r]
+	}
+	return lookupScript(r)
+}
+
+// bmpScripts caches lookupScript for the Basic Multilingual Plane (64 KB),
+// which holds nearly every letter of news text: a table lookup instead of
+// a dozen binary searches a letter.
+var bmpScripts = sync.OnceValue(func() *scriptTable {
+	var t scriptTable
+	for r := range rune(len(t)) {
+		t[r] = lookupScript(r)
+	}
+	return &t
+})
+
+func lookupScript(r rune) script {
 	if r < 0x80 {
 		if 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' {
 			return scriptLatin
