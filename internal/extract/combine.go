@@ -2,6 +2,7 @@ package extract
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -127,9 +128,16 @@ func combine(t, r []string, rules rule) []string {
 		}
 		return t
 	}
+	first, lastT := slices.Index(tSup, true), -1
+	for i, ok := range tSup {
+		if ok {
+			lastT = i
+		}
+	}
 	out := make([]string, 0, len(t))
 	for i, p := range t {
-		if tSup[i] || rules&ruleAgree == 0 {
+		inside := rules&ruleInside != 0 && i > first && i < lastT && isProse(p, proseWords)
+		if tSup[i] || inside || rules&ruleAgree == 0 {
 			out = append(out, p)
 		}
 	}

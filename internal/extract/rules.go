@@ -32,6 +32,15 @@ const (
 	ruleCaption
 	// ruleByline drops byline and contact lines.
 	ruleByline
+	// ruleInside keeps, against ruleAgree, trafilatura's prose paragraphs
+	// that lie between two agreed ones: article text readability skipped
+	// (a quote box, a paragraph after an inline ad), not a teaser around
+	// the article.
+	ruleInside
+	// ruleSubscribe drops short subscription and paywall calls to action.
+	ruleSubscribe
+	// rulePaging drops paging controls ("Seite 2 von 3", "1 2 3 Next").
+	rulePaging
 
 	allRules = ruleEmpty<<iota - 1
 )
@@ -51,7 +60,13 @@ var ruleNames = []struct {
 	{rulePromo, "promo lines (subscribe, newsletter, app)"},
 	{ruleCaption, "caption and photo-credit lines"},
 	{ruleByline, "byline and contact lines"},
+	{ruleInside, "inside: keep prose between agreed paragraphs"},
+	{ruleSubscribe, "subscribe and paywall lines"},
+	{rulePaging, "paging lines"},
 }
+
+// chromeRules are the rules of the chrome/*.txt patterns.
+const chromeRules = ruleCue | rulePromo | ruleCaption | ruleByline | ruleSubscribe | rulePaging
 
 // preRules are the rules that change the page before the extractors run.
 const preRules rule = 0
