@@ -30,6 +30,13 @@ const (
 	textZH = "日本首相石破茂周三在东京与北约秘书长吕特会谈，双方同意加强国防工业合作。"
 	textKO = "정부는 목요일 내년도 예산안을 발표하고 복지 지출을 늘리겠다고 밝혔다."
 	textAR = "أعلن وزير الدفاع الياباني عن اهتمام بلاده بتعزيز التعاون مع حلف الناتو خلال محادثات في طوكيو."
+	textNB = "Regjeringen la torsdag fram et nytt statsbudsjett som innebærer kutt i sosiale ytelser og økt merverdiavgift. Finansministeren sa at innsparingene er nødvendige for å holde statens gjeld under kontroll."
+	textDA = "Regeringen fremlagde torsdag et nyt finanslovsforslag, der indebærer besparelser på de sociale ydelser og en højere moms. Finansministeren sagde, at besparelserne er nødvendige for at holde statens gæld i ave."
+	textSL = "Vlada je v četrtek predstavila nov predlog proračuna, ki predvideva znižanje socialnih transferjev in višji davek na dodano vrednost."
+	textMK = "Владата во четвртокот претстави нов предлог-буџет, кој предвидува кратења на социјалните давања и повисок данок на додадена вредност."
+	textSR = "Влада је у четвртак представила нови предлог буџета, који предвиђа смањење социјалних давања и већи порез на додату вредност."
+	textHI = "सरकार ने गुरुवार को नया बजट पेश किया, जिसमें सामाजिक योजनाओं में कटौती और कर में बढ़ोतरी का प्रस्ताव है। वित्त मंत्री ने कहा कि यह कदम अर्थव्यवस्था को मजबूत करने के लिए जरूरी है।"
+	textMR = "सरकारने गुरुवारी नवीन अर्थसंकल्प सादर केला, ज्यामध्ये सामाजिक योजनांमध्ये कपात आणि करवाढीचा प्रस्ताव आहे. अर्थमंत्र्यांनी सांगितले की अर्थव्यवस्था मजबूत करण्यासाठी हे पाऊल आवश्यक आहे."
 	textFA = "وزیر امور خارجه ایران روز چهارشنبه در سفر به مسکو با همتای روسی خود درباره توافق هسته‌ای گفت‌وگو کرد."
 )
 
@@ -47,6 +54,13 @@ func TestDetect(t *testing.T) {
 		{"romanian", textRO, "ro"},
 		{"croatian", textHR, "hr"},
 		{"indonesian", textID, "id"},
+		{"bokmål, not nynorsk or danish", textNB, "nb"},
+		{"danish, not bokmål", textDA, "da"},
+		{"slovene, not croatian", textSL, "sl"},
+		{"macedonian, not serbian", textMK, "mk"},
+		{"serbian", textSR, "sr"},
+		{"hindi: Devanagari, short words between vowel signs", textHI, "hi"},
+		{"marathi, not hindi", textMR, "mr"},
 		{"portuguese", "O secretário-geral da NATO defendeu em Tóquio que a cooperação entre a aliança e o Japão reforça o aumento do orçamento militar.", "pt"},
 		{"german", "Der Bundeskanzler empfing die dänische Ministerpräsidentin am Donnerstag im Kanzleramt in Berlin zu Gesprächen über die Energiepolitik.", "de"},
 		{"russian", textRU, "ru"},
@@ -66,6 +80,7 @@ func TestDetect(t *testing.T) {
 		{"too short: a headline of three words", "Vlada je pala", ""},
 		{"too short: one word", "Breaking", ""},
 		{"too few letters of a one-language script", "Αθήνα", ""},
+		{"too mixed: half English, half French", "The government presented a bill on Wednesday to strengthen coastal protection against storms after last winter's floods. Le gouvernement a présenté mercredi un projet de loi destiné à renforcer la protection des côtes contre les tempêtes.", ""},
 		{"too mixed: three scripts alike", "Москва заявила протест. Athens replied at once. Η Αθήνα απάντησε.", ""},
 	}
 	for _, tt := range tests {

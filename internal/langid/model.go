@@ -38,11 +38,11 @@ type model struct {
 	// post[v>>8 : v>>8+v&0xff].
 	index table
 	post  []posting
-	// tri maps a trigram to its costs in every language of its script's
+	// vecs maps an n-gram to its costs in every language of its script's
 	// group, backed off and charged for unseen as backoff describes:
-	// dense[v : v+len(group)]. One lookup and one run of additions a
-	// trigram, whatever the number of languages.
-	tri   table
+	// dense[v : v+len(group)]. One lookup and one run of additions an
+	// n-gram, whatever the number of languages.
+	vecs  table
 	dense []uint8
 }
 
@@ -206,20 +206,30 @@ func decodeModel(gz []byte) (*model, error) {
 		m.index.put(key(g.rs[0], g.rs[1], g.rs[2]), g.start<<8|uint32(g.n))
 	}
 	size := 0
-	for _, g := range tris {
-		size += len(m.group[scriptOf(g.rs[0])])
-	}
-	m.tri = newTable(len(tris))
-	m.dense = make([]uint8, 0, size)
-	for _, g := range tris {
-		grp := m.group[scriptOf(g.rs[0])]
-		if len(grp) == 0 {
-			continue
+	for _, gs := range [][]gram{short, tris} {
+		for _, g := range gs {
+			size += len(m.group[scriptOf(g.rs[0])])
 		}
-		m.tri.put(key(g.rs[0], g.rs[1], g.rs[2]), uint32(len(m.dense)))
-		m.dense = m.backoff(m.dense, grp, g.rs, triPost[g.start:g.start+uint32(g.n)])
+	}
+	m.vecs = newTable(len(short) + len(tris))
+	m.dense = make([]uint8, 0, size)
+	for _, g := range short {
+		m.addVec(g.rs, m.post[g.start:g.start+uint32(g.n)])
+	}
+	for _, g := range tris {
+		m.addVec(g.rs, triPost[g.start:g.start+uint32(g.n)])
 	}
 	return m, nil
+}
+
+// addVec stores n-gram t's dense costs, own being its postings.
+func (m *model) addVec(t [3]rune, own []posting) {
+	grp := m.group[scriptOf(t[0])]
+	if len(grp) == 0 {
+		return
+	}
+	m.vecs.put(key(t[0], t[1], t[2]), uint32(len(m.dense)))
+	m.dense = m.backoff(m.dense, grp, t, own)
 }
 
 // backoff appends trigram t's cost in each language of group g: its own
@@ -310,11 +320,14 @@ func (r *reader) fail() {
 	}
 }
 
-// score adds to costs (indexed by model language) the cost of every
-// trigram of text's words in script s in each language written in s, and
-// returns how many trigrams it counted. Words are runs of letters of s,
-// as lingua splits them; a word of one or two letters has no trigram, as
-// in lingua's low-accuracy mode.
+// score adds to costs (indexed by model language) the cost of text's
+// words in script s in each language written in s, and returns how many
+// n-grams it counted. Words are runs of letters of s, as lingua splits
+// them; a word's trigrams count, and a word of one or two letters counts
+// as its unigram or bigram. lingua's low-accuracy mode leaves short words
+// out, but they are the function words that tell neighbours apart, and in
+// Devanagari, where lingua's words break at every vowel sign, they are
+// most of the text.
 //
 // Unlike lingua it counts each occurrence (lingua counts each distinct
 // trigram once) and adds plain costs in log space: lingua exponentiates
@@ -328,24 +341,13 @@ func (m *model) score(text string, s script, costs []int32) int {
 	sums := make([]int32, len(g))
 	scripts := bmpScripts()
 	var scratch []uint8
-	var w [3]rune
-	n, ntri := 0, 0
-	for _, r := range text {
-		if scripts.of(r) != s {
-			n = 0
-			continue
-		}
-		w[0], w[1], w[2] = w[1], w[2], unicode.ToLower(r)
-		if n++; n < 3 {
-			continue
-		}
-		ntri++
+	add := func(k uint64, t [3]rune) {
 		var vec []uint8
-		if v, ok := m.tri.get(key(w[0], w[1], w[2])); ok {
+		if v, ok := m.vecs.get(k); ok {
 			vec = m.dense[v : v+uint32(len(g))]
 		} else {
-			// A trigram no language has: back off now.
-			scratch = m.backoff(scratch[:0], g, w, nil)
+			// An n-gram no language has: back off now.
+			scratch = m.backoff(scratch[:0], g, t, nil)
 			vec = scratch
 		}
 		vec = vec[:len(sums)]
@@ -353,8 +355,39 @@ func (m *model) score(text string, s script, costs []int32) int {
 			sums[j] += int32(c)
 		}
 	}
+	// short scores a word of one or two letters as it ends.
+	short := func(w [3]rune, n int) {
+		switch n {
+		case 1:
+			add(key(w[2], 0, 0), [3]rune{w[2]})
+		case 2:
+			add(key(w[1], w[2], 0), [3]rune{w[1], w[2]})
+		}
+	}
+	var w [3]rune
+	n, ngrams := 0, 0
+	for _, r := range text {
+		if scripts.of(r) != s {
+			if n == 1 || n == 2 {
+				short(w, n)
+				ngrams++
+			}
+			n = 0
+			continue
+		}
+		w[0], w[1], w[2] = w[1], w[2], unicode.ToLower(r)
+		if n++; n < 3 {
+			continue
+		}
+		ngrams++
+		add(key(w[0], w[1], w[2]), w)
+	}
+	if n == 1 || n == 2 {
+		short(w, n)
+		ngrams++
+	}
 	for j, l := range g {
 		costs[l] += sums[j]
 	}
-	return ntri
+	return ngrams
 }
