@@ -11,8 +11,9 @@
 // kana is among it, Chinese otherwise. Within a script several languages
 // share (Latin, Cyrillic, Arabic, Devanagari) lingua's n-gram models
 // decide, their costs summed in log space here rather than through
-// lingua's arbitrary-precision arithmetic. Text too short, too mixed, or whose two
-// best languages are too close is undetermined rather than guessed.
+// lingua's arbitrary-precision arithmetic. Text too short, too mixed, or
+// whose two best languages are too close is undetermined rather than
+// guessed.
 package langid
 
 import (
@@ -35,7 +36,7 @@ const Undetermined = "und"
 // the fixtures in langid_test.go, which hold the languages those sets lack.
 type Options struct {
 	// Languages are the ISO 639-1 codes detection chooses from; empty
-	// means every language the models know.
+	// means every language the models know but DefaultLeftOut.
 	Languages []string
 	// SampleBytes bounds the text examined, cut at a word boundary: cost
 	// is linear in it, and the dev sets' tuning half gets the same labels
@@ -57,7 +58,9 @@ type Options struct {
 	// and Chinese text naming a Japanese brand in katakana stays under 5%.
 	KanaShare float64
 	// MinLetters is the fewest letters in the main script for a script
-	// that names one language alone (Greek, Korean, Thai…) to decide it.
+	// that names one language alone (Greek, Korean, Thai…) to decide it,
+	// and for any text to contradict a supplied language: a city's name
+	// in Cyrillic under an English label is no Russian article.
 	MinLetters int
 	// MinNgrams is the fewest n-grams (a word's trigrams, or a short
 	// word itself) for the models to decide between the languages sharing

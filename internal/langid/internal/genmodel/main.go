@@ -8,7 +8,7 @@
 // probabilities in one table it can add up in log space itself. Only the
 // unigram, bigram and trigram models are kept: they are what lingua's
 // low-accuracy mode uses (trigrams, backing off to shorter n-grams), and
-// quadrigrams and fivegrams would add 115 MB for short-text accuracy that
+// quadrigrams and fivegrams would add 113 MB (compressed) for short-text accuracy that
 // article-length text does not need.
 package main
 
