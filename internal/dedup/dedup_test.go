@@ -379,13 +379,24 @@ func FuzzSignature(f *testing.F) {
 		if Similarity(sig, Signature(s)) != 1 {
 			t.Fatal("signature not deterministic")
 		}
-		if Similarity(sig, Signature(Normalize(s))) != 1 {
-			t.Fatal("signature changes under Normalize")
+		// Lines are part of the input (Content drops form-like ones), so
+		// normalising changes nothing only line by line.
+		if Similarity(sig, Signature(normalizeLines(s))) != 1 {
+			t.Fatal("signature changes under Normalize of each line")
 		}
 		if len(Bands(sig)) != NumBands {
 			t.Fatal("wrong band count")
 		}
 	})
+}
+
+// normalizeLines applies Normalize to every line of s.
+func normalizeLines(s string) string {
+	var out []string
+	for line := range strings.Lines(s) {
+		out = append(out, Normalize(line))
+	}
+	return strings.Join(out, "\n")
 }
 
 func BenchmarkSignature(b *testing.B) {

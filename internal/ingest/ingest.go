@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -236,6 +237,9 @@ type writer struct {
 	opened     time.Time // when the batch in hand began
 	pending    counts    // the batch in hand's, added to rep at commit
 	lastSettle time.Time
+	// titles are those of the originals the batch in hand inserted, which
+	// readers of the store cannot see yet: near-duplicate candidates.
+	titles map[int64]string
 }
 
 // counts are what a batch adds to the report once committed.
@@ -252,6 +256,7 @@ func (w *writer) begin(ctx context.Context) error {
 		return fmt.Errorf("begin batch: %w", err)
 	}
 	w.tx, w.opened = tx, w.p.now()
+	clear(w.titles)
 	return nil
 }
 
@@ -337,6 +342,12 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, 
 	a.Story = 0
 	if err := w.tx.InsertArticle(ctx, a); err != nil {
 		return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
+	}
+	if a.DuplicateOf == 0 {
+		if w.titles == nil {
+			w.titles = map[int64]string{}
+		}
+		w.titles[a.ID] = a.Title
 	}
 	if ss, ok := w.tx.(store.StemmedSetter); ok {
 		if err := ss.SetStemmed(ctx, a.ID, stemmed); err != nil {
@@ -453,7 +464,10 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 }
 
 // copyOf marks a as a copy (DuplicateOf) when a stored article is a
-// near-duplicate of it, and returns that original.
+// near-duplicate of it, and returns that original. Similar candidates are
+// judged most similar first (ties to the earliest: the original, not a
+// later copy); dedup.Options.Judge reads only the two articles, so the
+// answer does not depend on how the input was cut into runs.
 func (w *writer) copyOf(ctx context.Context, a *article.Article) (store.Candidate, error) {
 	if len(a.MinHash) == 0 {
 		return store.Candidate{}, nil
@@ -462,18 +476,52 @@ func (w *writer) copyOf(ctx context.Context, a *article.Article) (store.Candidat
 	if err != nil {
 		return store.Candidate{}, fmt.Errorf("near duplicates %s: %w", a.Input, err)
 	}
-	best, bestSim := store.Candidate{}, 0.0
+	opt := dedup.DefaultOptions()
+	type similar struct {
+		c   store.Candidate
+		sim float64
+	}
+	var sims []similar
 	for _, c := range cands {
-		// Ties go to the earliest article: the original, not a later copy.
-		if s := dedup.Similarity(a.MinHash, c.MinHash); s > bestSim || (s == bestSim && c.ID < best.ID) {
-			best, bestSim = c, s
+		if s := dedup.Similarity(a.MinHash, c.MinHash); s >= opt.Threshold {
+			sims = append(sims, similar{c, s})
 		}
 	}
-	if bestSim < dedup.CopyThreshold {
-		return store.Candidate{}, nil
+	slices.SortFunc(sims, func(x, y similar) int {
+		if x.sim != y.sim {
+			return cmp.Compare(y.sim, x.sim)
+		}
+		return cmp.Compare(x.c.ID, y.c.ID)
+	})
+	for _, s := range sims {
+		title, err := w.titleOf(ctx, s.c.ID)
+		if err != nil {
+			return store.Candidate{}, fmt.Errorf("near duplicates %s: %w", a.Input, err)
+		}
+		if opt.Judge(dedup.Doc{Title: a.Title, Lang: a.Lang, Sig: a.MinHash},
+			dedup.Doc{Title: title, Lang: a.Lang, Sig: s.c.MinHash}) == dedup.Copy {
+			a.DuplicateOf = s.c.ID
+			return s.c, nil
+		}
 	}
-	a.DuplicateOf = best.ID
-	return best, nil
+	return store.Candidate{}, nil
+}
+
+// titleOf returns the title of a stored original: from the batch in hand,
+// or as committed. One this writer did not insert and readers cannot see
+// yet has no title to tell: "", no evidence either way.
+func (w *writer) titleOf(ctx context.Context, id int64) (string, error) {
+	if t, ok := w.titles[id]; ok {
+		return t, nil
+	}
+	o, err := w.p.st.Article(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("article %d: %w", id, err)
+	}
+	return o.Title, nil
 }
 
 // maintain runs the stream's Maintain pass and records its moves.
