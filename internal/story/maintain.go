@@ -40,18 +40,23 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 		if s == nil {
 			continue
 		}
-		for _, o := range a.candidates(s.centroid(), nil, s.id) {
+		for _, o := range a.candidates(s.centroid(), s.skelCentroid(), s.id) {
 			if a.stories[s.id] == nil {
 				break
 			}
 			if a.stories[o.id] == nil {
 				continue
 			}
-			sim := avgLink(s, o)
+			sim, th := avgLink(s, o), a.cfg.MergeThreshold
+			if a.cfg.CrossMergeThreshold > 0 && !shareLang(s, o) {
+				if c := crossLink(s, o); c/a.cfg.CrossMergeThreshold > sim/th {
+					sim, th = c, a.cfg.CrossMergeThreshold
+				}
+			}
 			if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
 				sim *= p
 			}
-			if sim >= a.cfg.MergeThreshold && !a.isApart(s.id, o.id) && !(a.pinned[s.id] && a.pinned[o.id]) {
+			if sim >= th && !a.isApart(s.id, o.id) && !(a.pinned[s.id] && a.pinned[o.id]) {
 				keep, gone := s, o
 				// A story a person shaped is merged into by others, never
 				// merged away.
@@ -171,6 +176,49 @@ func avgLink(s, o *story) float64 {
 		d += w * big[k]
 	}
 	return d / float64(len(s.members)*len(o.members))
+}
+
+// skelCentroid returns the story's sum of script-neutral vectors, sorted,
+// for candidate lookup across scripts.
+func (s *story) skelCentroid() vec {
+	v := make(vec, 0, len(s.ssum))
+	for k, w := range s.ssum {
+		v = append(v, ent{k, w})
+	}
+	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
+	return v
+}
+
+// shareLang reports whether s and o hold an article in one language.
+func shareLang(s, o *story) bool {
+	for l := range s.langs {
+		if o.langs[l] > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// crossLink is the mean cross-language similarity over all pairs of
+// members of s and o: of their script-neutral vectors or of their anchor
+// vectors, whichever is higher (see Config.CrossMergeThreshold).
+func crossLink(s, o *story) float64 {
+	if len(s.members) == 0 || len(o.members) == 0 {
+		return 0
+	}
+	n := float64(len(s.members) * len(o.members))
+	return math.Max(sumDot(s.ssum, o.ssum), sumDot(s.asum, o.asum)) / n
+}
+
+func sumDot(x, y map[uint64]float64) float64 {
+	if len(x) > len(y) {
+		x, y = y, x
+	}
+	var d float64
+	for k, w := range x {
+		d += w * y[k]
+	}
+	return d
 }
 
 // merge moves every member of gone into keep.
