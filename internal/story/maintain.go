@@ -44,7 +44,7 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 			if a.stories[s.id] == nil {
 				break
 			}
-			if a.stories[o.id] == nil {
+			if a.stories[o.id] == nil || a.farInTime(s, o) {
 				continue
 			}
 			sim, th := avgLink(s, o), a.cfg.MergeThreshold
@@ -107,7 +107,7 @@ func (a *Assigner) absorb() []Event {
 		var best *story
 		bestSim, next := 0.0, 0.0
 		for _, o := range a.candidates(s.centroid(), nil, s.id) {
-			if a.stories[o.id] == nil || a.isApart(s.id, o.id) {
+			if a.stories[o.id] == nil || a.isApart(s.id, o.id) || a.farInTime(s, o) {
 				continue
 			}
 			sim := avgLink(s, o)

@@ -861,6 +861,9 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 	var best *story
 	bestScore, bestMargin := 0.0, math.Inf(-1)
 	for _, s := range a.candidates(m.vec, m.skel, skip) {
+		if !a.inTime(m, s) {
+			continue
+		}
 		sc, th := a.score(m, s)
 		if sc-th > bestMargin || sc-th == bestMargin && best != nil && s.id < best.id {
 			best, bestScore, bestMargin = s, sc, sc-th
@@ -870,6 +873,28 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 		return nil, bestScore
 	}
 	return best, bestScore
+}
+
+// inTime reports whether m's own time falls within a window of s's dated
+// articles. The window closes stories by stream time, but an article
+// that arrives late (an archive, a re-crawled page) carries its own time:
+// a page from 2016 must not join a 2018 story because both are in memory
+// now. Undated articles and stories with no dated article have no time
+// of their own to compare.
+func (a *Assigner) inTime(m *member, s *story) bool {
+	if !m.dated || s.dated == 0 || a.cfg.Window <= 0 {
+		return true
+	}
+	return !m.t.Before(s.first.Add(-a.cfg.Window)) && !m.t.After(s.last.Add(a.cfg.Window))
+}
+
+// farInTime reports whether the dated articles of s and o lie more than a
+// window apart: two stories a year apart are two events, however alike.
+func (a *Assigner) farInTime(s, o *story) bool {
+	if s.dated == 0 || o.dated == 0 || a.cfg.Window <= 0 {
+		return false
+	}
+	return s.last.Add(a.cfg.Window).Before(o.first) || o.last.Add(a.cfg.Window).Before(s.first)
 }
 
 // score rates m against story s and returns the score with the threshold

@@ -386,3 +386,31 @@ func TestSplitOffStoryHasHeadline(t *testing.T) {
 		}
 	}
 }
+
+// TestLateArticleKeepsItsOwnTime: an article published years before the
+// stories in memory (an archive, a re-crawled page) does not join one of
+// them however alike its words are, and Maintain does not merge it in
+// later; an undated copy of the same text still joins.
+func TestLateArticleKeepsItsOwnTime(t *testing.T) {
+	a := New(Config{}, nil)
+	day := time.Date(2018, 5, 3, 9, 0, 0, 0, time.UTC)
+	body := "A wildfire near Redding forced thousands of residents to evacuate as firefighters battled the blaze in dry winds."
+	var last *article.Article
+	for i := range 3 {
+		last = &article.Article{ID: int64(i + 1), Title: "Wildfire forces evacuations near Redding", Text: body, Published: day.Add(time.Duration(i) * time.Hour)}
+		a.Assign(last)
+	}
+	old := &article.Article{ID: 4, Title: "Wildfire forces evacuations near Redding", Text: body, Published: time.Date(2016, 7, 1, 0, 0, 0, 0, time.UTC)}
+	if d := a.Assign(old); !d.New {
+		t.Errorf("an article from 2016 joined the 2018 story %d", d.Story)
+	}
+	for _, ev := range a.Maintain(last.Published) {
+		if ev.Kind == "merge" {
+			t.Errorf("Maintain merged stories two years apart: %+v", ev)
+		}
+	}
+	undated := &article.Article{ID: 5, Title: "Wildfire forces evacuations near Redding", Text: body}
+	if d := a.Assign(undated); d.New || d.Story != last.Story {
+		t.Errorf("an undated copy opened story %d (new %v), want story %d", d.Story, d.New, last.Story)
+	}
+}
