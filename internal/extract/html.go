@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"net"
 	nurl "net/url"
+	"slices"
 	"strings"
-	"time"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"codeberg.org/readeck/go-readability/v2/render"
@@ -69,7 +69,7 @@ var trafilaturaAlone = htmlConfig{focus: trafilatura.Balanced, trafilatura: true
 // extraction is what the two extractors found in one page, before any
 // rule is applied.
 type extraction struct {
-	doc                    *html.Node
+	page                   pageMeta
 	tparas, rparas         []string
 	terr                   error // why trafilatura found nothing, if it did not
 	meta                   trafilatura.Metadata
@@ -89,13 +89,12 @@ func fromHTMLConfig(ctx context.Context, p article.Page, body []byte, cfg htmlCo
 	a.Text = strings.Join(paras, "\n\n")
 	a.Dateline = dateline(a.Text)
 	m := x.meta
-	a.Title = firstNonEmpty(m.Title, x.rTitle, a.Title)
+	sites := append(slices.Clip(x.page.sites), m.Sitename, x.rSite, p.Source,
+		hostName(hostOf(p.URL)), hostName(hostOf(m.URL)))
+	a.Title = cleanTitle(firstNonEmpty(m.Title, x.rTitle, a.Title), sites)
 	a.Author = firstNonEmpty(m.Author, x.rByline)
-	if pub, ok := publishedTime(x.doc); ok && (m.Date.IsZero() || pub.Format(time.DateOnly) == m.Date.Format(time.DateOnly)) {
-		// Same day as htmldate's choice (or its only answer): keep the time.
+	if pub := x.page.published(m.Date); !pub.IsZero() {
 		a.Published = pub
-	} else if !m.Date.IsZero() {
-		a.Published = m.Date
 	}
 	canon := ""
 	if u, err := nurl.Parse(m.URL); err == nil && u.Scheme != "" && u.Host != "" {
@@ -129,7 +128,12 @@ func extractRaw(ctx context.Context, p article.Page, body []byte, cfg htmlConfig
 	if elems > fullElemsMax || text > fullTextMax {
 		cfg.trafilatura = false
 	}
-	x := &extraction{doc: doc}
+	if cfg.rules&ruleRuby != 0 {
+		dropRuby(doc)
+	}
+	// Read the markup's own metadata before the extractors, which may
+	// prune the tree they are given.
+	x := &extraction{page: readPageMeta(doc)}
 	if cfg.trafilatura {
 		var tr *trafilatura.ExtractResult
 		tr, x.terr = trafilatura.ExtractDocument(doc, trafilatura.Options{
@@ -226,6 +230,21 @@ func prepare(doc *html.Node) (elems, text int) {
 	}
 	walk(doc, false)
 	return elems, text
+}
+
+// dropRuby removes ruby annotations — <rt> readings and the <rp>
+// parentheses around them — so that 漢字<rp>(</rp><rt>かんじ</rt><rp>)</rp>
+// reads 漢字, as a reader sees the base text, not 漢字(かんじ).
+func dropRuby(n *html.Node) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && (c.Data == "rt" || c.Data == "rp" || c.Data == "rtc") {
+			n.RemoveChild(c)
+		} else {
+			dropRuby(c)
+		}
+		c = next
+	}
 }
 
 // flatten re-serialises the token stream of body, dropping the start and

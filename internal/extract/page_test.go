@@ -72,6 +72,28 @@ func TestGoldenHTML(t *testing.T) {
 			published: time.Date(2024, 1, 2, 0, 0, 0, 0, time.UTC),
 			contains:  []string{"The annual village fair"},
 		},
+		{
+			// Subscription and paging chrome inside the article, and a
+			// prose paragraph about a subscription that must stay.
+			file:      "chrome-de.html",
+			url:       "https://www.weserkurier-nord.example/region/hafenbahn",
+			wantURL:   "https://www.weserkurier-nord.example/region/hafenbahn",
+			title:     "Hafenbahn fährt wieder nach Süden", // "- Weserkurier Nord | 23.05.2011" stripped
+			source:    "Weserkurier Nord",
+			published: time.Date(2011, 5, 23, 4, 30, 0, 0, time.UTC),
+			contains:  []string{"Nach zwei Jahren Pause", "Wer die Zeitung abonnieren möchte", "noch in diesem Jahr fertig werden sollen."},
+			excludes:  []string{"Jetzt abonnieren", "Seite 1 von 3", "Weiterlesen mit Abo", "Zurück 1 2 3", "Startseite", "Impressum"},
+		},
+		{
+			file:      "ruby.html",
+			url:       "https://minato-nippo.example/local/library",
+			wantURL:   "https://minato-nippo.example/local/library",
+			title:     "市立図書館が新館を開館",
+			source:    "みなと日報",
+			published: time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC),
+			contains:  []string{"市立図書館の新しい建物", "蔵書は約三十万冊", "企画展も来月末まで"},
+			excludes:  []string{"としょかん", "ぞうしょ", "きかくてん", "(", "（"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -320,7 +342,7 @@ func TestParagraphs(t *testing.T) {
 }
 
 func FuzzPage(f *testing.F) {
-	for _, name := range []string{"meta.html", "jsonld.html", "notext.html", "scriptonly.html", "nosite.html"} {
+	for _, name := range []string{"meta.html", "jsonld.html", "notext.html", "scriptonly.html", "nosite.html", "ruby.html", "chrome-de.html"} {
 		f.Add(readTestdata(f, name), uint8(article.KindUnknown))
 	}
 	f.Add([]byte("<div><div><p>a</div></p></span>"), uint8(article.KindHTML))

@@ -11,6 +11,8 @@ type rule uint32
 const (
 	// ruleEmpty takes readability's text when trafilatura finds none.
 	ruleEmpty rule = 1 << iota
+	// ruleRuby drops ruby readings (<rt>, <rp>) before extraction.
+	ruleRuby
 	// ruleAgree keeps only trafilatura's paragraphs that readability
 	// also has (see combine).
 	ruleAgree
@@ -51,6 +53,7 @@ var ruleNames = []struct {
 	name string
 }{
 	{ruleEmpty, "empty: readability when trafilatura finds nothing"},
+	{ruleRuby, "ruby: drop <rt>/<rp> readings before extraction"},
 	{ruleAgree, "agree: drop paragraphs readability lacks"},
 	{ruleContinue, "continue: readability's prose past the agreed end"},
 	{ruleContained, "contained: readability when inside trafilatura's"},
@@ -69,7 +72,7 @@ var ruleNames = []struct {
 const chromeRules = ruleCue | rulePromo | ruleCaption | ruleByline | ruleSubscribe | rulePaging
 
 // preRules are the rules that change the page before the extractors run.
-const preRules rule = 0
+const preRules = ruleRuby
 
 // keptRules are the rules defaultConfig applies.
 const keptRules = allRules
