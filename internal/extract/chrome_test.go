@@ -45,7 +45,7 @@ func TestChromeLine(t *testing.T) {
 		{"The score was 1 2 3 in the first round, officials said on Monday.", 0},
 		{"Seite an Seite kämpften die beiden Parteien um die Mehrheit im Stadtrat.", 0},
 		{"By the end of the year, prices had risen by a third.", 0},
-		{"1 2 3", 0}, // a bare number row may be a table's
+		{"1 2 3", 0},                          // a bare number row may be a table's
 		{strings.Repeat("Subscribe ", 50), 0}, // too long for a line
 	}
 	for _, tc := range tests {
