@@ -211,7 +211,13 @@ func TestIngestMatchesEvalClusters(t *testing.T) {
 
 // A syndicated copy names its original by the id export prints for it.
 func TestExportDuplicateOf(t *testing.T) {
-	text := "Rescue teams reached the flooded villages on Sunday after the river burst its banks, officials said, and evacuated more than two hundred residents by boat."
+	// Long enough to be a copy on its own content (dedup wants some 80
+	// shared shingles when no headline backs the match).
+	text := "Rescue teams reached the flooded villages on Sunday after the river burst its banks, officials said, and evacuated more than two hundred residents by boat. " +
+		"The water rose overnight across the valley, cutting the main road and the rail line to the regional capital. " +
+		"Volunteers filled sandbags outside the town hall while the army flew supplies to farms that could only be reached by air. " +
+		"Forecasters expect more rain on Tuesday, and the authorities told families living near the embankment to be ready to leave at short notice. " +
+		"Insurers said it was too early to estimate the damage, but the regional government promised emergency payments to every household affected."
 	file := filepath.Join(t.TempDir(), "copies.jsonl")
 	body := `{"id":"orig","source":"Wire","text":"` + text + `"}` + "\n" +
 		`{"id":"copy","source":"Daily","url":"https://daily.example/floods","text":"` + text + `"}` + "\n"

@@ -66,19 +66,25 @@ func printPRF(e *env, name string, m eval.PRF) {
 
 func evalExtraction(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval extraction", "[DIR]")
+	halfName := fs.String("half", "all", "score `all` pages, or the tuning or checking half (cut by a fixed hash of the page id)")
+	alone := fs.Bool("trafilatura-alone", false, "score go-trafilatura with its defaults and nothing of Storyline's on top (the bar extraction must not fall below)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	half, ok := eval.ParseHalf(*halfName)
+	if !ok {
+		return usageErr("--half is all, tuning or checking")
 	}
 	dir := sharedDefault("data/extraction-scrapinghub")
 	if len(pos) > 0 {
 		dir = pos[0]
 	}
-	m, n, err := extract.EvalScrapinghub(ctx, dir)
+	m, n, err := extract.EvalScrapinghubWith(ctx, dir, extract.EvalOptions{Half: half, TrafilaturaAlone: *alone})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "extraction on %s: %d pages\n", dir, n)
+	fmt.Fprintf(e.stdout, "extraction on %s (%s): %d pages\n", dir, half, n)
 	printPRF(e, "shingles", m)
 	return nil
 }
@@ -86,19 +92,24 @@ func evalExtraction(ctx context.Context, e *env, args []string) error {
 func evalPlaintext(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval plaintext", "[DIR]")
 	gt := fs.String("gold", sharedDefault("data/extraction-scrapinghub/ground-truth.json"), "ground-truth JSON (hash → articleBody)")
+	halfName := fs.String("half", "all", "score `all` pages, or the tuning or checking half (cut by a fixed hash of the page id)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	half, ok := eval.ParseHalf(*halfName)
+	if !ok {
+		return usageErr("--half is all, tuning or checking")
 	}
 	dir := sharedDefault("data/plaintext-scrapinghub")
 	if len(pos) > 0 {
 		dir = pos[0]
 	}
-	m, n, err := clean.EvalPlaintext(dir, *gt)
+	m, n, err := clean.EvalPlaintextHalf(dir, *gt, half)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "plain-text cleaning on %s: %d pages\n", dir, n)
+	fmt.Fprintf(e.stdout, "plain-text cleaning on %s (%s): %d pages\n", dir, half, n)
 	printPRF(e, "shingles", m)
 	return nil
 }

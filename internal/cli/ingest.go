@@ -31,7 +31,7 @@ type readFlags struct {
 
 func addReadFlags(fs *flag.FlagSet) *readFlags {
 	return &readFlags{
-		langs:   fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: a built-in set of 20)"),
+		langs:   fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: the 71 languages the models know, all but bs, ms, la, eo)"),
 		timeout: fs.Duration("timeout", 30*time.Second, "HTTP timeout per request"),
 		maxBody: fs.Int64("max-bytes", source.DefaultMaxBodyBytes, fmt.Sprintf("largest file, page, JSONL line or WARC record read, in bytes (pages over %d MiB are refused by extraction)", extract.MaxBodySize>>20)),
 		allowNet: fs.String("allow-net", "", "addresses fetching may reach although not public: comma-separated CIDRs or IPs, "+
