@@ -33,7 +33,7 @@ import (
 
 // The serving benchmarks run on a store of STORYLINE_BENCH_ARTICLES
 // articles (default 100,000) ingested by the real pipeline from the
-// synthetic corpus. Building it takes about ten minutes on two cores, so it
+// synthetic corpus. Building 100,000 took 29 minutes on two busy cores, so it
 // is kept in the temporary folder and reused; delete
 // $TMPDIR/storyline-bench to rebuild.
 //
