@@ -1,6 +1,7 @@
 // Package text turns article text in any language into the features story
-// assignment compares: stemmed content words (character bigrams for
-// Chinese and Japanese), numbers and years normalised ("1,000" = "1000"),
+// assignment compares: stemmed content words (for Chinese and Japanese,
+// words cut by a dictionary segmenter, internal/text/segment; character
+// bigrams when the language is not known, and in the search index), numbers and years normalised ("1,000" = "1000"),
 // month names in a dozen languages, name-like tokens (capitalised words
 // mid-sentence, acronyms, Latin words inside non-Latin text), their
 // transliteration keys (internal/translit: "Rutte" and "روته" share one),
