@@ -152,9 +152,16 @@ func (a *Assigner) changedIDs() []int64 {
 }
 
 // centroid returns the story's sum vector, sorted, for candidate lookup.
-func (s *story) centroid() vec {
-	v := make(vec, 0, len(s.sum))
-	for k, w := range s.sum {
+func (s *story) centroid() vec { return sorted(s.sum) }
+
+// skelCentroid returns the story's sum of script-neutral vectors, sorted,
+// for candidate lookup across scripts.
+func (s *story) skelCentroid() vec { return sorted(s.ssum) }
+
+// sorted turns a sum map into a vec.
+func sorted(sum map[uint64]float64) vec {
+	v := make(vec, 0, len(sum))
+	for k, w := range sum {
 		v = append(v, ent{k, w})
 	}
 	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
@@ -167,26 +174,7 @@ func avgLink(s, o *story) float64 {
 	if len(s.members) == 0 || len(o.members) == 0 {
 		return 0
 	}
-	var d float64
-	small, big := s.sum, o.sum
-	if len(small) > len(big) {
-		small, big = big, small
-	}
-	for k, w := range small {
-		d += w * big[k]
-	}
-	return d / float64(len(s.members)*len(o.members))
-}
-
-// skelCentroid returns the story's sum of script-neutral vectors, sorted,
-// for candidate lookup across scripts.
-func (s *story) skelCentroid() vec {
-	v := make(vec, 0, len(s.ssum))
-	for k, w := range s.ssum {
-		v = append(v, ent{k, w})
-	}
-	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
-	return v
+	return sumDot(s.sum, o.sum) / float64(len(s.members)*len(o.members))
 }
 
 // shareLang reports whether s and o hold an article in one language.
@@ -210,6 +198,7 @@ func crossLink(s, o *story) float64 {
 	return math.Max(sumDot(s.ssum, o.ssum), sumDot(s.asum, o.asum)) / n
 }
 
+// sumDot is the dot product of two sum maps, walking the smaller.
 func sumDot(x, y map[uint64]float64) float64 {
 	if len(x) > len(y) {
 		x, y = y, x

@@ -2,7 +2,6 @@ package entity
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-ego/gse"
@@ -21,11 +20,6 @@ import (
 func japanese() *tokenizer.Tokenizer { return segment.Kagome() }
 
 func chinese() *gse.Segmenter { return segment.Gse() }
-
-// minForeignKana is the shortest run of katakana the dictionary does not
-// know that is taken for a foreign name: shorter ones are too often
-// fragments.
-const minForeignKana = 3
 
 // findJapanese finds names in Japanese text: proper nouns tagged person
 // (a family name and a given name make one name), organisation or place,
@@ -78,7 +72,7 @@ func findJapanese(f Field, s string) []Mention {
 			}
 			out = append(out, Mention{Text: tok.Surface, Field: f, Start: tok.Position, End: tok.Position + len(tok.Surface),
 				Type: typ, Tokens: []string{tok.Surface}, Keys: []string{translit.Key(key)}})
-		case reading == "" && pos[0] == "名詞" && isKatakana(tok.Surface) && utf8.RuneCountInString(tok.Surface) >= minForeignKana:
+		case reading == "" && pos[0] == "名詞" && segment.ForeignName(tok.Surface):
 			// A katakana word the dictionary does not know: a foreign
 			// name, its parts split at the middle dot.
 			parts := strings.FieldsFunc(tok.Surface, func(r rune) bool { return r == '・' || r == '=' || r == '＝' })
@@ -91,17 +85,6 @@ func findJapanese(f Field, s string) []Mention {
 		}
 	}
 	return out
-}
-
-// isKatakana reports a word of katakana (and the middle dot, the long
-// vowel mark).
-func isKatakana(s string) bool {
-	for _, r := range s {
-		if !unicode.Is(unicode.Katakana, r) && r != 'ー' && r != '・' {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // minChineseName is the fewest Han characters gse's tags are trusted for:

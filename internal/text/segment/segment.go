@@ -87,7 +87,7 @@ func Japanese(s string) []Word {
 		}
 		w.Content = jaContent(pos, w.Base)
 		w.Name = w.Content && (len(pos) >= 2 && pos[1] == "固有名詞" ||
-			w.Reading == "" && isKatakana(w.Surface) && utf8.RuneCountInString(w.Surface) >= minForeignKana)
+			w.Reading == "" && ForeignName(w.Surface))
 		out = append(out, w)
 	}
 	return out
@@ -97,6 +97,13 @@ func Japanese(s string) []Word {
 // know that is taken for a foreign name: shorter ones are too often
 // fragments of one.
 const minForeignKana = 3
+
+// ForeignName reports whether a word the Japanese dictionary does not know
+// reads as a foreign name: katakana (with the middle dot and the long
+// vowel mark: マルク・ルッテ) of minForeignKana characters or more.
+func ForeignName(surface string) bool {
+	return isKatakana(surface) && utf8.RuneCountInString(surface) >= minForeignKana
+}
 
 // jaContent keeps nouns (not pronouns, numbers, suffixes or dependent
 // nouns such as こと and もの), independent verbs and adjectives, except
