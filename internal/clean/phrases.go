@@ -1,12 +1,12 @@
 package clean
 
 import (
-	"bufio"
 	"embed"
 	"fmt"
-	"path"
 	"slices"
 	"strings"
+
+	"github.com/storyline/storyline/internal/langdata"
 )
 
 // The chrome phrases, related and comment headers, stop words and other
@@ -41,53 +41,38 @@ var rawPhrases = func() phraseData {
 }()
 
 func loadPhrases() (phraseData, error) {
-	names, err := phraseFiles.ReadDir("phrases")
+	files, err := langdata.ReadDir(phraseFiles, "phrases", sections)
 	if err != nil {
-		return nil, fmt.Errorf("phrase files: %w", err)
+		return nil, fmt.Errorf("clean: phrase files: %w", err)
 	}
 	d := phraseData{}
-	for _, n := range names {
-		if !strings.HasSuffix(n.Name(), ".txt") {
-			continue
-		}
-		b, err := phraseFiles.ReadFile(path.Join("phrases", n.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("phrase file %s: %w", n.Name(), err)
-		}
-		secs, err := parsePhrases(string(b))
-		if err != nil {
-			return nil, fmt.Errorf("phrase file %s: %w", n.Name(), err)
-		}
-		d[strings.TrimSuffix(n.Name(), ".txt")] = secs
+	for _, f := range files {
+		d[f.Lang] = bySection(f.Entries)
 	}
 	return d, nil
 }
 
-// parsePhrases reads one phrase file: "# comment" lines, "[section]"
-// headers, then one entry a line (stop sections: several words a line).
+// parsePhrases reads one phrase file's text (see langdata for the format).
 func parsePhrases(s string) (map[string][]string, error) {
+	es, err := langdata.Parse("phrases", s, sections)
+	if err != nil {
+		return nil, err
+	}
+	return bySection(es), nil
+}
+
+// bySection groups entries by section; a stop section holds several words
+// a line.
+func bySection(es []langdata.Entry) map[string][]string {
 	out := map[string][]string{}
-	sec := ""
-	sc := bufio.NewScanner(strings.NewReader(s))
-	for ln := 1; sc.Scan(); ln++ {
-		t := strings.TrimSpace(sc.Text())
-		switch {
-		case t == "" || strings.HasPrefix(t, "#"):
-			continue
-		case strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]"):
-			sec = t[1 : len(t)-1]
-			if !slices.Contains(sections, sec) {
-				return nil, fmt.Errorf("line %d: unknown section [%s]", ln, sec)
-			}
-		case sec == "":
-			return nil, fmt.Errorf("line %d: %q before any [section]", ln, t)
-		case sec == "stop" || sec == "stop-chars":
-			out[sec] = append(out[sec], strings.Fields(strings.ToLower(t))...)
-		default:
-			out[sec] = append(out[sec], t)
+	for _, e := range es {
+		if e.Section == "stop" || e.Section == "stop-chars" {
+			out[e.Section] = append(out[e.Section], strings.Fields(strings.ToLower(e.Text))...)
+		} else {
+			out[e.Section] = append(out[e.Section], e.Text)
 		}
 	}
-	return out, sc.Err()
+	return out
 }
 
 // phraseKeys returns a section's entries over all languages in key form

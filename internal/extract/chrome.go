@@ -1,14 +1,14 @@
 package extract
 
 import (
-	"bufio"
 	"embed"
 	"fmt"
-	"path"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/storyline/storyline/internal/langdata"
 )
 
 // Chrome lines — "Read more:", "Jetzt abonnieren", "Seite 2 von 3", photo
@@ -58,17 +58,13 @@ var chromePatterns = func() []chromePattern {
 }()
 
 func loadChrome() ([]chromePattern, error) {
-	names, err := chromeFiles.ReadDir("chrome")
+	files, err := langdata.ReadDir(chromeFiles, "chrome", chromeSections())
 	if err != nil {
-		return nil, fmt.Errorf("chrome files: %w", err)
+		return nil, fmt.Errorf("extract: chrome files: %w", err)
 	}
 	var out []chromePattern
-	for _, n := range names {
-		b, err := chromeFiles.ReadFile(path.Join("chrome", n.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("chrome file %s: %w", n.Name(), err)
-		}
-		ps, err := parseChrome(n.Name(), string(b))
+	for _, f := range files {
+		ps, err := compileChrome(f.Name, f.Entries)
 		if err != nil {
 			return nil, err
 		}
@@ -77,37 +73,35 @@ func loadChrome() ([]chromePattern, error) {
 	return out, nil
 }
 
-// parseChrome reads one chrome file: "# comment" lines, "[kind]" headers,
-// then one pattern a line, compiled case-insensitively.
+// parseChrome reads one chrome file's text (see langdata for the format):
+// one pattern a line under its [kind], compiled case-insensitively.
 func parseChrome(name, s string) ([]chromePattern, error) {
-	var out []chromePattern
-	kind := rule(0)
-	sc := bufio.NewScanner(strings.NewReader(s))
-	for ln := 1; sc.Scan(); ln++ {
-		t := strings.TrimSpace(sc.Text())
-		switch {
-		case t == "" || strings.HasPrefix(t, "#"):
-			continue
-		case strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]"):
-			k, ok := chromeKinds[t[1:len(t)-1]]
-			if !ok {
-				return nil, fmt.Errorf("chrome file %s:%d: unknown kind %s", name, ln, t)
-			}
-			kind = k
-		case kind == 0:
-			return nil, fmt.Errorf("chrome file %s:%d: pattern before any [kind]", name, ln)
-		default:
-			re, err := regexp.Compile("(?i)" + t)
-			if err != nil {
-				return nil, fmt.Errorf("chrome file %s:%d: %w", name, ln, err)
-			}
-			out = append(out, chromePattern{kind: kind, re: re, src: fmt.Sprintf("%s:%d", name, ln)})
-		}
+	es, err := langdata.Parse(name, s, chromeSections())
+	if err != nil {
+		return nil, fmt.Errorf("chrome file %w", err)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("chrome file %s: %w", name, err)
+	return compileChrome(name, es)
+}
+
+func compileChrome(name string, es []langdata.Entry) ([]chromePattern, error) {
+	out := make([]chromePattern, 0, len(es))
+	for _, e := range es {
+		re, err := regexp.Compile("(?i)" + e.Text)
+		if err != nil {
+			return nil, fmt.Errorf("chrome file %s:%d: %w", name, e.Line, err)
+		}
+		out = append(out, chromePattern{kind: chromeKinds[e.Section], re: re, src: fmt.Sprintf("%s:%d", name, e.Line)})
 	}
 	return out, nil
+}
+
+// chromeSections are the section names of chrome files: the kinds.
+func chromeSections() []string {
+	names := make([]string, 0, len(chromeKinds))
+	for k := range chromeKinds {
+		names = append(names, k)
+	}
+	return names
 }
 
 // chromeLine returns the pattern of a kind in rules that makes paragraph p
