@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/service"
@@ -94,43 +93,6 @@ func summarize(problems []string) string {
 	return s
 }
 
-// pageRecord is one submitted article: the fields of a JSONL input line.
-// Fields of the wrong JSON type read as empty or as their literal text,
-// as in JSONL files.
-type pageRecord struct {
-	ID        looseString `json:"id"`
-	URL       looseString `json:"url"`
-	Title     looseString `json:"title"`
-	Text      looseString `json:"text"`
-	HTML      looseString `json:"html"`
-	Lang      looseString `json:"lang"`
-	Published looseString `json:"published"`
-	Source    looseString `json:"source"`
-}
-
-// looseString accepts a JSON string, or the literal text of a number or
-// boolean; objects, arrays and null read as "".
-type looseString string
-
-func (s *looseString) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 {
-		return nil
-	}
-	switch b[0] {
-	case '"':
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
-		*s = looseString(v)
-	case '{', '[', 'n':
-		*s = ""
-	default:
-		*s = looseString(b)
-	}
-	return nil
-}
-
 // decodePages reads a POST /api/articles body: one JSON object, an array
 // of objects, or JSON lines (one object a line). An item that is not an
 // object, or has no text, html or url, is a problem (one line each, the
@@ -174,32 +136,20 @@ func decodePages(body []byte) (pages []article.Page, problems []string, err erro
 	return pages, problems, nil
 }
 
-// pageOf turns one submitted item into a page.
+// pageOf turns one submitted item into a page: the fields of a JSONL
+// input line (source.ParseJSONLine), or only a url to fetch.
 func pageOf(raw []byte, input string) (article.Page, error) {
-	p := article.Page{Input: input}
 	raw = bytes.TrimSpace(raw)
-	var rec pageRecord
 	if len(raw) == 0 || raw[0] != '{' {
-		return p, fmt.Errorf("%s: not a JSON object", input)
+		return article.Page{Input: input}, fmt.Errorf("%s: not a JSON object", input)
 	}
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	p, err := source.ParseJSONLine(raw, input)
+	switch {
+	case err == nil:
+		return p, nil
+	case !errors.Is(err, source.ErrNoContent):
 		return p, fmt.Errorf("%s: not a JSON object: %s", input, jsonProblem(err))
-	}
-	p.ExternalID = cleanText(string(rec.ID))
-	p.URL = cleanText(string(rec.URL))
-	p.Title = cleanText(string(rec.Title))
-	p.Lang = normLang(string(rec.Lang))
-	p.Source = cleanText(string(rec.Source))
-	p.Published, _ = source.ParseTime(string(rec.Published))
-	if text := cleanBody(string(rec.Text)); text != "" {
-		p.Kind, p.Body = article.KindClean, []byte(text)
-		return p, nil
-	}
-	if html := cleanBody(string(rec.HTML)); html != "" {
-		p.Kind, p.Body = article.KindHTML, []byte(html)
-		return p, nil
-	}
-	if p.URL == "" {
+	case p.URL == "":
 		return p, fmt.Errorf("%s: no text, html or url", input)
 	}
 	// Only a URL: the writer fetches the page (through the fetcher's
@@ -226,33 +176,6 @@ func jsonProblem(err error) string {
 		return "wrong JSON type"
 	}
 	return "malformed JSON"
-}
-
-// cleanText is a one-line field: valid UTF-8, no NULs, trimmed.
-func cleanText(s string) string {
-	return strings.TrimSpace(cleanBody(s))
-}
-
-// cleanBody is a body as the pipeline takes it: valid UTF-8 without NULs;
-// "" when there is nothing but space.
-func cleanBody(s string) string {
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
-	s = strings.ReplaceAll(s, "\x00", "")
-	if strings.TrimSpace(s) == "" {
-		return ""
-	}
-	return s
-}
-
-// normLang reduces a language tag to its lower-case primary subtag.
-func normLang(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if i := strings.IndexAny(s, "-_"); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
 
 // CorrectionResult is what POST /api/corrections returns.

@@ -110,7 +110,7 @@ func (e *emitter) readJSONL(r io.Reader, p string) {
 			if n == 1 {
 				line = bytes.TrimPrefix(line, bomUTF8)
 			}
-			page, perr := parseJSONLine(line, input)
+			page, perr := ParseJSONLine(line, input)
 			if perr != nil {
 				e.fail(input, perr)
 			} else {
@@ -123,18 +123,24 @@ func (e *emitter) readJSONL(r io.Reader, p string) {
 	}
 }
 
-// parseJSONLine turns one JSONL line into a page.
-func parseJSONLine(line []byte, input string) (article.Page, error) {
+// ParseJSONLine turns one JSON object with the JSONL input's fields (id,
+// url, title, text or html, lang, published, source) into a page; the
+// JSON API takes the same objects. Fields of the wrong JSON type read as
+// empty or as their literal text; every field is made valid UTF-8 without
+// NULs. An object with neither text nor html gives the page read so far
+// and an error wrapping ErrNoContent.
+func ParseJSONLine(line []byte, input string) (article.Page, error) {
 	page := article.Page{Input: input}
 	rec, err := decodeJSONLine(line)
 	if err != nil {
 		return page, fmt.Errorf("jsonl %s: not a JSON object: %w", input, err)
 	}
-	page.ExternalID = strings.TrimSpace(string(rec.ID))
-	page.URL = strings.TrimSpace(string(rec.URL))
-	page.Title = strings.TrimSpace(string(rec.Title))
-	page.Lang = normLang(string(rec.Lang))
-	page.Source = strings.TrimSpace(string(rec.Source))
+	field := func(s looseString) string { return strings.TrimSpace(string(validUTF8([]byte(s)))) }
+	page.ExternalID = field(rec.ID)
+	page.URL = field(rec.URL)
+	page.Title = field(rec.Title)
+	page.Lang = normLang(field(rec.Lang))
+	page.Source = field(rec.Source)
 	page.Published, _ = ParseTime(string(rec.Published))
 	// Emptiness is judged on the body as handed on: validUTF8 drops NULs,
 	// so "\u0000" is no text.

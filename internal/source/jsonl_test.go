@@ -136,7 +136,7 @@ func TestJSONLNoContent(t *testing.T) {
 		{`{"text":"a\u0000b"}`, article.KindClean, "ab"},
 	}
 	for _, tt := range tests {
-		p, err := parseJSONLine([]byte(tt.line), "x#L1")
+		p, err := ParseJSONLine([]byte(tt.line), "x#L1")
 		if tt.kind == 0 {
 			if !errors.Is(err, ErrNoContent) {
 				t.Errorf("%s: err %v, body %q; want ErrNoContent", tt.line, err, p.Body)
