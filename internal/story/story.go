@@ -54,7 +54,9 @@ type Config struct {
 	// (translations) BCubed F1 is flat from 0.10 to 0.20 and falls above
 	// it (recall of translations that grew their own story); the highest
 	// value of the plateau is taken, a wrong cross-language merge being
-	// the error users see first. Negative disables.
+	// the error users see first. On the checking half it moved BCubed F1
+	// from 0.937 to 0.940 (recall 0.973 to 0.980, precision unchanged);
+	// ECB+ (one language) never reaches it. Negative disables.
 	CrossMergeThreshold float64
 	// SplitThreshold: Maintain splits a story in two halves (2-means) when
 	// the mean similarity between the halves is below SplitThreshold times
