@@ -1,6 +1,8 @@
 // Package store keeps articles, stories and their history. Store and Tx are
 // the storage contract every stage above is written against; SQLite (embedded,
-// pure Go, with an FTS5 index) implements it, and PostgreSQL is meant to.
+// pure Go, with an FTS5 index) implements it, and so does PostgreSQL
+// (package postgres). The conformance suite in storetest, run against both,
+// defines the contract where these comments leave a detail open.
 //
 // A store keeps two views of the stories. The stream's (Placement.Stream,
 // StreamStory, Meta) is the streaming assigner's state, persisted with every
@@ -12,9 +14,12 @@
 // any number read it (OpenReadOnly), never waiting for the writer.
 //
 // Conventions every implementation keeps: zero times are stored as NULL and
-// read back as the zero time; other times come back in UTC. Zero IDs
-// (RelatedOf, DuplicateOf, Story) mean "none". Empty and nil lists and maps
-// read back as nil.
+// read back as the zero time; other times come back in UTC, to the
+// nanosecond, and must lie in years 0 to 9999. Zero IDs (RelatedOf,
+// DuplicateOf, Story) mean "none". Empty and nil lists and maps read back as
+// nil. Text comes back as written, except that a store unable to keep them
+// (PostgreSQL) gives back U+FFFD for each NUL and each run of bytes that is
+// not UTF-8 (storetest.CleanText).
 package store
 
 import (
@@ -110,6 +115,11 @@ type Store interface {
 // References between rows (an article's Story, DuplicateOf, RelatedOf) are
 // checked at Commit, so rows may be written in any order within the batch;
 // Commit fails, and the batch is lost, if one points to nothing.
+//
+// A method that fails with ErrNotFound or ErrDuplicateHash, or refuses its
+// arguments, leaves the transaction as it was; after any other error the
+// batch may be lost (PostgreSQL ends a transaction at its first failed
+// statement): roll it back.
 type Tx interface {
 	// ArticleByHash finds the earliest stored article, original or copy,
 	// with this content hash: the item is already stored.

@@ -1,0 +1,24 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/store/storetest"
+)
+
+// TestConformance runs the Store/Tx conformance suite on SQLite.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, storetest.Backend{
+		Open: func(t *testing.T) store.Store {
+			s, err := store.Open(context.Background(), t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			return s
+		},
+		Separate: store.Separate,
+	})
+}
