@@ -1,0 +1,69 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"testing"
+	"time"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/source"
+	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/story"
+)
+
+// TestVisibleWhileStreamWaits: an article handed to a run whose stream then
+// waits is visible to a read-only reader within about CommitEvery, not at
+// the end of the stream or of a full batch.
+func TestVisibleWhileStreamWaits(t *testing.T) {
+	for _, c := range []struct {
+		commitEvery time.Duration
+		visible     bool // within the wait
+	}{
+		{0, true}, // the default
+		{time.Hour, false},
+	} {
+		dir := t.TempDir()
+		p, _ := openWith(t, dir, story.Config{}, Options{CommitEvery: c.commitEvery})
+		ro, err := store.OpenReadOnly(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const wait = 1500 * time.Millisecond
+		var seenAfter time.Duration // 0: not seen while the stream waited
+		items := func(ctx context.Context) iter.Seq[source.Item] {
+			return func(yield func(source.Item) bool) {
+				handed := time.Now()
+				if !yield(source.Item{Page: article.Page{Input: "one", Kind: article.KindClean, Lang: "en",
+					Body: []byte("A strong earthquake struck the northern coast on Monday, damaging hundreds of homes " +
+						"and cutting power to the port city, officials said. Rescue teams searched collapsed buildings.")}}) {
+					return
+				}
+				for time.Since(handed) < wait && seenAfter == 0 {
+					a, err := ro.Article(ctx, 1)
+					switch {
+					case err == nil && a.Story != 0:
+						seenAfter = time.Since(handed)
+					case err != nil && !errors.Is(err, store.ErrNotFound):
+						t.Error(err)
+						return
+					}
+					time.Sleep(5 * time.Millisecond)
+				}
+			}
+		}
+		rep, err := p.RunItems(context.Background(), items)
+		ro.Close()
+		if err != nil || rep.Stored != 1 {
+			t.Fatalf("CommitEvery %v: stored %d, err %v", c.commitEvery, rep.Stored, err)
+		}
+		if got := seenAfter != 0; got != c.visible {
+			t.Errorf("CommitEvery %v: visible in its story while the stream waited: %v (after %v), want %v",
+				c.commitEvery, got, seenAfter, c.visible)
+		}
+		if c.visible && seenAfter > time.Second {
+			t.Errorf("CommitEvery %v: visible after %v, want under 1s", c.commitEvery, seenAfter)
+		}
+	}
+}
