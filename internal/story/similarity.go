@@ -2,6 +2,7 @@ package story
 
 import (
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -130,13 +131,14 @@ func sameScript(a, b string) bool {
 }
 
 // Headline returns the title and body to analyse an article with. A
-// titled article is returned as is; an untitled text lends its first
-// lead words to the title (lead <= 0 keeps the text whole): a news text
-// says what its story is first. Opening lines without words (a web
-// address, a time stamp) are passed over, being no headline.
+// titled article keeps its headline without the site's segments (see
+// HeadlineCore); an untitled text lends its first lead words to the title
+// (lead <= 0 keeps the text whole): a news text says what its story is
+// first. Opening lines without words (a web address, a time stamp) are
+// passed over, being no headline.
 func Headline(title, body string, lead int) (string, string) {
 	if title != "" || lead <= 0 {
-		return title, body
+		return HeadlineCore(title), body
 	}
 	skip := 0
 	for range 3 {
@@ -244,4 +246,61 @@ func (p *Pair) Docs(dx, dy *text.Doc, model *text.Model) float64 {
 		s = (1-a)*s + a*math.Pow(g, pow)
 	}
 	return s
+}
+
+// Separators between a headline and the site's segments. A bar is chrome's
+// own separator: headlines do not use it. A dash also joins parts of
+// headlines ("Liverpool 2 - 1 Chelsea", "Brexit - what happens next").
+var (
+	barSepRe  = regexp.MustCompile(`\s*｜\s*|\s+\|\s+`)
+	dashSepRe = regexp.MustCompile(`\s+(?:-|–|—)\s+`)
+)
+
+// siteTailWords is the longest last dash segment HeadlineCore takes for the
+// site's name ("- Yahoo!ニュース", "- РТ на русском", "- BBC News"), and only
+// when the headline before it is at least twice as long: a short tail of a
+// long headline names its site far more often than it ends its sentence.
+const siteTailWords = 3
+
+// HeadlineCore returns the part of a page title that is the headline,
+// for the features only (readers see the title as given). Titles from
+// feeds, archives and JSONL often still carry the site's name and
+// section ("… ｜事件・事故｜佐賀新聞ニュース｜佐賀新聞LiVE", "… - Yahoo!ニュース");
+// weighted as headline words, a site's name makes two unrelated articles
+// of one outlet alike, in any language. Between bars the longest segment
+// is the headline; a short last dash segment goes.
+func HeadlineCore(title string) string {
+	if segs := barSepRe.Split(title, -1); len(segs) > 1 {
+		best := ""
+		for _, s := range segs {
+			if utf8.RuneCountInString(s) > utf8.RuneCountInString(best) {
+				best = s
+			}
+		}
+		title = best
+	}
+	if loc := dashSepRe.FindAllStringIndex(title, -1); len(loc) > 0 {
+		last := loc[len(loc)-1]
+		head, tail := title[:last[0]], title[last[1]:]
+		if n := wordCount(tail); n <= siteTailWords && wordCount(head) >= 2*n {
+			title = head
+		}
+	}
+	return strings.TrimSpace(title)
+}
+
+// wordCount counts words, a run of CJK characters counting one per two
+// characters (about a word).
+func wordCount(s string) int {
+	n := 0
+	for _, f := range strings.Fields(s) {
+		cjk := 0
+		for _, r := range f {
+			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+				cjk++
+			}
+		}
+		n += max(1, (cjk+1)/2)
+	}
+	return n
 }

@@ -1,6 +1,7 @@
 package story
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -100,5 +101,38 @@ func TestCrossAnchor(t *testing.T) {
 		if got := crossAnchor(c.key); got != c.want {
 			t.Errorf("crossAnchor(%q) = %v, want %v", c.key, got, c.want)
 		}
+	}
+}
+
+func TestHeadlineCore(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"Floods close the coast road", "Floods close the coast road"},
+		{"Man hurt in attack on the 12th | Incidents | Saga Shimbun News | Saga Shimbun LiVE", "Man hurt in attack on the 12th"},
+		{"男性1人切り付けられ、男バイクで逃走｜事件・事故｜佐賀新聞ニュース｜佐賀新聞LiVE", "男性1人切り付けられ、男バイクで逃走"},
+		{"Weapons for Ukraine arrive as training starts - Yahoo News", "Weapons for Ukraine arrive as training starts"},
+		{"米、援助の武器弾薬がウクライナに到着 部隊訓練にも従事 - Yahoo!ニュース", "米、援助の武器弾薬がウクライナに到着 部隊訓練にも従事"},
+		{"В Великобритании за сутки зафиксировали 1239 случаев - РТ на русском", "В Великобритании за сутки зафиксировали 1239 случаев"},
+		// A dash inside the headline stays.
+		{"Liverpool 2 - 1 Chelsea", "Liverpool 2 - 1 Chelsea"},
+		{"Brexit - what happens next", "Brexit - what happens next"},
+		{"Council votes on the new budget - and the mayor walks out of the room", "Council votes on the new budget - and the mayor walks out of the room"},
+		// An en dash in a number range is no separator.
+		{"Scores 3–1 in the final", "Scores 3–1 in the final"},
+	} {
+		if got := HeadlineCore(c.in); got != c.want {
+			t.Errorf("HeadlineCore(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestCentroidCosButOne(t *testing.T) {
+	v := vec{{1, 0.8}, {2, 0.6}}
+	one := map[uint64]float64{1: 1}
+	if got := centroidCosButOne(v, one, 1); got != 0 {
+		t.Errorf("one shared term: %v, want 0", got)
+	}
+	two := map[uint64]float64{1: 0.6, 2: 0.8}
+	if got, want := centroidCosButOne(v, two, 1), 0.48; math.Abs(got-want) > 1e-9 {
+		t.Errorf("two shared terms: %v, want %v (the smaller contribution)", got, want)
 	}
 }

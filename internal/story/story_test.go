@@ -414,3 +414,36 @@ func TestLateArticleKeepsItsOwnTime(t *testing.T) {
 		t.Errorf("an undated copy opened story %d (new %v), want story %d", d.Story, d.New, last.Story)
 	}
 }
+
+// TestOneSharedNameIsNoStory: across languages an article needs more than
+// one shared name to join a story. A German piece on where to buy a
+// Christmas roast in Lübeck names the city of an English flood report and
+// nothing else of it; the German report of the flood names its people,
+// river and toll too.
+func TestOneSharedNameIsNoStory(t *testing.T) {
+	day := time.Date(2025, 12, 3, 8, 0, 0, 0, time.UTC)
+	flood := &article.Article{ID: 1, Lang: "en", Published: day,
+		Title: "Trave bursts its banks in Lübeck, 340 homes evacuated",
+		Text: "The river Trave burst its banks in Lübeck on Tuesday night and 340 homes were evacuated, " +
+			"mayor Jan Lindenau said. Fire chief Katrin Oswald said 1,200 sandbags were laid along the " +
+			"Obertrave before the water rose 2.4 metres. Schleswig-Holstein sent 85 soldiers."}
+	roast := &article.Article{ID: 2, Lang: "de", Published: day.Add(2 * time.Hour),
+		Title: "Wo es im Raum Lübeck noch Weihnachtsbraten gibt",
+		Text: "Wer noch eine Gans oder einen Rinderbraten für das Fest sucht, wird in Lübeck auf den " +
+			"Wochenmärkten fündig. Viele Metzgereien nehmen Bestellungen bis zum Wochenende an, " +
+			"manche liefern sogar nach Hause."}
+	report := &article.Article{ID: 3, Lang: "de", Published: day.Add(3 * time.Hour),
+		Title: "Trave tritt in Lübeck über die Ufer: 340 Häuser geräumt",
+		Text: "In Lübeck ist die Trave in der Nacht zum Mittwoch über die Ufer getreten, 340 Häuser wurden " +
+			"geräumt, sagte Bürgermeister Jan Lindenau. Feuerwehrchefin Katrin Oswald sagte, an der Obertrave " +
+			"seien 1.200 Sandsäcke verlegt worden, bevor das Wasser um 2,4 Meter stieg. Schleswig-Holstein " +
+			"schickte 85 Soldaten."}
+	a := New(Config{}, nil)
+	first := a.Assign(flood)
+	if d := a.Assign(roast); d.Story == first.Story {
+		t.Errorf("the roast article joined the flood story (score %.3f) on Lübeck alone", d.Score)
+	}
+	if d := a.Assign(report); d.Story != first.Story {
+		t.Errorf("the German flood report opened story %d (score %.3f), want the flood story %d", d.Story, d.Score, first.Story)
+	}
+}
