@@ -30,6 +30,7 @@ func evalPairs(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "eval pairs", "FILE.jsonl")
 	out := fs.String("out", "", "write one {\"pair\",\"score\"} line per pair to this file")
 	lexDir := fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages")
+	halfName := fs.String("half", "all", "score all pairs, or only those of the tuning or checking half (cut by a fixed hash of the pair id)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -37,7 +38,11 @@ func evalPairs(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("eval pairs takes one FILE.jsonl")
 	}
-	pairs, err := readPairs(pos[0])
+	half, ok := eval.ParseHalf(*halfName)
+	if !ok {
+		return usageErr("eval pairs: --half must be all, tuning or checking, not %q", *halfName)
+	}
+	pairs, err := readPairs(pos[0], half)
 	if err != nil {
 		return err
 	}
@@ -93,14 +98,15 @@ func evalPairs(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	r := eval.ScorePairs(scored)
-	fmt.Fprintf(e.stdout, "pairs on %s: %d pairs (%d same-language, %d cross-language); lexicons: %v\n",
-		pos[0], r.N, r.NSame, r.NCross, lex.Langs())
+	fmt.Fprintf(e.stdout, "pairs on %s (%s): %d pairs (%d same-language, %d cross-language); lexicons: %v\n",
+		pos[0], half, r.N, r.NSame, r.NCross, lex.Langs())
 	fmt.Fprintf(e.stdout, "Pearson vs -overall: all %.4f  same-language %.4f  cross-language %.4f\n", r.Pearson, r.PearsonSame, r.PearsonCross)
 	fmt.Fprintf(e.stdout, "same story (overall<=1.5, %d) vs different (>=3, %d): best F1 %.4f at score %.4f\n", r.NPos, r.NNeg, r.F1, r.Threshold)
 	return nil
 }
 
-func readPairs(path string) ([]pairLine, error) {
+// readPairs reads the pairs of one half of a SemEval-8 file.
+func readPairs(path string, half eval.Half) ([]pairLine, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -114,7 +120,9 @@ func readPairs(path string) ([]pairLine, error) {
 		if err := json.Unmarshal(sc.Bytes(), &p); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", path, ln, err)
 		}
-		out = append(out, p)
+		if half.In(p.Pair) {
+			out = append(out, p)
+		}
 	}
 	return out, sc.Err()
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/storyline/storyline/internal/eval"
 	"github.com/storyline/storyline/internal/lexicon"
 	"github.com/storyline/storyline/internal/shared"
 	"github.com/storyline/storyline/internal/text"
@@ -69,35 +70,47 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 }
 
 func TestSemEvalPairs(t *testing.T) {
-	pairs := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
-	// Floors sit just under what the defaults reach (0.695 overall, 0.631
-	// cross-language without a lexicon; 0.707 / 0.654 with one); the
-	// reference TF-IDF cosine reaches 0.472 / 0.563.
-	check := func(name string, r semResult, minAll, minCross float64) {
-		t.Logf("SemEval-8 dev (%d pairs), %s: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
-			len(pairs), name, r.all, r.same, r.cross, r.f1)
-		keys := make([]string, 0, len(r.byLangs))
-		for k := range r.byLangs {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var sb strings.Builder
-		for _, k := range keys {
-			fmt.Fprintf(&sb, " %s %.3f", k, r.byLangs[k])
-		}
-		t.Logf("%s, Pearson by language pair:%s", name, sb.String())
-		if r.all < minAll || r.cross < minCross {
-			t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors %.3f / %.3f", name, r.all, r.cross, minAll, minCross)
-		}
-	}
-	check("no lexicon", runSemEval(pairs, Pair{}), 0.69, 0.625)
+	all := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
 	lex := loadLexicon(t, "ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id")
-	if lex == nil {
-		return
+	// Floors are gated on the checking half (cut by the pair id's hash),
+	// which no tuning looked at, just under what the defaults reach
+	// there; the tuning half is logged. The reference TF-IDF cosine
+	// reaches 0.472 overall / 0.563 cross-language on the whole set.
+	floors := map[bool][2]float64{false: {0.66, 0.61}, true: {0.67, 0.63}} // by lexicon: overall, cross-language
+	for _, half := range []eval.Half{eval.Tuning, eval.Checking} {
+		var pairs []semPair
+		for _, p := range all {
+			if half.In(p.Pair) {
+				pairs = append(pairs, p)
+			}
+		}
+		check := func(withLex bool, r semResult) {
+			name := fmt.Sprintf("%s half, lexicon %v", half, withLex)
+			t.Logf("SemEval-8 dev (%d pairs), %s: Pearson %.3f (same-language %.3f, cross-language %.3f), same-story F1 %.3f",
+				len(pairs), name, r.all, r.same, r.cross, r.f1)
+			keys := make([]string, 0, len(r.byLangs))
+			for k := range r.byLangs {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var sb strings.Builder
+			for _, k := range keys {
+				fmt.Fprintf(&sb, " %s %.3f", k, r.byLangs[k])
+			}
+			t.Logf("%s, Pearson by language pair:%s", name, sb.String())
+			f := floors[withLex]
+			if half == eval.Checking && (r.all < f[0] || r.cross < f[1]) {
+				t.Errorf("%s: Pearson %.3f / cross-language %.3f below floors %.3f / %.3f", name, r.all, r.cross, f[0], f[1])
+			}
+		}
+		check(false, runSemEval(pairs, Pair{}))
+		if lex == nil {
+			continue
+		}
+		var p Pair
+		p.Analyzer.Translator = lex
+		check(true, runSemEval(pairs, p))
 	}
-	var p Pair
-	p.Analyzer.Translator = lex
-	check("lexicon", runSemEval(pairs, p), 0.70, 0.645)
 }
 
 // loadLexicon loads the system's FreeDict dictionaries, or returns nil when
