@@ -451,15 +451,36 @@ func (a *Assigner) Model() *text.Model { return a.model }
 // Active returns the number of stories in the window.
 func (a *Assigner) Active() int { return len(a.stories) }
 
+// Features turns articles into the features assignment compares. It
+// depends on the configuration alone, not on the stream, and is safe for
+// concurrent use: the pipeline analyses articles in its parallel stage and
+// hands the result to AssignDoc, keeping the single writer to what must be
+// sequential.
+type Features struct {
+	an         text.Analyzer
+	lead       int
+	leadWeight float64
+}
+
+// Features returns the analyser behind Assign.
+func (a *Assigner) Features() Features {
+	return Features{an: a.cfg.Analyzer, lead: a.cfg.Lead, leadWeight: a.cfg.LeadWeight}
+}
+
+// Of analyses one article.
+func (f Features) Of(art *article.Article) *text.Doc {
+	title, body := Headline(art.Title, art.Text, f.lead)
+	an := f.an
+	if title != art.Title && f.leadWeight > 0 {
+		an.TitleWeight = f.leadWeight
+	}
+	return an.Analyze(art.Lang, title, body)
+}
+
 // analyze turns an article into features, as every stage of assignment
 // sees it.
 func (a *Assigner) analyze(art *article.Article) *text.Doc {
-	title, body := Headline(art.Title, art.Text, a.cfg.Lead)
-	an := a.cfg.Analyzer
-	if title != art.Title && a.cfg.LeadWeight > 0 {
-		an.TitleWeight = a.cfg.LeadWeight
-	}
-	return an.Analyze(art.Lang, title, body)
+	return a.Features().Of(art)
 }
 
 // arrive counts a new article of the stream: its arrival number, its terms
@@ -491,8 +512,10 @@ func (a *Assigner) streamTime(art *article.Article) time.Time {
 	return t
 }
 
-func (a *Assigner) newMember(art *article.Article) *member {
-	d := a.analyze(art)
+func (a *Assigner) newMember(art *article.Article, d *text.Doc) *member {
+	if d == nil {
+		d = a.analyze(art)
+	}
 	seq := a.arrive(art, d)
 	return a.member(art, d, a.streamTime(art), seq)
 }
@@ -616,7 +639,14 @@ func termID(key string) uint64 {
 // once the original has left the story's memory (Config.MaxMembers),
 // art.Story must name the story the original is stored in.
 func (a *Assigner) Assign(art *article.Article) Decision {
-	m := a.newMember(art)
+	return a.AssignDoc(art, nil)
+}
+
+// AssignDoc is Assign for an article already analysed by a.Features() (nil
+// analyses it here). The features must come from this Assigner's
+// configuration: others would give other stories.
+func (a *Assigner) AssignDoc(art *article.Article, d *text.Doc) Decision {
+	m := a.newMember(art, d)
 	a.expire()
 	if art.DuplicateOf != 0 {
 		sid, ok := a.owner[art.DuplicateOf]
@@ -652,7 +682,15 @@ func (a *Assigner) Assign(art *article.Article) Decision {
 //
 // It returns the time the article takes in the stream.
 func (a *Assigner) Observe(art *article.Article) time.Time {
-	a.arrive(art, a.analyze(art))
+	return a.ObserveDoc(art, nil)
+}
+
+// ObserveDoc is Observe for an article already analysed (see AssignDoc).
+func (a *Assigner) ObserveDoc(art *article.Article, d *text.Doc) time.Time {
+	if d == nil {
+		d = a.analyze(art)
+	}
+	a.arrive(art, d)
 	return a.streamTime(art)
 }
 

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/shared"
+	"github.com/storyline/storyline/internal/text"
 )
 
 type testArticle struct {
@@ -236,12 +238,22 @@ func TestDeterministic(t *testing.T) {
 		Decisions []Decision
 		Events    []Event
 	}
-	stream := func(arts []*article.Article) run {
+	// stream assigns arts; with pre, their features are computed first,
+	// concurrently, as the pipeline's parallel stage does.
+	stream := func(arts []*article.Article, pre bool) run {
 		var r run
 		a := New(Config{}, nil)
+		docs := make([]*text.Doc, len(arts))
+		if pre {
+			var wg sync.WaitGroup
+			for i, art := range arts {
+				wg.Go(func() { docs[i] = a.Features().Of(art) })
+			}
+			wg.Wait()
+		}
 		for i, art := range arts {
 			cp := *art
-			r.Decisions = append(r.Decisions, a.Assign(&cp))
+			r.Decisions = append(r.Decisions, a.AssignDoc(&cp, docs[i]))
 			if (i+1)%40 == 0 {
 				r.Events = append(r.Events, a.Maintain(time.Time{})...)
 			}
@@ -261,9 +273,12 @@ func TestDeterministic(t *testing.T) {
 			arts = append(arts, &article.Article{ID: int64(1000 + i), Lang: d.Lang, Text: d.Text})
 		}
 	}
-	r1, r2 := stream(arts), stream(arts)
+	r1, r2 := stream(arts, false), stream(arts, false)
 	if !reflect.DeepEqual(r1, r2) {
 		t.Fatalf("two runs differ")
+	}
+	if r3 := stream(arts, true); !reflect.DeepEqual(r1, r3) {
+		t.Fatalf("features computed beforehand, concurrently, give other stories")
 	}
 	t.Logf("%d articles, %d events, identical", len(arts), len(r1.Events))
 }
