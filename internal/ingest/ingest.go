@@ -188,7 +188,8 @@ func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq
 	in := make(chan Prepared)
 	go func() {
 		defer close(in)
-		for prep := range Prepare(rctx, items(rctx), Stages{Det: p.det, Words: p.opt.Words}, p.opt.Workers) {
+		feats := p.asg.Features()
+		for prep := range Prepare(rctx, items(rctx), Stages{Det: p.det, Words: p.opt.Words, Features: &feats}, p.opt.Workers) {
 			select {
 			case in <- prep:
 			case <-rctx.Done():
@@ -303,7 +304,11 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		if a.Related {
 			a.RelatedOf = mainID
 		}
-		id, dup, err := w.place(ctx, a, prep.Stemmed[i], said{prep.Mentions[i], prep.Figures[i], prep.Quotes[i]})
+		ms := said{mentions: prep.Mentions[i], figures: prep.Figures[i], quotes: prep.Quotes[i]}
+		if i < len(prep.Docs) {
+			ms.doc = prep.Docs[i]
+		}
+		id, dup, err := w.place(ctx, a, prep.Stemmed[i], ms)
 		if err != nil {
 			return err
 		}
@@ -381,7 +386,7 @@ func (w *writer) place(ctx context.Context, a *article.Article, stemmed string, 
 			return 0, false, fmt.Errorf("store %s: %w", a.Input, err)
 		}
 	}
-	stream, at, err := w.assign(ctx, a, orig)
+	stream, at, err := w.assign(ctx, a, orig, ms.doc)
 	if err != nil {
 		return 0, false, fmt.Errorf("story %s: %w", a.Input, err)
 	}
@@ -397,6 +402,7 @@ type said struct {
 	mentions []entity.Mention
 	figures  []figure.Figure
 	quotes   []quote.Quote
+	doc      *text.Doc // story features; nil: the assigner analyses
 }
 
 // speakerEntity is the entity a quote's speaker names: the resolved
@@ -463,18 +469,18 @@ func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at
 // story has left the active window.
 //
 // It returns the article's story in the stream and the time it took there.
-func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Candidate) (int64, time.Time, error) {
+func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Candidate, doc *text.Doc) (int64, time.Time, error) {
 	asg := w.p.asg
 	if a.DuplicateOf != 0 && orig.Stream != 0 {
 		if _, active := asg.State(orig.Stream); !active {
-			at := asg.Observe(a)
+			at := asg.ObserveDoc(a, doc)
 			a.Story = orig.Story
 			err := w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
 			return orig.Stream, at, err
 		}
 		a.Story = orig.Stream // the original may have left the story's memory
 	}
-	d := asg.Assign(a)
+	d := asg.AssignDoc(a, doc)
 	_, at, _ := asg.Member(a.ID)
 	vis := w.p.m.of(d.Story)
 	if err := w.tx.Place(ctx, a.ID, store.Placement{Story: vis, Stream: d.Story, At: at}); err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/storyline/storyline/internal/intel/quote"
 	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/source"
+	"github.com/storyline/storyline/internal/story"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -42,6 +43,10 @@ type Prepared struct {
 	// quotations with their speakers as written.
 	Figures [][]figure.Figure
 	Quotes  [][]quote.Quote
+	// Docs holds each article's story features when Stages.Features is
+	// set: analysing is most of an article's cost to the assigner, and
+	// needs nothing of the stream.
+	Docs []*text.Doc
 }
 
 // Stages are the stateless stages Prepare runs on every item.
@@ -50,6 +55,9 @@ type Stages struct {
 	// Words tells names from common words in scripts without case
 	// (entity.Find); nil finds names without it.
 	Words entity.Words
+	// Features, when set, analyses each article for story assignment
+	// (see Prepared.Docs).
+	Features *story.Features
 }
 
 // Prepare runs the stateless stages over items with workers goroutines and
@@ -150,6 +158,9 @@ func prepareOne(ctx context.Context, it source.Item, st Stages) Prepared {
 		p.Mentions = append(p.Mentions, ms)
 		p.Figures = append(p.Figures, figure.Extract(a.Lang, a.Text))
 		p.Quotes = append(p.Quotes, quote.Extract(a.Lang, a.Text, people(ms)))
+		if st.Features != nil {
+			p.Docs = append(p.Docs, st.Features.Of(a))
+		}
 	}
 	p.Articles = arts
 	return p
