@@ -66,6 +66,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the ingest to this file")
 	streamOut := fs.String("stream-out", "", "write the generated stream to this JSONL file and stop (no ingest)")
+	commitEvery := fs.Duration("commit-every", 0, "commit the batch in hand once this old (0: the pipeline's default, see ingest.Options.CommitEvery)")
 	sharedDir := fs.String("shared", sharedDefault(""), "the shared folder whose dev sets the stream is made of (env STORYLINE_SHARED)")
 	inputs, err := parse(fs, args)
 	if err != nil {
@@ -109,7 +110,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, p, _, err := openPipeline(ctx, e, dir, "bench", ef, ingest.Options{})
+	st, p, _, err := openPipeline(ctx, e, dir, "bench", ef, ingest.Options{CommitEvery: *commitEvery})
 	if err != nil {
 		return err
 	}
