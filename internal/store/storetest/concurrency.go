@@ -115,7 +115,10 @@ func testOneWriter(t *testing.T, b Backend) {
 		second <- began{tx, err}
 	}()
 	select {
-	case <-second:
+	case got := <-second:
+		if got.tx != nil {
+			got.tx.Rollback()
+		}
 		t.Fatal("a second transaction began while the first was open")
 	case <-time.After(300 * time.Millisecond):
 	}
