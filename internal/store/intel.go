@@ -260,7 +260,7 @@ func (t *sqliteTx) MergeEntities(ctx context.Context, m entity.Merge) error {
 		{"INSERT INTO entity_merge (into_id, from_id, by, evidence, at) VALUES (?, ?, ?, ?, ?)",
 			[]any{into.ID, from.ID, m.By, m.Evidence, at}},
 	} {
-		if _, err := t.tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+		if _, err := t.exec(ctx, q.sql, q.args...); err != nil {
 			return fmt.Errorf("store: merge entity %d into %d: %w", from.ID, into.ID, err)
 		}
 	}
@@ -270,7 +270,7 @@ func (t *sqliteTx) MergeEntities(ctx context.Context, m entity.Merge) error {
 // Separated reports whether a person split a and b apart.
 func (t *sqliteTx) Separated(ctx context.Context, a, b int64) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)).Scan(&n)
+	err := t.queryRow(ctx, "SELECT COUNT(*) FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: separated %d %d: %w", a, b, err)
 	}
@@ -280,7 +280,7 @@ func (t *sqliteTx) Separated(ctx context.Context, a, b int64) (bool, error) {
 // SplitFrom returns the entities a person split apart from id. The table
 // holds people's corrections only: scanning it for b costs nothing.
 func (t *sqliteTx) SplitFrom(ctx context.Context, id int64) ([]int64, error) {
-	rows, err := t.tx.QueryContext(ctx, "SELECT b FROM entity_split WHERE a = ? UNION SELECT a FROM entity_split WHERE b = ? ORDER BY 1", id, id)
+	rows, err := t.query(ctx, "SELECT b FROM entity_split WHERE a = ? UNION SELECT a FROM entity_split WHERE b = ? ORDER BY 1", id, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: split from %d: %w", id, err)
 	}
@@ -306,7 +306,7 @@ func (t *sqliteTx) SplitVariant(ctx context.Context, id int64, norm string) (int
 		return 0, err
 	}
 	var v entity.Variant
-	rows, err := t.tx.QueryContext(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? AND norm = ?", e.ID, norm)
+	rows, err := t.query(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity = ? AND norm = ?", e.ID, norm)
 	if err != nil {
 		return 0, fmt.Errorf("store: split entity %d: %w", e.ID, err)
 	}
@@ -331,7 +331,7 @@ func (t *sqliteTx) SplitVariant(ctx context.Context, id int64, norm string) (int
 		{"UPDATE entity SET mentions = MAX(mentions - ?, 0) WHERE id = ?", []any{v.Mentions, e.ID}},
 		{"INSERT OR IGNORE INTO entity_split (a, b) VALUES (?, ?)", []any{min(e.ID, n.ID), max(e.ID, n.ID)}},
 	} {
-		if _, err := t.tx.ExecContext(ctx, q.sql, q.args...); err != nil {
+		if _, err := t.exec(ctx, q.sql, q.args...); err != nil {
 			return 0, fmt.Errorf("store: split entity %d: %w", e.ID, err)
 		}
 	}
@@ -341,7 +341,7 @@ func (t *sqliteTx) SplitVariant(ctx context.Context, id int64, norm string) (int
 // PutIntel replaces what an article says.
 func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) error {
 	for _, q := range []string{"DELETE FROM mention WHERE article = ?", "DELETE FROM quote WHERE article = ?", "DELETE FROM figure WHERE article = ?"} {
-		if _, err := t.tx.ExecContext(ctx, q, articleID); err != nil {
+		if _, err := t.exec(ctx, q, articleID); err != nil {
 			return fmt.Errorf("store: intel of article %d: %w", articleID, err)
 		}
 	}
@@ -357,14 +357,14 @@ func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) erro
 		}
 	}
 	for _, q := range in.Quotes {
-		_, err := t.tx.ExecContext(ctx, `INSERT INTO quote (article, start, end, text, speaker, speaker_entity, via, confidence)
+		_, err := t.exec(ctx, `INSERT INTO quote (article, start, end, text, speaker, speaker_entity, via, confidence)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, articleID, q.Start, q.End, q.Text, q.Speaker, nullID(q.SpeakerEntity), q.Via, q.Confidence)
 		if err != nil {
 			return fmt.Errorf("store: quote in article %d: %w", articleID, err)
 		}
 	}
 	for _, f := range in.Figures {
-		_, err := t.tx.ExecContext(ctx, `INSERT OR REPLACE INTO figure (article, start, end, text, value, unit, counts, year, approx, rounding)
+		_, err := t.exec(ctx, `INSERT OR REPLACE INTO figure (article, start, end, text, value, unit, counts, year, approx, rounding)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, articleID, f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx, f.Rounding)
 		if err != nil {
 			return fmt.Errorf("store: figure in article %d: %w", articleID, err)
@@ -520,7 +520,7 @@ func (s *SQLite) StoryArticles(ctx context.Context, id int64, fn func(*article.A
 // AddCorrection records a person's correction and returns its ID.
 func (t *sqliteTx) AddCorrection(ctx context.Context, kind string, body []byte) (int64, error) {
 	now, _ := encodeTime(time.Now())
-	res, err := t.tx.ExecContext(ctx, "INSERT INTO correction (kind, body, at) VALUES (?, ?, ?)", kind, string(body), now)
+	res, err := t.exec(ctx, "INSERT INTO correction (kind, body, at) VALUES (?, ?, ?)", kind, string(body), now)
 	if err != nil {
 		return 0, fmt.Errorf("store: add correction: %w", err)
 	}
@@ -530,7 +530,7 @@ func (t *sqliteTx) AddCorrection(ctx context.Context, kind string, body []byte) 
 // Correction returns a recorded correction.
 func (t *sqliteTx) Correction(ctx context.Context, id int64) (kind string, body []byte, undone bool, err error) {
 	var b string
-	err = t.tx.QueryRowContext(ctx, "SELECT kind, body, undone FROM correction WHERE id = ?", id).Scan(&kind, &b, &undone)
+	err = t.queryRow(ctx, "SELECT kind, body, undone FROM correction WHERE id = ?", id).Scan(&kind, &b, &undone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil, false, fmt.Errorf("store: correction %d: %w", id, ErrNotFound)
 	}
@@ -542,7 +542,7 @@ func (t *sqliteTx) Correction(ctx context.Context, id int64) (kind string, body 
 
 // SetUndone marks a correction undone.
 func (t *sqliteTx) SetUndone(ctx context.Context, id int64) error {
-	if _, err := t.tx.ExecContext(ctx, "UPDATE correction SET undone = 1 WHERE id = ?", id); err != nil {
+	if _, err := t.exec(ctx, "UPDATE correction SET undone = 1 WHERE id = ?", id); err != nil {
 		return fmt.Errorf("store: correction %d: %w", id, err)
 	}
 	return nil
@@ -556,12 +556,12 @@ func (t *sqliteTx) UnmergeEntity(ctx context.Context, into, from int64, norms []
 			"UPDATE entity_variant SET entity = ?1 WHERE entity = ?2 AND norm = ?3",
 			"UPDATE mention SET entity = ?1 WHERE entity = ?2 AND lower(text) = ?3",
 		} {
-			if _, err := t.tx.ExecContext(ctx, q, from, into, n); err != nil {
+			if _, err := t.exec(ctx, q, from, into, n); err != nil {
 				return fmt.Errorf("store: unmerge entity %d from %d: %w", from, into, err)
 			}
 		}
 	}
-	if _, err := t.tx.ExecContext(ctx, "UPDATE entity SET merged_into = NULL WHERE id = ?", from); err != nil {
+	if _, err := t.exec(ctx, "UPDATE entity SET merged_into = NULL WHERE id = ?", from); err != nil {
 		return fmt.Errorf("store: unmerge entity %d from %d: %w", from, into, err)
 	}
 	return nil
@@ -569,7 +569,7 @@ func (t *sqliteTx) UnmergeEntity(ctx context.Context, into, from int64, norms []
 
 // ForgetSplit undoes a person's separation of a and b.
 func (t *sqliteTx) ForgetSplit(ctx context.Context, a, b int64) error {
-	if _, err := t.tx.ExecContext(ctx, "DELETE FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)); err != nil {
+	if _, err := t.exec(ctx, "DELETE FROM entity_split WHERE a = ? AND b = ?", min(a, b), max(a, b)); err != nil {
 		return fmt.Errorf("store: forget split %d %d: %w", a, b, err)
 	}
 	return nil

@@ -26,6 +26,7 @@ const FileName = "storyline.db"
 type SQLite struct {
 	db       *sql.DB
 	read     *stmtCache // the reading queries, prepared
+	write    *stmtCache // the writer's statements, prepared once (see sqliteTx.stmt)
 	path     string
 	readOnly bool
 	lock     *dirLock // held by a writable store
@@ -96,7 +97,7 @@ func openDB(ctx context.Context, dir string) (*SQLite, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(maxIdleConns)
-	s := &SQLite{db: db, path: path, read: &stmtCache{db: db}}
+	s := &SQLite{db: db, path: path, read: &stmtCache{db: db}, write: &stmtCache{db: db}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -146,6 +147,9 @@ func (s *SQLite) Close() error {
 		_, _ = s.db.Exec("PRAGMA optimize")
 	}
 	s.read.close()
+	if s.write != nil {
+		s.write.close()
+	}
 	err := s.db.Close()
 	s.lock.release()
 	if err != nil {
@@ -218,7 +222,7 @@ func (s *SQLite) Begin(ctx context.Context) (Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	return &sqliteTx{ctx: ctx, tx: tx}, nil
+	return &sqliteTx{ctx: ctx, tx: tx, cache: s.write}, nil
 }
 
 const articleColumns = `id, external_id, input, url, source, lang, title, text, author, dateline,
