@@ -154,7 +154,6 @@ const insertQuery = `WITH a AS (
 	RETURNING id
 ), b AS (
 	INSERT INTO band (key, article_id) SELECT k, a.id FROM a, unnest($20::bigint[]) AS k
-	ON CONFLICT DO NOTHING
 )
 SELECT id FROM a`
 
