@@ -22,3 +22,15 @@ func TestConformance(t *testing.T) {
 		Separate: store.Separate,
 	})
 }
+
+// TestBrowseConformance runs the listings' suite on SQLite.
+func TestBrowseConformance(t *testing.T) {
+	storetest.RunBrowse(t, func(t *testing.T) storetest.Browser {
+		s, err := store.Open(context.Background(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}

@@ -104,6 +104,10 @@ func TestConformance(t *testing.T) {
 	})
 }
 
+func TestBrowseConformance(t *testing.T) {
+	storetest.RunBrowse(t, func(t *testing.T) storetest.Browser { return openTest(t) })
+}
+
 func batch(t testing.TB, s store.Store, fn func(tx store.Tx)) {
 	t.Helper()
 	tx, err := s.Begin(context.Background())
