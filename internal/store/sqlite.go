@@ -88,10 +88,16 @@ func openDB(ctx context.Context, dir string) (*SQLite, error) {
 	// lock at BEGIN, so two batches never deadlock upgrading read locks.
 	// synchronous=FULL: a committed batch survives power loss, at one fsync
 	// per batch. temp_store=memory keeps statement journals (written for
-	// every multi-row insert) off the disk.
+	// every multi-row insert) off the disk. mmap_size caps the database
+	// mapped into memory, which counts in the process's RSS as far as it
+	// is read: 64 MiB, not 1 GiB, kept the ingest's RSS 144 MiB lower at
+	// 20k articles, and the difference grows with the store up to the old
+	// cap, at no CPU cost measured (storyline bench, 8k articles side by
+	// side: 19.1 and 19.2 ms an article); the rest is read through the OS
+	// page cache, which counts in no process's RSS.
 	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(memory)" +
-		"&_pragma=cache_size(-16000)&_pragma=mmap_size(1073741824)&_txlock=immediate"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -117,9 +123,10 @@ func OpenReadOnly(ctx context.Context, dir string) (*SQLite, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	// mode=ro: no write can start, so no lock beyond WAL's shared reads.
-	// query_only stops a stray write early with a clear error.
+	// query_only stops a stray write early with a clear error. mmap_size
+	// as the writer's, for the same reason.
 	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)" +
-		"&_pragma=cache_size(-16000)&_pragma=mmap_size(268435456)"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
