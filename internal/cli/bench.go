@@ -422,6 +422,7 @@ type benchSummary struct {
 	Under1s  float64 `json:"latency_under_1s_pct"` // share of items visible within a second
 	procMem
 	RSSAt map[int]procMem `json:"memory_at,omitempty"` // at 10k, 50k, 100k, 200k... articles
+	Store float64         `json:"store_mib"`           // the store's files: database, WAL
 }
 
 func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLite) error {
@@ -447,6 +448,7 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 	if n, _, err := st.Counts(context.WithoutCancel(ctx)); err == nil && int(n) != b.articles {
 		return fmt.Errorf("the store holds %d articles, the probe saw %d", n, b.articles)
 	}
+	s.Store = dirMiB(filepath.Dir(st.Path()))
 	if b.asJSON {
 		return json.NewEncoder(b.out).Encode(map[string]benchSummary{"summary": s})
 	}
@@ -458,6 +460,7 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 		s.CPU, s.CPUPer, s.Cores, runtime.GOMAXPROCS(0))
 	fmt.Fprintf(w, "ingest→visible: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; %.1f%% within 1 s\n",
 		s.P50, s.P90, s.P99, s.Max, s.Under1s)
+	fmt.Fprintf(w, "store: %.0f MiB\n", s.Store)
 	fmt.Fprintf(w, "memory at the end: RSS %.0f MiB (peak %.0f; anon %.0f, file %.0f), Go heap live %.0f MiB, Go total %.0f MiB\n",
 		s.RSS, s.HWM, s.Anon, s.File, s.GoLive, s.GoTotal)
 	for _, n := range benchRSSAt {
@@ -527,4 +530,16 @@ func readMem() procMem {
 		m.GoTotal = float64(samples[1].Value.Uint64()) / (1 << 20)
 	}
 	return m
+}
+
+// dirMiB is the size of the files in dir, in MiB.
+func dirMiB(dir string) float64 {
+	var n int64
+	es, _ := os.ReadDir(dir)
+	for _, e := range es {
+		if fi, err := e.Info(); err == nil && fi.Mode().IsRegular() {
+			n += fi.Size()
+		}
+	}
+	return float64(n) / (1 << 20)
 }
