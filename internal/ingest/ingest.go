@@ -9,7 +9,6 @@ import (
 	"io"
 	"iter"
 	"log/slog"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -180,7 +179,8 @@ func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq
 	// The store's writes must not be cut short by the cancellation that
 	// stops the reading: a batch is committed whole or not at all.
 	wctx := context.WithoutCancel(ctx)
-	w := &writer{p: p, rep: rep, lastSettle: p.now()}
+	w := &writer{p: p, rep: rep, lastSettle: p.now(), dig: p.startDigests(wctx)}
+	defer w.dig.close()
 	defer w.rollback()
 
 	rctx, cancel := context.WithCancel(ctx)
@@ -255,6 +255,7 @@ type writer struct {
 	opened     time.Time // when the batch in hand began
 	pending    counts    // the batch in hand's, added to rep at commit
 	lastSettle time.Time
+	dig        *digester // nil: no digests
 	// titles are those of the originals the batch in hand inserted, which
 	// readers of the store cannot see yet: near-duplicate candidates.
 	titles map[int64]string
@@ -721,49 +722,8 @@ func (w *writer) settle(ctx context.Context) error {
 	if err := w.commit(ctx); err != nil {
 		return err
 	}
-	return w.digests(ctx, written)
-}
-
-// digests builds and stores the digests of stories the settle rewrote, the
-// newest (highest ID) first, at most Options.DigestsPerSettle: the rest are
-// built when a reader asks, or at a later settle.
-func (w *writer) digests(ctx context.Context, ids []int64) error {
-	opt := w.p.opt.Digest
-	if opt == nil || len(ids) == 0 {
-		return nil
-	}
-	if len(ids) > w.p.opt.DigestsPerSettle {
-		ids = ids[len(ids)-w.p.opt.DigestsPerSettle:] // the newest stories
-	}
-	o := *opt
-	if o.Why != nil {
-		// Evidence weighed with the stream's own document frequencies.
-		why := *o.Why
-		why.Model = w.p.asg.Model()
-		o.Why = &why
-	}
-	bodies := make(map[int64][]byte, len(ids))
-	for _, id := range ids {
-		d, err := digest.Build(ctx, w.p.st, id, o)
-		if errors.Is(err, store.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("digest of story %d: %w", id, err)
-		}
-		if bodies[id], err = json.Marshal(d); err != nil {
-			return err
-		}
-	}
-	if err := w.begin(ctx); err != nil {
-		return err
-	}
-	for _, id := range slices.Sorted(maps.Keys(bodies)) {
-		if err := w.tx.PutDigest(ctx, id, bodies[id]); err != nil {
-			return err
-		}
-	}
-	return w.commit(ctx)
+	w.dig.submit(written)
+	return nil
 }
 
 func storeStory(s story.Summary) *store.Story {

@@ -220,3 +220,14 @@ func Cosine(a, b Vector) float64 {
 	}
 	return Dot(a, b) / (na * nb)
 }
+
+// Clone returns a copy that later Adds to m do not change, for a reader
+// on another goroutine.
+func (m *Model) Clone() *Model {
+	c := *m
+	c.df = make(map[string]int32, len(m.df))
+	for k, v := range m.df {
+		c.df[k] = v
+	}
+	return &c
+}
