@@ -357,6 +357,7 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 		return nil
 	}
 	var out []Mention
+	var idx *storyIndex
 	for f, s := range []string{art.Title, art.Text} {
 		ws := split(s)
 		if len(ws) == 0 || cased(ws) {
@@ -379,6 +380,9 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 		if r.Words == nil {
 			least = minKnownKeyBare
 		}
+		if idx == nil {
+			idx = indexStory(story, least)
+		}
 		for i, w := range ws {
 			if taken[w.start] || w.cased || c.notName[fold(w.text)] {
 				continue
@@ -388,8 +392,15 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 				continue
 			}
 			keys := translit.Keys(w.text)
-			glosses := r.glosses(art.Lang, w.text)
-			for _, v := range story {
+			var glosses map[string]bool
+			if len(idx.byText) > 0 {
+				glosses = r.glosses(art.Lang, w.text)
+			}
+			// The story's variants the word could name, in story order:
+			// the first that does is taken.
+			cands := idx.candidates(keys, glosses)
+			for _, j := range cands {
+				v := story[j]
 				sounds := utf8.RuneCountInString(v.Surname) >= least && slices.Contains(keys, v.Surname) && isLatin(v.Text) &&
 					distinctive(v) && !common(r.Words, art.Lang, w.text, v.Surname)
 				// The dictionary gives the name in English: اليابان is
@@ -405,6 +416,45 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 		}
 	}
 	return out
+}
+
+// storyIndex finds the variants of a story a word of an uncased script may
+// name without comparing the word with each of them: a story holds
+// hundreds of variants, an Arabic or Japanese article thousands of words.
+type storyIndex struct {
+	bySurname map[string][]int // Latin variants with a distinctive surname long enough, by surname key
+	byText    map[string][]int // one-word Latin variants, by folded text
+}
+
+func indexStory(story []Variant, least int) *storyIndex {
+	idx := &storyIndex{bySurname: map[string][]int{}, byText: map[string][]int{}}
+	for i, v := range story {
+		if !isLatin(v.Text) {
+			continue
+		}
+		if utf8.RuneCountInString(v.Surname) >= least && distinctive(v) {
+			idx.bySurname[v.Surname] = append(idx.bySurname[v.Surname], i)
+		}
+		if !strings.Contains(v.Text, " ") {
+			k := text.Fold(v.Text)
+			idx.byText[k] = append(idx.byText[k], i)
+		}
+	}
+	return idx
+}
+
+// candidates returns, sorted and once each, the indexes of the variants
+// whose surname is among keys or whose text is among glosses.
+func (idx *storyIndex) candidates(keys []string, glosses map[string]bool) []int {
+	var out []int
+	for _, k := range keys {
+		out = append(out, idx.bySurname[k]...)
+	}
+	for g := range glosses {
+		out = append(out, idx.byText[g]...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // dropConjunction leaves a fused one-letter Arabic proclitic out of a
