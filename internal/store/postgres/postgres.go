@@ -89,6 +89,10 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	// Every query names its tables unqualified; the schema is the
 	// deployment. pg_catalog stays first, implicitly.
 	cfg.ConnConfig.RuntimeParams["search_path"] = pgx.Identifier{name}.Sanitize()
+	if opt.ReadOnly {
+		// A stray write fails in the server too, not only at Begin.
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "storyline " + name
 	}

@@ -215,6 +215,9 @@ func TestReadOnly(t *testing.T) {
 	if n, _, err := r.Counts(ctx); n != 1 || err != nil {
 		t.Errorf("the reader counts %d, %v", n, err)
 	}
+	if _, err := r.pool.Exec(ctx, "DELETE FROM article"); err == nil {
+		t.Error("a read-only store's connection wrote")
+	}
 	if _, err := w.pool.Exec(ctx, "UPDATE schema_version SET version = 0"); err != nil {
 		t.Fatal(err)
 	}
@@ -274,6 +277,21 @@ func TestOneWriterAcrossProcesses(t *testing.T) {
 	if err := second.InsertArticle(ctx, &article.Article{Title: "b", ContentHash: "same"}); !errors.Is(err, store.ErrDuplicateHash) {
 		t.Errorf("the second writer does not see the first's article: %v", err)
 	}
+	// Waiting for the other process's lock ends with the context.
+	cctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if tx, err := a.Begin(cctx); err == nil {
+		tx.Rollback()
+		t.Error("a Begin went ahead while another process's transaction was open")
+	} else if time.Since(start) > 5*time.Second {
+		t.Errorf("a Begin whose context ended after 200ms returned after %v", time.Since(start))
+	}
+	// The handle that gave up writes once the other is done.
+	if err := second.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	batch(t, a, func(tx store.Tx) {})
 }
 
 // TestDeploymentsApart: two deployments on one database see only their
