@@ -130,7 +130,7 @@ func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 		cfg: a.cfg, model: a.model, nextID: a.nextID, now: a.now, seq: a.seq, maintSeq: a.maintSeq,
 		assigned: a.assigned, maintAt: a.maintAt, epochDocs: a.epochDocs, epochSeq: a.epochSeq,
 		stories: make(map[int64]*story, len(a.stories)),
-		index:   make(map[uint64]map[int64]struct{}, len(a.index)),
+		index:   make(map[uint64][]int64, len(a.index)),
 		owner:   maps.Clone(a.owner),
 		dirty:   make(map[int64]bool),
 		touched: make(map[int64]bool),
@@ -139,7 +139,7 @@ func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 	}
 	orig := make(map[int64]*story, len(a.stories))
 	for k, p := range a.index {
-		c.index[k] = maps.Clone(p)
+		c.index[k] = slices.Clone(p)
 	}
 	ss := make(map[*story]*story, len(a.stories))
 	ms := make(map[*member]*member, len(a.owner))

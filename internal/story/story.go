@@ -384,7 +384,10 @@ type Assigner struct {
 	model   *text.Model
 	stories map[int64]*story
 	byTime  storyHeap // active stories by latest time, for expiry
-	index   map[uint64]map[int64]struct{}
+	// index lists, for each term, the stories it indexes (see post). A
+	// slice, not a set: most terms index one or two stories, and a map
+	// per term cost a window of singletons about 12 KB a story.
+	index   map[uint64][]int64
 	owner   map[int64]int64 // article → story, active stories only
 	nextID  int64
 	now     time.Time // stream time: latest publication time seen
@@ -428,7 +431,7 @@ func New(cfg Config, lex *lexicon.Lexicon) *Assigner {
 		cfg:     cfg,
 		model:   text.NewDecayingModel(cfg.DFHalfLife),
 		stories: make(map[int64]*story),
-		index:   make(map[uint64]map[int64]struct{}),
+		index:   make(map[uint64][]int64),
 		owner:   make(map[int64]int64),
 		nextID:  1,
 		dirty:   make(map[int64]bool),
@@ -791,12 +794,7 @@ func (a *Assigner) post(s *story, m *member) {
 		if s.posted[e.k]++; s.posted[e.k] > 1 {
 			continue
 		}
-		p := a.index[e.k]
-		if p == nil {
-			p = make(map[int64]struct{})
-			a.index[e.k] = p
-		}
-		p[s.id] = struct{}{}
+		a.index[e.k] = append(a.index[e.k], s.id)
 	}
 }
 
@@ -822,10 +820,14 @@ func (a *Assigner) unpostMember(s *story, m *member) {
 }
 
 func (a *Assigner) unindex(k uint64, id int64) {
-	if p := a.index[k]; p != nil {
-		delete(p, id)
+	p := a.index[k]
+	if i := slices.Index(p, id); i >= 0 {
+		p[i] = p[len(p)-1]
+		p = p[:len(p)-1]
 		if len(p) == 0 {
 			delete(a.index, k)
+		} else {
+			a.index[k] = p
 		}
 	}
 }
@@ -871,7 +873,7 @@ func (a *Assigner) candidates(v, skel vec, skip int64) []*story {
 		if len(p) > a.cfg.MaxPosting {
 			continue
 		}
-		for id := range p {
+		for _, id := range p {
 			if id != skip {
 				acc[id] += e.w
 			}
