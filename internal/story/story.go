@@ -387,12 +387,12 @@ type Assigner struct {
 	// index lists, for each term, the stories it indexes (see post). A
 	// slice, not a set: most terms index one or two stories, and a map
 	// per term cost a window of singletons about 12 KB a story.
-	index   map[uint64][]int64
-	owner   map[int64]int64 // article → story, active stories only
-	nextID  int64
-	now     time.Time // stream time: latest publication time seen
-	seq     int64
-	dirty   map[int64]bool
+	index  map[uint64][]int64
+	owner  map[int64]int64 // article → story, active stories only
+	nextID int64
+	now    time.Time // stream time: latest publication time seen
+	seq    int64
+	dirty  map[int64]bool
 	// touched gathers the stories changed since the last Settle.
 	touched map[int64]bool
 	// maintSeq is the arrival number of the last article seen by the
