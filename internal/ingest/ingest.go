@@ -121,7 +121,7 @@ func (p *Pipeline) Run(ctx context.Context, inputs []string) (*Report, error) {
 	if srcOpt.Stats == nil {
 		srcOpt.Stats = new(source.Stats)
 	}
-	return p.run(ctx, func(ctx context.Context) iter.Seq[source.Item] { return source.Read(ctx, inputs, srcOpt) }, srcOpt.Stats)
+	return p.run(ctx, p.prepare(func(ctx context.Context) iter.Seq[source.Item] { return source.Read(ctx, inputs, srcOpt) }), srcOpt.Stats, nil)
 }
 
 // RunPages ingests pages a caller already has (a JSON API's POST), as Run
@@ -156,7 +156,7 @@ func (p *Pipeline) RunPages(ctx context.Context, pages []article.Page) (*Report,
 	}
 	p.ids = []int64{}
 	defer func() { p.ids = nil }()
-	rep, err := p.run(ctx, items, srcOpt.Stats)
+	rep, err := p.run(ctx, p.prepare(items), srcOpt.Stats, nil)
 	return rep, p.ids, err
 }
 
@@ -167,11 +167,36 @@ func (p *Pipeline) RunPages(ctx context.Context, pages []article.Page) (*Report,
 // what it holds every Options.CommitEvery meanwhile, so an item is
 // visible to readers soon after it is given whatever the pace.
 func (p *Pipeline) RunItems(ctx context.Context, items func(context.Context) iter.Seq[source.Item]) (*Report, error) {
-	return p.run(ctx, items, new(source.Stats))
+	return p.run(ctx, p.prepare(items), new(source.Stats), nil)
 }
 
-// run ingests the items items gives (with ctx, which stops them).
-func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq[source.Item], stats *source.Stats) (*Report, error) {
+// RunPrepared runs the writer alone (dedup, story assignment, storage) on
+// items prepared elsewhere, by Prepare in another process, in the order
+// prepared gives them: the tail of Run for a pipeline split across
+// processes. prepared is called once, as RunItems' items is; the Docs of
+// its items are used as they come (nil: the assigner analyses).
+//
+// After each commit, and after items that needed none (failures, nothing
+// to store), durable is called with how many of the items prepared gave
+// are now stored for good, counted from the start of the run, in order. A
+// caller acknowledging a queue's messages acknowledges those and no more;
+// the rest, given again to a later run, are recognised by their content
+// hash and stored once. durable may be nil.
+func (p *Pipeline) RunPrepared(ctx context.Context, prepared func(context.Context) iter.Seq[Prepared], durable func(n int)) (*Report, error) {
+	return p.run(ctx, prepared, new(source.Stats), durable)
+}
+
+// prepare runs Prepare's stateless stages over the items items gives.
+func (p *Pipeline) prepare(items func(context.Context) iter.Seq[source.Item]) func(context.Context) iter.Seq[Prepared] {
+	return func(ctx context.Context) iter.Seq[Prepared] {
+		feats := p.asg.Features()
+		return Prepare(ctx, items(ctx), Stages{Det: p.det, Words: p.opt.Words, Features: &feats}, p.opt.Workers)
+	}
+}
+
+// run ingests the prepared items prepared gives (with ctx, which stops
+// them), calling durable, when set, as RunPrepared says.
+func (p *Pipeline) run(ctx context.Context, prepared func(context.Context) iter.Seq[Prepared], stats *source.Stats, durable func(int)) (*Report, error) {
 	rep := &Report{Started: p.now()}
 	prog := newProgress(p.opt.Progress, p.log, p.opt.ProgressEvery)
 	defer prog.done()
@@ -179,7 +204,7 @@ func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq
 	// The store's writes must not be cut short by the cancellation that
 	// stops the reading: a batch is committed whole or not at all.
 	wctx := context.WithoutCancel(ctx)
-	w := &writer{p: p, rep: rep, lastSettle: p.now(), dig: p.startDigests(wctx)}
+	w := &writer{p: p, rep: rep, lastSettle: p.now(), dig: p.startDigests(wctx), durable: durable}
 	defer w.dig.close()
 	defer w.rollback()
 
@@ -188,8 +213,7 @@ func (p *Pipeline) run(ctx context.Context, items func(context.Context) iter.Seq
 	in := make(chan Prepared)
 	go func() {
 		defer close(in)
-		feats := p.asg.Features()
-		for prep := range Prepare(rctx, items(rctx), Stages{Det: p.det, Words: p.opt.Words, Features: &feats}, p.opt.Workers) {
+		for prep := range prepared(rctx) {
 			select {
 			case in <- prep:
 			case <-rctx.Done():
@@ -228,12 +252,14 @@ loop:
 		if err := w.due(wctx); err != nil {
 			return rep, err
 		}
+		w.report()
 	}
 	rep.PassedOver = int(stats.Skipped.Load())
 	rep.NotModified = int(stats.NotModified.Load())
 	if err := w.commit(wctx); err != nil {
 		return rep, err
 	}
+	w.report()
 	if err := w.settle(wctx); err != nil {
 		return rep, err
 	}
@@ -259,6 +285,11 @@ type writer struct {
 	// titles are those of the originals the batch in hand inserted, which
 	// readers of the store cannot see yet: near-duplicate candidates.
 	titles map[int64]string
+	// durable, when set, is told how many items are stored for good
+	// (taken, once no batch holds any of them); reported is the last count
+	// it was told.
+	durable         func(n int)
+	taken, reported int
 }
 
 // counts are what a batch adds to the report once committed.
@@ -279,8 +310,18 @@ func (w *writer) begin(ctx context.Context) error {
 	return nil
 }
 
+// report tells durable how many items are stored for good, when no batch
+// is in hand and that count has grown.
+func (w *writer) report() {
+	if w.durable != nil && w.tx == nil && w.taken > w.reported {
+		w.reported = w.taken
+		w.durable(w.taken)
+	}
+}
+
 // item takes one prepared source item.
 func (w *writer) item(ctx context.Context, prep Prepared) error {
+	w.taken++
 	if v := prep.Validators; v != nil {
 		// The feed's items are placed: its validators go in their batch.
 		if err := w.begin(ctx); err != nil {
