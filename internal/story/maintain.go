@@ -151,22 +151,12 @@ func (a *Assigner) changedIDs() []int64 {
 	return ids
 }
 
-// centroid returns the story's sum vector, sorted, for candidate lookup.
-func (s *story) centroid() vec { return sorted(s.sum) }
+// centroid returns the story's sum vector, for candidate lookup.
+func (s *story) centroid() vec { return s.sum }
 
-// skelCentroid returns the story's sum of script-neutral vectors, sorted,
-// for candidate lookup across scripts.
-func (s *story) skelCentroid() vec { return sorted(s.ssum) }
-
-// sorted turns a sum map into a vec.
-func sorted(sum map[uint64]float64) vec {
-	v := make(vec, 0, len(sum))
-	for k, w := range sum {
-		v = append(v, ent{k, w})
-	}
-	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
-	return v
-}
+// skelCentroid returns the story's sum of script-neutral vectors, for
+// candidate lookup across scripts.
+func (s *story) skelCentroid() vec { return s.ssum }
 
 // avgLink is the mean similarity over all pairs of members of s and o: the
 // sums of unit vectors make it one dot product.
@@ -198,15 +188,13 @@ func crossLink(s, o *story) float64 {
 	return math.Max(sumDot(s.ssum, o.ssum), sumDot(s.asum, o.asum)) / n
 }
 
-// sumDot is the dot product of two sum maps, walking the smaller.
-func sumDot(x, y map[uint64]float64) float64 {
+// sumDot is the dot product of two sorted sums.
+func sumDot(x, y vec) float64 {
 	if len(x) > len(y) {
 		x, y = y, x
 	}
 	var d float64
-	for k, w := range x {
-		d += w * y[k]
-	}
+	x.each(y, func(e ent, w float64) { d += e.w * w })
 	return d
 }
 
@@ -237,7 +225,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	sum := make(map[uint64]float64)
 	var n2 float64
 	for _, m := range ms {
-		addVec(sum, &n2, f(m), 1)
+		addMap(sum, &n2, f(m), 1)
 	}
 	far := func(c map[uint64]float64, skip *member) *member {
 		var best *member
@@ -288,9 +276,9 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		var z1, z2 float64
 		for i, m := range ms {
 			if side[i] {
-				addVec(c2, &z2, f(m), 1)
+				addMap(c2, &z2, f(m), 1)
 			} else {
-				addVec(c1, &z1, f(m), 1)
+				addMap(c1, &z1, f(m), 1)
 			}
 		}
 		scale(c1, z1)
@@ -322,10 +310,10 @@ func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
 	s1, s2 := make(map[uint64]float64), make(map[uint64]float64)
 	var n1, n2 float64
 	for _, m := range ms {
-		addVec(s1, &n1, f(m), 1)
+		addMap(s1, &n1, f(m), 1)
 	}
 	for _, m := range os {
-		addVec(s2, &n2, f(m), 1)
+		addMap(s2, &n2, f(m), 1)
 	}
 	if len(ms) > 1 {
 		within = (n1 - float64(len(ms))) / float64(len(ms)*(len(ms)-1))
@@ -374,7 +362,7 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	}
 	a.unpost(s)
 	s.members = nil
-	s.sum, s.asum, s.esum, s.ssum = make(map[uint64]float64), make(map[uint64]float64), make(map[uint64]float64), make(map[uint64]float64)
+	s.sum, s.asum, s.esum, s.ssum = nil, nil, nil, nil
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	s.langs = make(map[string]int)
 	s.years = make(map[string]int)

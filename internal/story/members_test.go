@@ -1,6 +1,7 @@
 package story
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -101,8 +102,7 @@ func checkSums(t *testing.T, a *Assigner) {
 			t.Errorf("story %d holds %d members, limit %d", id, len(s.members), lim)
 		}
 		held += len(s.members)
-		r := &story{sum: map[uint64]float64{}, asum: map[uint64]float64{}, esum: map[uint64]float64{}, ssum: map[uint64]float64{},
-			langs: map[string]int{}, years: map[string]int{}}
+		r := &story{langs: map[string]int{}, years: map[string]int{}}
 		for _, m := range s.members {
 			r.countVecs(m, 1)
 			if m.home != s || a.owner[m.id] != id {
@@ -111,7 +111,7 @@ func checkSums(t *testing.T, a *Assigner) {
 		}
 		for _, c := range []struct {
 			name        string
-			got, want   map[uint64]float64
+			got, want   vec
 			gotN, wantN float64
 		}{
 			{"sum", s.sum, r.sum, s.norm2, r.norm2},
@@ -122,9 +122,12 @@ func checkSums(t *testing.T, a *Assigner) {
 			if d := math.Abs(c.gotN - c.wantN); d > 1e-9 {
 				t.Errorf("story %d: %s norm² %.12f, recomputed %.12f", id, c.name, c.gotN, c.wantN)
 			}
+			if !slices.IsSortedFunc(c.got, func(x, y ent) int { return cmp.Compare(x.k, y.k) }) {
+				t.Errorf("story %d: %s not sorted by term", id, c.name)
+			}
 			for k := range union(c.got, c.want) {
-				if d := math.Abs(c.got[k] - c.want[k]); d > 1e-9 {
-					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, c.got[k], c.want[k])
+				if d := math.Abs(c.got.get(k) - c.want.get(k)); d > 1e-9 {
+					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, c.got.get(k), c.want.get(k))
 					break
 				}
 			}
@@ -138,13 +141,13 @@ func checkSums(t *testing.T, a *Assigner) {
 	}
 }
 
-func union(a, b map[uint64]float64) map[uint64]bool {
+func union(a, b vec) map[uint64]bool {
 	u := make(map[uint64]bool, len(a)+len(b))
-	for k := range a {
-		u[k] = true
+	for _, e := range a {
+		u[e.k] = true
 	}
-	for k := range b {
-		u[k] = true
+	for _, e := range b {
+		u[e.k] = true
 	}
 	return u
 }

@@ -1,7 +1,10 @@
 package story
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,12 +130,65 @@ func TestHeadlineCore(t *testing.T) {
 
 func TestCentroidCosButOne(t *testing.T) {
 	v := vec{{1, 0.8}, {2, 0.6}}
-	one := map[uint64]float64{1: 1}
+	one := vec{{1, 1}}
 	if got := centroidCosButOne(v, one, 1); got != 0 {
 		t.Errorf("one shared term: %v, want 0", got)
 	}
-	two := map[uint64]float64{1: 0.6, 2: 0.8}
+	two := vec{{1, 0.6}, {2, 0.8}}
 	if got, want := centroidCosButOne(v, two, 1), 0.48; math.Abs(got-want) > 1e-9 {
 		t.Errorf("two shared terms: %v, want %v (the smaller contribution)", got, want)
+	}
+}
+
+// TestAddSum checks the sorted sums against a map's arithmetic, adding and
+// taking out random sparse vectors.
+func TestAddSum(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	randVec := func() vec {
+		m := map[uint64]float64{}
+		for range r.IntN(20) {
+			m[uint64(r.IntN(40))] = r.Float64()
+		}
+		var v vec
+		for k, w := range m {
+			v = append(v, ent{k, w})
+		}
+		slices.SortFunc(v, func(a, b ent) int { return cmp.Compare(a.k, b.k) })
+		return v
+	}
+	var sum vec
+	want := map[uint64]float64{}
+	var n2, wantN2 float64
+	var added []vec
+	for i := range 300 {
+		v, sign := randVec(), 1.0
+		if i%3 == 2 && len(added) > 0 {
+			v, sign = added[0], -1 // take out what went in
+			added = added[1:]
+		} else {
+			added = append(added, v)
+		}
+		addSum(&sum, &n2, v, sign)
+		addMap(want, &wantN2, v, sign)
+		if math.Abs(n2-wantN2) > 1e-9 {
+			t.Fatalf("step %d: norm² %v, want %v", i, n2, wantN2)
+		}
+		if len(sum) != len(want) {
+			t.Fatalf("step %d: %d terms, want %d", i, len(sum), len(want))
+		}
+		for j, e := range sum {
+			if j > 0 && sum[j-1].k >= e.k {
+				t.Fatalf("step %d: not sorted at %d", i, j)
+			}
+			if math.Abs(e.w-want[e.k]) > 1e-9 {
+				t.Fatalf("step %d: term %d = %v, want %v", i, e.k, e.w, want[e.k])
+			}
+		}
+	}
+	for _, v := range added {
+		addSum(&sum, &n2, v, -1)
+	}
+	if len(sum) != 0 || n2 != 0 {
+		t.Errorf("after taking everything out: %d terms, norm² %v", len(sum), n2)
 	}
 }

@@ -349,13 +349,13 @@ type form struct {
 type story struct {
 	id      int64
 	members []*member
-	sum     map[uint64]float64 // sum of member vectors
-	norm2   float64            // |sum|²
-	asum    map[uint64]float64 // sum of member anchor vectors
+	sum     vec     // sum of member vectors (see sums.go)
+	norm2   float64 // |sum|²
+	asum    vec     // sum of member anchor vectors
 	anorm2  float64
-	esum    map[uint64]float64 // sum of member name vectors
+	esum    vec // sum of member name vectors
 	enorm2  float64
-	ssum    map[uint64]float64 // sum of member script-neutral vectors
+	ssum    vec // sum of member script-neutral vectors
 	snorm2  float64
 	langs   map[string]int
 	years   map[string]int // members mentioning each year
@@ -699,7 +699,7 @@ func (a *Assigner) ObserveDoc(art *article.Article, d *text.Doc) time.Time {
 
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
-		id: id, sum: make(map[uint64]float64), asum: make(map[uint64]float64), esum: make(map[uint64]float64), ssum: make(map[uint64]float64),
+		id:    id,
 		langs: make(map[string]int), years: make(map[string]int), posted: make(map[uint64]int32),
 		first: t, last: t,
 	}
@@ -729,10 +729,10 @@ func (s *story) count(m *member, sign int) {
 // takes them out (sign -1).
 func (s *story) countVecs(m *member, sign int) {
 	f := float64(sign)
-	addVec(s.sum, &s.norm2, m.vec, f)
-	addVec(s.asum, &s.anorm2, m.anchor, f)
-	addVec(s.esum, &s.enorm2, m.ents, f)
-	addVec(s.ssum, &s.snorm2, m.skel, f)
+	addSum(&s.sum, &s.norm2, m.vec, f)
+	addSum(&s.asum, &s.anorm2, m.anchor, f)
+	addSum(&s.esum, &s.enorm2, m.ents, f)
+	addSum(&s.ssum, &s.snorm2, m.skel, f)
 	if s.langs[m.lang] += sign; s.langs[m.lang] <= 0 {
 		delete(s.langs, m.lang)
 	}
@@ -843,8 +843,9 @@ func (a *Assigner) unpost(s *story) {
 	}
 }
 
-// addVec adds sign·v to sum, keeping |sum|² current.
-func addVec(sum map[uint64]float64, norm2 *float64, v vec, sign float64) {
+// addMap adds sign·v to the map sum, keeping |sum|² current (the
+// transient sums of Maintain's 2-means).
+func addMap(sum map[uint64]float64, norm2 *float64, v vec, sign float64) {
 	var d, vv float64
 	for _, e := range v {
 		d += sum[e.k] * e.w
@@ -991,27 +992,25 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 
 // centroidCosButOne is centroidCos without the largest single term's
 // contribution (see score).
-func centroidCosButOne(v vec, sum map[uint64]float64, norm2 float64) float64 {
+func centroidCosButOne(v vec, sum vec, norm2 float64) float64 {
 	if norm2 <= 0 {
 		return 0
 	}
 	var d, top float64
-	for _, e := range v {
-		c := e.w * sum[e.k]
+	v.each(sum, func(e ent, w float64) {
+		c := e.w * w
 		d += c
 		top = max(top, c)
-	}
+	})
 	return (d - top) / math.Sqrt(norm2)
 }
 
-func centroidCos(v vec, sum map[uint64]float64, norm2 float64) float64 {
+func centroidCos(v vec, sum vec, norm2 float64) float64 {
 	if norm2 <= 0 {
 		return 0
 	}
 	var d float64
-	for _, e := range v {
-		d += e.w * sum[e.k]
-	}
+	v.each(sum, func(e ent, w float64) { d += e.w * w })
 	return d / math.Sqrt(norm2)
 }
 
@@ -1020,17 +1019,14 @@ func centroidCos(v vec, sum map[uint64]float64, norm2 float64) float64 {
 func (a *Assigner) refresh(s *story) {
 	a.unpost(s)
 	s.view.valid = false
-	s.sum = make(map[uint64]float64, len(s.sum))
-	s.asum = make(map[uint64]float64, len(s.asum))
-	s.esum = make(map[uint64]float64, len(s.esum))
-	s.ssum = make(map[uint64]float64, len(s.ssum))
+	s.sum, s.asum, s.esum, s.ssum = s.sum[:0], s.asum[:0], s.esum[:0], s.ssum[:0]
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	for _, m := range s.members {
 		a.vectorize(m, nil)
-		addVec(s.sum, &s.norm2, m.vec, 1)
-		addVec(s.asum, &s.anorm2, m.anchor, 1)
-		addVec(s.esum, &s.enorm2, m.ents, 1)
-		addVec(s.ssum, &s.snorm2, m.skel, 1)
+		addSum(&s.sum, &s.norm2, m.vec, 1)
+		addSum(&s.asum, &s.anorm2, m.anchor, 1)
+		addSum(&s.esum, &s.enorm2, m.ents, 1)
+		addSum(&s.ssum, &s.snorm2, m.skel, 1)
 		a.post(s, m)
 	}
 }
