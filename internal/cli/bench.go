@@ -157,14 +157,16 @@ func runBench(ctx context.Context, e *env, args []string) error {
 		if err := writeHeapProfile(*memProfile); err != nil {
 			return err
 		}
-	}
-	if runErr != nil {
-		return runErr
+		runtime.KeepAlive(p) // the profile is of the pipeline's state, window and all
 	}
 	if probeErr != nil && !errors.Is(probeErr, context.Canceled) {
-		return fmt.Errorf("visibility probe: %w", probeErr)
+		return errors.Join(runErr, fmt.Errorf("visibility probe: %w", probeErr))
 	}
-	return b.summary(ctx, rep, st)
+	if runErr != nil && (rep == nil || !rep.Interrupted) {
+		return runErr
+	}
+	// Interrupted, the numbers so far are still worth having.
+	return errors.Join(b.summary(ctx, rep, st), runErr)
 }
 
 func rateName(r float64) string {
@@ -400,12 +402,13 @@ func (b *bench) header() {
 
 // benchSummary is the end of a run.
 type benchSummary struct {
-	Items    int `json:"items"`
-	Articles int `json:"articles"`
-	Stored   int `json:"stored"`
-	Copies   int `json:"copies"`
-	Related  int `json:"related"`
-	Skipped  int `json:"skipped"`
+	Items       int  `json:"items"`
+	Articles    int  `json:"articles"`
+	Stored      int  `json:"stored"`
+	Copies      int  `json:"copies"`
+	Related     int  `json:"related"`
+	Skipped     int  `json:"skipped"`
+	Interrupted bool `json:"interrupted,omitempty"`
 	// Seconds to the last article visible, and to the end of the run
 	// (its last settle and digests).
 	Visible  float64 `json:"visible_s"`
@@ -429,7 +432,7 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 	cpu := cputime.Used() - b.cpu0
 	s := benchSummary{Items: b.items, Articles: b.articles, Stored: rep.Stored, Copies: rep.Copies,
 		Related: rep.Related, Skipped: len(rep.Skipped), Elapsed: b.finished.Sub(b.began).Seconds(),
-		CPU: cpu.Seconds(), procMem: readMem(), RSSAt: b.rssAt}
+		CPU: cpu.Seconds(), procMem: readMem(), RSSAt: b.rssAt, Interrupted: rep.Interrupted}
 	if !b.lastSeen.IsZero() {
 		s.Visible = b.lastSeen.Sub(b.began).Seconds()
 		s.Rate, s.ItemRate = float64(b.articles)/s.Visible, float64(b.matched)/s.Visible
@@ -445,7 +448,7 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 		i, _ := slices.BinarySearch(all, time.Second)
 		s.Under1s = 100 * float64(i) / float64(len(all))
 	}
-	if n, _, err := st.Counts(context.WithoutCancel(ctx)); err == nil && int(n) != b.articles {
+	if n, _, err := st.Counts(context.WithoutCancel(ctx)); err == nil && int(n) != b.articles && !s.Interrupted {
 		return fmt.Errorf("the store holds %d articles, the probe saw %d", n, b.articles)
 	}
 	s.Store = dirMiB(filepath.Dir(st.Path()))
@@ -454,6 +457,9 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 	}
 	w := b.out
 	fmt.Fprintf(w, "\nitems %d: stored %d, copies %d, related %d, skipped %d\n", s.Items, s.Stored, s.Copies, s.Related, s.Skipped)
+	if s.Interrupted {
+		fmt.Fprintln(w, "interrupted: the numbers are of the run so far")
+	}
 	fmt.Fprintf(w, "throughput: %.1f articles/s, %.1f items/s (last visible after %.1fs; run over after %.1fs)\n",
 		s.Rate, s.ItemRate, s.Visible, s.Elapsed)
 	fmt.Fprintf(w, "CPU: %.1fs, %.2f ms an article, %.2f cores busy on average (GOMAXPROCS %d)\n",
