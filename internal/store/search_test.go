@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -98,109 +97,6 @@ func rowIDs(rows []SearchRow) []int64 {
 	return out
 }
 
-func TestSearchArticles(t *testing.T) {
-	s, _, id := searchFixture(t)
-	// "floods" as English stems it, for English articles; as written for
-	// every other language.
-	floods := []SearchMatch{
-		{Expr: `({title text} : "floods" OR stemmed : "flood")`, Langs: []string{"en"}},
-		{Expr: `"floods"`, Langs: []string{"en"}, Others: true},
-	}
-	tests := []struct {
-		name string
-		spec SearchSpec
-		want []int64 // in order
-	}{
-		{"filters only: newest first, same time by higher ID", SearchSpec{}, []int64{id[6], id[5], id[4], id[3], id[2], id[1], id[0]}},
-		{"lang", SearchSpec{Langs: []string{"de"}}, []int64{id[4], id[2]}},
-		{"not lang", SearchSpec{NotLangs: []string{"en"}}, []int64{id[4], id[2]}},
-		{"source substring, any case", SearchSpec{Sources: []string{"EURONEWS"}}, []int64{id[3], id[0]}},
-		{"sources: any", SearchSpec{Sources: []string{"bbc", "spiegel"}}, []int64{id[4], id[1]}},
-		{"not source", SearchSpec{NotSources: []string{"euronews", "reuters"}}, []int64{id[4], id[2], id[1]}},
-		{"after, before", SearchSpec{After: time.Date(2025, 4, 2, 8, 0, 0, 0, time.UTC), Before: time.Date(2025, 4, 4, 8, 0, 0, 0, time.UTC)}, []int64{id[2], id[1]}},
-		{"entity drives", SearchSpec{Entities: [][]int64{{7}}}, []int64{id[4], id[2]}},
-		{"entities: all sets", SearchSpec{Entities: [][]int64{{7, 99}, {8}}}, []int64{}},
-		{"entity set of several", SearchSpec{Entities: [][]int64{{7, 8}}, Langs: []string{"en"}}, []int64{id[6], id[3], id[0]}},
-		{"entity set empty: nothing", SearchSpec{Entities: [][]int64{{8}, {}}}, []int64{}},
-		{"not entity", SearchSpec{NotEntities: []int64{8}, Langs: []string{"en"}}, []int64{id[5], id[1]}},
-		{"stems per language: German 'floods' as written", SearchSpec{Match: floods, Order: SearchRecent}, []int64{id[6], id[5], id[3], id[2], id[1], id[0]}},
-		{"match and filters", SearchSpec{Match: floods, Langs: []string{"de"}}, []int64{id[2]}},
-		{"match and entity", SearchSpec{Match: floods, Entities: [][]int64{{8}}, Order: SearchRecent}, []int64{id[6], id[3], id[0]}},
-		{"exclude only", SearchSpec{Match: []SearchMatch{{Exclude: `"rain" OR "regen"`}}, Order: SearchRecent}, []int64{id[6], id[5], id[3], id[2], id[0]}},
-		{"phrase", SearchSpec{Match: []SearchMatch{{Expr: `{title text} : "sea wall"`}}}, []int64{id[0]}},
-		{"newest stored first", SearchSpec{Match: floods, Order: SearchNewest}, []int64{id[6], id[5], id[3], id[2], id[1], id[0]}},
-		{"newest with filters", SearchSpec{Match: floods, Order: SearchNewest, Sources: []string{"reuters", "tagesschau"}}, []int64{id[6], id[5], id[2]}},
-		{"newest without words", SearchSpec{Order: SearchNewest, Langs: []string{"de"}}, []int64{id[4], id[2]}},
-		{"newest, exclude only", SearchSpec{Match: []SearchMatch{{Exclude: `"rain" OR "regen"`}}, Order: SearchNewest}, []int64{id[6], id[5], id[3], id[2], id[0]}},
-		{"newest, entity", SearchSpec{Entities: [][]int64{{8}}, Order: SearchNewest}, []int64{id[6], id[3], id[0]}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := rowIDs(every(t, s, tt.spec))
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("got %v, want %v", got, tt.want)
-			}
-			n, err := s.CountArticles(context.Background(), tt.spec, 100)
-			if err != nil || n != len(tt.want) {
-				t.Errorf("count %d, %v; want %d", n, err, len(tt.want))
-			}
-			for _, size := range []int{1, 2, 3} {
-				spec := tt.spec
-				spec.Limit = size
-				if paged := rowIDs(every(t, s, spec)); !slices.Equal(paged, got) {
-					t.Errorf("in pages of %d: %v, want %v", size, paged, got)
-				}
-			}
-		})
-	}
-}
-
-// TestSearchRelevance: best rank first, title matches weighted up; pages of
-// any size give the same order.
-func TestSearchRelevance(t *testing.T) {
-	s, _, id := searchFixture(t)
-	spec := SearchSpec{Match: []SearchMatch{{Expr: `"coast"`}}}
-	rows := every(t, s, spec)
-	if len(rows) != 2 || rows[0].Rank > rows[1].Rank || rows[0].ID != id[0] {
-		t.Fatalf("coast: %+v, want article %d (coast in title and text) first", rows, id[0])
-	}
-	spec.Match = []SearchMatch{{Expr: `"floods" OR "flood" OR "wall" OR "coast"`}}
-	all := every(t, s, spec)
-	for i := 1; i < len(all); i++ {
-		if a, b := all[i-1], all[i]; a.Rank > b.Rank || a.Rank == b.Rank && a.ID > b.ID {
-			t.Errorf("out of order: %+v before %+v", a, b)
-		}
-	}
-	for _, size := range []int{1, 2, 4} {
-		spec.Limit = size
-		if got := every(t, s, spec); !slices.Equal(rowIDs(got), rowIDs(all)) {
-			t.Errorf("pages of %d: %v, want %v", size, rowIDs(got), rowIDs(all))
-		}
-	}
-	if n, err := s.CountArticles(context.Background(), spec, 3); n != 3 || err != nil {
-		t.Errorf("count at most 3: %d, %v", n, err)
-	}
-}
-
-func TestSearchRowFields(t *testing.T) {
-	s, _, id := searchFixture(t)
-	rows, next, err := s.SearchArticles(context.Background(), SearchSpec{
-		Match:     []SearchMatch{{Expr: `"flooding"`}},
-		Highlight: []string{"floods", "wall"},
-	})
-	if err != nil || next != "" || len(rows) != 1 {
-		t.Fatal(rows, next, err)
-	}
-	r := rows[0]
-	want := SearchRow{ID: id[0], Title: "Floods on the coast", Lang: "en", Source: "Euronews",
-		Published: time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC), Time: time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC),
-		Snippet: "«Flooding» hit the coast. The sea «wall» held."}
-	r.Story, r.Rank = 0, 0
-	if r != want {
-		t.Errorf("row\n %+v\nwant\n %+v", r, want)
-	}
-}
-
 func TestSearchSnippet(t *testing.T) {
 	long := strings.Repeat("word ", 40) + "the floods came " + strings.Repeat("more ", 40)
 	tests := []struct {
@@ -219,31 +115,6 @@ func TestSearchSnippet(t *testing.T) {
 		if got := searchSnippet(tt.lang, tt.text, tt.terms); got != tt.want {
 			t.Errorf("snippet(%q, %q)\n got %q\nwant %q", tt.text, tt.terms, got, tt.want)
 		}
-	}
-}
-
-func TestSearchCursorErrors(t *testing.T) {
-	s, _, _ := searchFixture(t)
-	ctx := context.Background()
-	_, next, err := s.SearchArticles(ctx, SearchSpec{Limit: 1})
-	if err != nil || next == "" {
-		t.Fatal(next, err)
-	}
-	for _, spec := range []SearchSpec{
-		{Cursor: "garbage!"},
-		{Cursor: "cnwx"},
-		{Cursor: next, Match: []SearchMatch{{Expr: `"coast"`}}}, // a recent-order cursor for a relevance search
-		{Cursor: encodeSearchCursor(SearchRecent, SearchRow{}) + "x"},
-	} {
-		if _, _, err := s.SearchArticles(ctx, spec); !errors.Is(err, ErrBadCursor) {
-			t.Errorf("cursor %q: %v, want ErrBadCursor", spec.Cursor, err)
-		}
-	}
-	if _, _, err := s.SearchArticles(ctx, SearchSpec{Match: make([]SearchMatch, SearchMaxMatches+1)}); err == nil {
-		t.Error("too many full-text conditions: no error")
-	}
-	if _, _, err := s.SearchArticles(ctx, SearchSpec{Match: []SearchMatch{{}}}); err == nil {
-		t.Error("an empty full-text condition: no error")
 	}
 }
 

@@ -34,3 +34,15 @@ func TestBrowseConformance(t *testing.T) {
 		return s
 	})
 }
+
+// TestSearchConformance runs the search suite on SQLite.
+func TestSearchConformance(t *testing.T) {
+	storetest.RunSearch(t, func(t *testing.T) storetest.Searcher {
+		s, err := store.Open(context.Background(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	})
+}

@@ -104,8 +104,8 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 		writerKey: lockKey("writer", name)}
 	if opt.ReadOnly {
 		err = s.checkVersion(ctx)
-	} else {
-		err = s.migrate(ctx)
+	} else if err = s.migrate(ctx); err == nil {
+		err = s.indexMissing(ctx)
 	}
 	if err != nil {
 		pool.Close()
@@ -199,6 +199,57 @@ func (s *Store) migrateOne(ctx context.Context) (done bool, err error) {
 		return false, fmt.Errorf("migrate to version %d: %w", v+1, err)
 	}
 	return false, nil
+}
+
+// indexBatch is how many articles one transaction of indexMissing
+// indexes: each holds the writer's lock, which a live writer waits for.
+const indexBatch = 500
+
+// indexMissing writes the full-text index of the articles that lack it
+// (stored before the index was), in batches, as the writer.
+func (s *Store) indexMissing(ctx context.Context) error {
+	for {
+		tx, err := s.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		t := tx.(*pgTx)
+		rows, err := t.query(ctx, "SELECT id, title, text, stemmed FROM article WHERE fts IS NULL ORDER BY id LIMIT $1", indexBatch)
+		var b pgx.Batch
+		if err == nil {
+			for rows.Next() {
+				var (
+					id                   int64
+					title, text, stemmed string
+				)
+				if err = rows.Scan(&id, &title, &text, &stemmed); err != nil {
+					break
+				}
+				var v vectorBuilder
+				v.add(title, weightTitle)
+				v.add(text, weightText)
+				v.add(stemmed, weightStemmed)
+				b.Queue("UPDATE article SET fts = $1::tsvector WHERE id = $2", cleanText(v.String()), id)
+			}
+			rows.Close()
+			if err == nil {
+				err = rows.Err()
+			}
+		}
+		if err == nil && b.Len() > 0 {
+			err = t.tx.SendBatch(ctx, &b).Close()
+		}
+		if err == nil {
+			err = tx.Commit()
+		}
+		if err != nil {
+			tx.Rollback()
+			return fmt.Errorf("full-text index: %w", err)
+		}
+		if b.Len() < indexBatch {
+			return nil
+		}
+	}
 }
 
 // Begin starts a write transaction, waiting (or until ctx ends) while

@@ -108,6 +108,10 @@ func TestBrowseConformance(t *testing.T) {
 	storetest.RunBrowse(t, func(t *testing.T) storetest.Browser { return openTest(t) })
 }
 
+func TestSearchConformance(t *testing.T) {
+	storetest.RunSearch(t, func(t *testing.T) storetest.Searcher { return openTest(t) })
+}
+
 func batch(t testing.TB, s store.Store, fn func(tx store.Tx)) {
 	t.Helper()
 	tx, err := s.Begin(context.Background())

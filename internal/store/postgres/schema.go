@@ -221,4 +221,13 @@ CREATE TABLE story_digest (
 	body  bytea NOT NULL
 );
 `,
+	// 2: the full-text index (fts.go): each article's words, their column
+	// as weight (title A, text B, stemmed C), written by the writer, as
+	// PostgreSQL's own parsers cut words otherwise than SQLite's. NULL
+	// until written: Open indexes those (article_fts_missing finds them).
+	`
+ALTER TABLE article ADD COLUMN fts tsvector;
+CREATE INDEX article_fts ON article USING gin (fts);
+CREATE INDEX article_fts_missing ON article (id) WHERE fts IS NULL;
+`,
 }

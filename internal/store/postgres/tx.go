@@ -147,9 +147,9 @@ func bandKeys(keys []uint64) []int64 {
 // would end the transaction.
 const insertQuery = `WITH a AS (
 	INSERT INTO article (id, external_id, input, url, source, lang, title, text, author, dateline, published,
-		fetched, stored, related, related_of, content_hash, minhash, duplicate_of, story)
+		fetched, stored, related, related_of, content_hash, minhash, duplicate_of, story, fts)
 	VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM article)), $2, $3, $4, $5, $6, $7, $8, $9, $10,
-		$11, $12, $13, $14, $15, $16, $17, $18, $19)
+		$11, $12, $13, $14, $15, $16, $17, $18, $19, $21::tsvector)
 	ON CONFLICT (content_hash) WHERE content_hash IS NOT NULL AND duplicate_of IS NULL DO NOTHING
 	RETURNING id
 ), b AS (
@@ -185,7 +185,7 @@ func (t *pgTx) InsertArticle(ctx context.Context, a *article.Article) error {
 	var id int64
 	err = t.queryRow(ctx, insertQuery, nullID(a.ID), a.ExternalID, a.Input, a.URL, a.Source, a.Lang, a.Title, a.Text,
 		a.Author, a.Dateline, published, fetched, nowText(), a.Related, nullID(a.RelatedOf), hash,
-		encodeMinHash(a.MinHash), nullID(a.DuplicateOf), nullID(a.Story), keys).Scan(&id)
+		encodeMinHash(a.MinHash), nullID(a.DuplicateOf), nullID(a.Story), keys, articleVector(a.Title, a.Text)).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("postgres: insert article %q: %w", a.Input, store.ErrDuplicateHash)
 	}
@@ -196,9 +196,13 @@ func (t *pgTx) InsertArticle(ctx context.Context, a *article.Article) error {
 	return nil
 }
 
-// SetStemmed fills the article's stemmed full-text column.
+// SetStemmed fills the article's stemmed full-text column: its words
+// replace those of weight C in the index. An article not yet indexed
+// stays so, for Open to index whole.
 func (t *pgTx) SetStemmed(ctx context.Context, articleID int64, stemmed string) error {
-	tag, err := t.exec(ctx, "UPDATE article SET stemmed = $1 WHERE id = $2", stemmed, articleID)
+	tag, err := t.exec(ctx, `UPDATE article SET stemmed = $1,
+		fts = CASE WHEN fts IS NULL THEN NULL ELSE ts_filter(fts, '{a,b}') || $3::tsvector END
+		WHERE id = $2`, stemmed, articleID, stemmedVector(stemmed))
 	if err == nil {
 		err = mustAffect(tag, articleID)
 	}
