@@ -1,0 +1,362 @@
+package bus
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/storyline/storyline/internal/ingest"
+)
+
+// AssignOptions tune the assigner.
+type AssignOptions struct {
+	// Drain makes Assign return once both streams are empty and all it
+	// took is committed, instead of waiting for more.
+	Drain bool
+}
+
+// keyNext is the assigner's key in the state bucket: the ingest sequence
+// it goes on from, as decimal.
+const keyNext = "next"
+
+// Assign consumes prepared items and runs the pipeline's writer on them
+// (p.RunPrepared): dedup, story assignment and storage, in ingest
+// sequence. A prepared item is acknowledged once the batch holding its
+// effect is committed; what comes again after a crash is recognised by the
+// writer's content hash and stored once. Run one assigner per deployment.
+//
+// Assign runs until ctx ends (or, with Drain, there is nothing left); it
+// returns the writer's report.
+func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions) (*ingest.Report, error) {
+	cons, err := b.consumer(ctx, b.prep, b.names.assigner, b.opt.AssignAckPending)
+	if err != nil {
+		return nil, err
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("bus: consumer %s: %w", b.names.assigner, err)
+	}
+	o := &orderer{b: b, cons: cons, opt: opt, next: 1, started: time.Now(), lastAlive: time.Now(), inherited: info.NumAckPending > 0}
+	if e, err := b.state.Get(ctx, keyNext); err == nil {
+		if o.next, err = strconv.ParseUint(string(e.Value()), 10, 64); err != nil {
+			return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
+		}
+	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
+		return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
+	}
+	if o.inherited {
+		b.log.Info("bus: a previous assigner left items unacknowledged; they come again within the ack wait",
+			"items", info.NumAckPending, "ack_wait", b.opt.AckWait)
+	}
+	mc, err := cons.Messages(jetstream.PullMaxMessages(256))
+	if err != nil {
+		return nil, fmt.Errorf("bus: consume %s: %w", b.names.prep, err)
+	}
+	o.mc = mc
+	stop := make(chan struct{})
+	go b.keepAlive(o.holding, stop)
+	rep, err := p.RunPrepared(ctx, o.items, o.committed)
+	close(stop)
+	mc.Stop()
+	// What was taken and not committed goes back at once, for the next
+	// assigner.
+	o.mu.Lock()
+	for _, e := range o.fifo {
+		_ = e.msg.Nak()
+	}
+	for _, e := range o.q {
+		_ = e.msg.Nak()
+	}
+	o.mu.Unlock()
+	return rep, err
+}
+
+// orderer hands prepared items to the writer in ingest sequence and
+// acknowledges them as the writer commits.
+type orderer struct {
+	b    *Bus
+	cons jetstream.Consumer
+	mc   jetstream.MessagesContext
+	opt  AssignOptions
+
+	// Owned by items' goroutine:
+	q       queue  // received, waiting for their turn
+	next    uint64 // the ingest sequence the writer takes next
+	maxPSeq uint64 // the highest prepared-stream sequence received
+	gap     *gap
+	// started and inherited: a previous assigner's unacknowledged items
+	// come again only after AckWait, so until then no gap is given up.
+	started   time.Time
+	inherited bool
+
+	lastAlive time.Time // when q's messages were last said in progress
+
+	// Shared with the writer's goroutine (durable):
+	mu      sync.Mutex
+	fifo    []entry // handed to the writer, not yet durable
+	durable int     // how many items handed on are durable
+}
+
+type entry struct {
+	seq  uint64 // ingest sequence; 0 for an item that has none (take at once)
+	pseq uint64 // prepared-stream sequence: ties and the watermark
+	msg  jetstream.Msg
+	prep ingest.Prepared
+	// next is the orderer's next once this item was handed on: what is
+	// persisted once it is durable.
+	next uint64
+}
+
+// gap is the wait for the item of ingest sequence for, which is not here
+// while later ones are.
+type gap struct {
+	for_    uint64
+	since   time.Time
+	checked time.Time
+	// A check found the items from for_ up to to absent from the raw
+	// stream: prepared and published before the prepared stream's last
+	// sequence was watermark. Once every prepared item up to watermark has
+	// been received, the ones of them not here are gone for good (stored
+	// before, or moved aside), and the wait ends.
+	to, watermark uint64
+	resolved      bool
+}
+
+type queue []entry
+
+func (q queue) Len() int { return len(q) }
+func (q queue) Less(i, j int) bool {
+	if c := cmp.Compare(q[i].seq, q[j].seq); c != 0 {
+		return c < 0
+	}
+	return q[i].pseq < q[j].pseq
+}
+func (q queue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *queue) Push(x any)   { *q = append(*q, x.(entry)) }
+func (q *queue) Pop() any {
+	old := *q
+	e := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return e
+}
+
+// gapCheckEvery is how often the streams are asked about a missing item:
+// each check is two requests to the server.
+const gapCheckEvery = 200 * time.Millisecond
+
+// items yields the prepared items in ingest sequence.
+func (o *orderer) items(ctx context.Context) iter.Seq[ingest.Prepared] {
+	return func(yield func(ingest.Prepared) bool) {
+		for ctx.Err() == nil {
+			// Hand on everything whose turn it is.
+			for o.q.Len() > 0 && (o.q[0].seq <= o.next || o.gapOver(ctx)) {
+				e := heap.Pop(&o.q).(entry)
+				if e.seq >= o.next {
+					o.next = e.seq + 1
+				}
+				o.gap = nil
+				e.next = o.next
+				o.mu.Lock()
+				o.fifo = append(o.fifo, e)
+				o.mu.Unlock()
+				if !yield(e.prep) {
+					return
+				}
+			}
+			if now := time.Now(); now.Sub(o.lastAlive) >= o.b.opt.AckWait/3 {
+				// Items waiting for their turn are not to be delivered
+				// again meanwhile.
+				for _, e := range o.q {
+					_ = e.msg.InProgress()
+				}
+				o.lastAlive = now
+			}
+			m, err := o.mc.Next(jetstream.NextMaxWait(o.wait()))
+			if err != nil {
+				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+					return
+				}
+				if o.opt.Drain && o.q.Len() == 0 && o.drained(ctx) {
+					return
+				}
+				continue
+			}
+			o.take(ctx, m)
+		}
+	}
+}
+
+// wait is how long to wait for a message: until the next gap check when
+// one is due.
+func (o *orderer) wait() time.Duration {
+	if o.gap != nil {
+		return gapCheckEvery
+	}
+	return idlePoll
+}
+
+// take receives one message into the queue.
+func (o *orderer) take(ctx context.Context, m jetstream.Msg) {
+	b := o.b
+	md, err := m.Metadata()
+	if err != nil {
+		b.log.Warn("bus: prepared item metadata", "err", err)
+		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	o.maxPSeq = max(o.maxPSeq, md.Sequence.Stream)
+	e := entry{pseq: md.Sequence.Stream, msg: m}
+	input := m.Headers().Get(hdrInput)
+	seq, serr := strconv.ParseUint(m.Headers().Get(hdrSeq), 10, 64)
+	var reason error
+	switch {
+	case serr != nil:
+		reason = fmt.Errorf("no ingest sequence: %w", serr)
+	case md.NumDelivered > uint64(b.opt.MaxDeliver):
+		reason = fmt.Errorf("delivered %d times without being committed (it crashed or stalled the assigner)", md.NumDelivered)
+	default:
+		e.seq = seq
+		body, err := b.body(ctx, m)
+		switch {
+		case errors.Is(err, errGone):
+			// Committed before; its acknowledgement was lost.
+			_ = m.Ack()
+			return
+		case err != nil:
+			b.log.Warn("bus: prepared item", "input", input, "err", err)
+			_ = m.NakWithDelay(time.Second)
+			return
+		}
+		if e.prep, reason = decodePrepared(m.Headers().Get(hdrWire), body); reason == nil {
+			heap.Push(&o.q, e)
+			return
+		}
+	}
+	// Moved aside; the item goes on as its error, in its place when it
+	// has one.
+	if err := b.moveAside(ctx, m, reason); err != nil {
+		b.log.Warn("bus: prepared item", "input", input, "err", err)
+		_ = m.NakWithDelay(time.Second)
+		return
+	}
+	e.prep = ingest.Prepared{Input: input, Err: fmt.Errorf("%w: %v", ErrMovedAside, reason)}
+	heap.Push(&o.q, e)
+}
+
+// gapOver reports whether the item the writer waits for (o.next, while a
+// later one is here) will not come, or has been waited for long enough.
+func (o *orderer) gapOver(ctx context.Context) bool {
+	now := time.Now()
+	head := o.q[0].seq
+	if o.gap == nil || o.gap.for_ != o.next {
+		o.gap = &gap{for_: o.next, since: now}
+		return false
+	}
+	g := o.gap
+	if now.Sub(g.since) >= o.b.opt.ReorderWait {
+		o.b.log.Warn("bus: going on without missing items, which will be stored out of order when they come",
+			"from", o.next, "to", head-1, "waited", now.Sub(g.since).Round(time.Second))
+		return true
+	}
+	if g.resolved && o.maxPSeq >= g.watermark {
+		// Every item published before the check is here: the missing
+		// ones are gone.
+		o.next = g.to
+		o.gap = nil
+		return o.q[0].seq <= o.next
+	}
+	if g.resolved || now.Sub(g.checked) < gapCheckEvery {
+		return false
+	}
+	if o.inherited && now.Sub(o.started) < o.b.opt.AckWait+time.Second {
+		return false
+	}
+	g.checked = now
+	to, ok, err := o.absent(ctx, head)
+	if err != nil {
+		o.b.log.Warn("bus: looking for a missing item", "seq", o.next, "err", err)
+		return false
+	}
+	if !ok {
+		return false // still with the workers
+	}
+	info, err := o.b.prep.Info(ctx)
+	if err != nil {
+		o.b.log.Warn("bus: looking for a missing item", "seq", o.next, "err", err)
+		return false
+	}
+	g.to, g.watermark, g.resolved = to, info.State.LastSeq, true
+	return false
+}
+
+// absent reports whether the raw item of ingest sequence o.next has left
+// the raw stream (its worker acknowledged it, or it was never there), and
+// up to which sequence (below head) none is left.
+func (o *orderer) absent(ctx context.Context, head uint64) (to uint64, ok bool, err error) {
+	m, err := o.b.raw.GetMsg(ctx, o.next, jetstream.WithGetMsgSubject(o.b.names.rawSubj))
+	switch {
+	case errors.Is(err, jetstream.ErrMsgNotFound):
+		return head, true, nil
+	case err != nil:
+		return 0, false, err
+	case m.Sequence == o.next:
+		return 0, false, nil
+	}
+	return min(m.Sequence, head), true, nil
+}
+
+// drained reports whether both streams are empty and every item taken is
+// committed and acknowledged.
+func (o *orderer) drained(ctx context.Context) bool {
+	held := func() int {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		return len(o.fifo)
+	}
+	return o.b.drained(ctx, o.b.raw, held) && o.b.drained(ctx, o.b.prep, held)
+}
+
+// committed acknowledges the first n items handed to the writer, now
+// committed, and persists where the sequence goes on from.
+func (o *orderer) committed(n int) {
+	o.mu.Lock()
+	k := n - o.durable
+	done := o.fifo[:k]
+	o.fifo = o.fifo[k:]
+	o.durable = n
+	o.mu.Unlock()
+	if k == 0 {
+		return
+	}
+	ctx := context.Background()
+	for _, e := range done {
+		if err := e.msg.Ack(); err != nil {
+			o.b.log.Warn("bus: ack prepared item", "input", e.prep.Input, "err", err)
+		}
+		o.b.release(ctx, e.msg)
+	}
+	next := done[len(done)-1].next
+	if _, err := o.b.state.Put(ctx, keyNext, []byte(strconv.FormatUint(next, 10))); err != nil {
+		// Only a restart's first gap check is slower for it.
+		o.b.log.Warn("bus: persist the ingest sequence", "next", next, "err", err)
+	}
+}
+
+// holding returns the messages held, for keepAlive.
+func (o *orderer) holding() []jetstream.Msg {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	out := make([]jetstream.Msg, 0, len(o.fifo))
+	for _, e := range o.fifo {
+		out = append(out, e.msg)
+	}
+	return out
+}

@@ -1,0 +1,187 @@
+package bus
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/storyline/storyline/internal/article"
+	"github.com/storyline/storyline/internal/bus/bustest"
+	"github.com/storyline/storyline/internal/ingest"
+	"github.com/storyline/storyline/internal/langid"
+	"github.com/storyline/storyline/internal/source"
+	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/story"
+)
+
+func connectT(t *testing.T, url string, opt Options) *Bus {
+	t.Helper()
+	b, err := Connect(context.Background(), url, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return b
+}
+
+// drain runs a worker and the assigner until both streams are empty and
+// returns the assigner's report and store.
+func drain(t *testing.T, url string, opt Options) (*ingest.Report, *WorkReport, *store.SQLite) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	p, err := ingest.Open(ctx, st, langid.Default(), story.New(story.Config{}, nil), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		wrep *WorkReport
+		werr error
+		wg   sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		feats := story.New(story.Config{}, nil).Features()
+		wrep, werr = connectT(t, url, opt).Work(ctx, ingest.Stages{Det: langid.Default(), Features: &feats}, WorkOptions{Workers: 2, Drain: true})
+	}()
+	rep, err := connectT(t, url, opt).Assign(ctx, p, AssignOptions{Drain: true})
+	wg.Wait()
+	if err != nil || werr != nil {
+		t.Fatalf("assigner: %v; worker: %v", err, werr)
+	}
+	return rep, wrep, st
+}
+
+func publish(t *testing.T, b *Bus, its []source.Item) *PublishReport {
+	t.Helper()
+	rep, err := b.Publish(context.Background(), func(yield func(source.Item) bool) {
+		for _, it := range its {
+			if !yield(it) {
+				return
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+// TestPoisonMovedAside: a raw message no worker can read is moved to the
+// dead-letter stream with its reason; its item is reported skipped in its
+// place and the rest is stored.
+func TestPoisonMovedAside(t *testing.T) {
+	ctx := context.Background()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t)}
+	b := connectT(t, url, opt)
+	its := items(t)
+	publish(t, b, its[:1])
+	m := nats.NewMsg(b.names.rawSubj)
+	m.Header.Set(hdrWire, "raw/99") // a wire version nobody knows
+	m.Header.Set(hdrInput, "future.item")
+	m.Data = []byte("from the future")
+	if _, err := b.js.PublishMsg(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	publish(t, b, its[1:2])
+	rep, wrep, _ := drain(t, url, opt)
+	if wrep.MovedAside != 1 || wrep.Prepared != 2 {
+		t.Errorf("worker prepared %d, moved aside %d; want 2 and 1", wrep.Prepared, wrep.MovedAside)
+	}
+	dead, err := b.DeadLetters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || dead[0].Input != "future.item" || !strings.Contains(dead[0].Error, "raw/99") || dead[0].Seq != 2 {
+		t.Errorf("dead letters %+v, want future.item, raw sequence 2, with its version error", dead)
+	}
+	if rep.Items != 3 || rep.Stored != 2 || len(rep.Skipped) != 1 || rep.Skipped[0].Input != "future.item" ||
+		!strings.Contains(rep.Skipped[0].Reason, ErrMovedAside.Error()) {
+		t.Errorf("assigner: items %d, stored %d, skipped %+v; want 3, 2 and future.item moved aside", rep.Items, rep.Stored, rep.Skipped)
+	}
+}
+
+// TestCrashingItemMovedAside: a raw message delivered MaxDeliver times
+// without being acknowledged (it crashed or stalled the workers it was
+// given to) is moved aside on its next delivery instead of being prepared.
+func TestCrashingItemMovedAside(t *testing.T) {
+	ctx := context.Background()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), MaxDeliver: 2}
+	b := connectT(t, url, opt)
+	its := items(t)
+	publish(t, b, its[:1])
+	cons, err := b.consumer(ctx, b.raw, b.names.workers, b.opt.WorkerAckPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // two workers took it and died
+		m, err := cons.Next(jetstream.FetchMaxWait(5 * time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = m.Nak()
+	}
+	publish(t, b, its[1:2])
+	rep, wrep, _ := drain(t, url, opt)
+	if wrep.MovedAside != 1 || wrep.Prepared != 1 {
+		t.Errorf("worker prepared %d, moved aside %d; want 1 and 1", wrep.Prepared, wrep.MovedAside)
+	}
+	dead, err := b.DeadLetters(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dead) != 1 || dead[0].Input != its[0].Page.Input || dead[0].Delivered != 3 {
+		t.Errorf("dead letters %+v, want %s delivered 3 times", dead, its[0].Page.Input)
+	}
+	if rep.Stored != 1 || len(rep.Skipped) != 1 || rep.Skipped[0].Input != its[0].Page.Input {
+		t.Errorf("assigner: stored %d, skipped %+v; want 1 and %s", rep.Stored, rep.Skipped, its[0].Page.Input)
+	}
+}
+
+// TestLargeByReference: messages over MaxMsgBytes go through the pages
+// bucket, arrive whole, and their objects are deleted once consumed.
+func TestLargeByReference(t *testing.T) {
+	ctx := context.Background()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), MaxMsgBytes: 600}
+	b := connectT(t, url, opt)
+	its := items(t)
+	prep := publish(t, b, its)
+	if prep.ByRef == 0 || prep.ByRef == len(its) {
+		t.Errorf("%d of %d raw items by reference, want some, not all", prep.ByRef, len(its))
+	}
+	rep, _, st := drain(t, url, opt)
+	if rep.Stored != 3 || len(rep.Skipped) != 1 {
+		t.Errorf("stored %d, skipped %+v; want 3 and the pdf", rep.Stored, rep.Skipped)
+	}
+	var long int
+	err := st.Articles(ctx, func(a *article.Article) error {
+		if len(a.Text) > 200 {
+			long++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if long == 0 {
+		t.Error("no article arrived whole")
+	}
+	if objs, err := b.pages.List(ctx); !errors.Is(err, jetstream.ErrNoObjectsFound) {
+		t.Errorf("pages bucket after the run: %d objects (%v), want none", len(objs), err)
+	}
+}
