@@ -13,6 +13,11 @@
 // committed data. Transactions are READ COMMITTED: the writer's statements
 // see everything committed before it took the lock.
 //
+// Beyond the contract it offers what the web UI and API read of the
+// SQLite store, with the same results and cursors: the listings
+// (browse.go) and full-text search (search.go, over an index in fts.go);
+// storetest's suites check both stores against each other.
+//
 // Times are kept as fixed-width UTC text in the SQLite store's layout, not
 // timestamptz: timestamptz keeps microseconds, and the assigner's state
 // must come back to the nanosecond for a restart to resume it exactly.
@@ -208,6 +213,12 @@ const indexBatch = 500
 // indexMissing writes the full-text index of the articles that lack it
 // (stored before the index was), in batches, as the writer.
 func (s *Store) indexMissing(ctx context.Context) error {
+	// Asked first without the writer's lock, so that opening a store
+	// another process writes does not wait for its batch.
+	var missing bool
+	if err := s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM article WHERE fts IS NULL)").Scan(&missing); err != nil || !missing {
+		return err
+	}
 	for {
 		tx, err := s.Begin(ctx)
 		if err != nil {

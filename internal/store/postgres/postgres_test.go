@@ -254,6 +254,14 @@ func TestOneWriterAcrossProcesses(t *testing.T) {
 	if err := first.InsertArticle(ctx, &article.Article{Title: "a", ContentHash: "same"}); err != nil {
 		t.Fatal(err)
 	}
+	// Opening the store, for writing too, does not wait for its writer.
+	octx, ocancel := context.WithTimeout(ctx, 5*time.Second)
+	c, err := Open(octx, testURL(), Options{Name: name})
+	ocancel()
+	if err != nil {
+		t.Fatalf("opening while another process writes: %v", err)
+	}
+	c.Close()
 	began := make(chan store.Tx, 1)
 	go func() {
 		tx, err := b.Begin(ctx)
