@@ -4,7 +4,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/go-ego/gse"
 	"github.com/ikawaha/kagome/v2/tokenizer"
 
 	"github.com/storyline/storyline/internal/text/segment"
@@ -13,13 +12,12 @@ import (
 
 // Japanese and Chinese write no spaces and no capitals: names are found by
 // real segmentation with part-of-speech tags (kagome with the IPA
-// dictionary, gse), not by character n-grams.
+// dictionary; gse's jieba dictionary, segment.ChineseTagged), not by
+// character n-grams.
 
 // The tokenizers are shared with the story features (internal/text/segment),
 // so each dictionary is loaded once per process.
 func japanese() *tokenizer.Tokenizer { return segment.Kagome() }
-
-func chinese() *gse.Segmenter { return segment.Gse() }
 
 // findJapanese finds names in Japanese text: proper nouns tagged person
 // (a family name and a given name make one name), organisation or place,
@@ -95,20 +93,8 @@ const minChineseName = 2
 // place, nt organisation. Han names key to themselves (translit.Key keeps
 // ideographs), so they link within Chinese; Latin acronyms key as usual.
 func findChinese(f Field, s string) []Mention {
-	seg := chinese()
-	if seg == nil {
-		return nil
-	}
 	var out []Mention
-	at := 0
-	for _, p := range seg.Pos(s, false) {
-		i := strings.Index(s[at:], p.Text)
-		if i < 0 {
-			continue
-		}
-		start := at + i
-		end := start + len(p.Text)
-		at = end
+	for _, p := range segment.ChineseTagged(s) {
 		var typ Type
 		switch p.Pos {
 		case "nr":
@@ -123,7 +109,7 @@ func findChinese(f Field, s string) []Mention {
 		if utf8.RuneCountInString(p.Text) < minChineseName {
 			continue
 		}
-		out = append(out, Mention{Text: p.Text, Field: f, Start: start, End: end, Type: typ,
+		out = append(out, Mention{Text: p.Text, Field: f, Start: p.Start, End: p.End, Type: typ,
 			Tokens: []string{p.Text}, Keys: []string{translit.Key(p.Text)}})
 	}
 	return out
