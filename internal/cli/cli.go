@@ -34,7 +34,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"run", "[SOURCE...]", "the live service: ingest, poll feeds, watch folders, serve the web UI and JSON API", runRun},
-		{"ingest", "SOURCE...", "ingest files, folders, JSONL, WARC, feed and page URLs into the data directory", runIngest},
+		{"ingest", "SOURCE...", "ingest files, folders, JSONL, WARC, feed and page URLs into the data directory (or publish them: --bus)", runIngest},
+		{"worker", "--bus URL", "prepare the raw items published on a NATS JetStream bus (any number, anywhere)", runWorker},
+		{"assign", "--bus URL", "the bus's single writer: assign the prepared items to stories and store them", runAssign},
 		{"extract", "PATH|URL...", "print the articles each input holds, one JSON object a line (stores nothing)", runExtract},
 		{"export", "", "print every stored article as JSON lines", runExport},
 		{"stories", "", "list stories, most recent first", runStories},

@@ -31,12 +31,16 @@ type readFlags struct {
 
 func addReadFlags(fs *flag.FlagSet) *readFlags {
 	return &readFlags{
-		langs:   fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: the 71 languages the models know, all but bs, ms, la, eo)"),
+		langs:   langsFlag(fs),
 		timeout: fs.Duration("timeout", 30*time.Second, "HTTP timeout per request"),
 		maxBody: fs.Int64("max-bytes", source.DefaultMaxBodyBytes, fmt.Sprintf("largest file, page, JSONL line or WARC record read, in bytes (pages over %d MiB are refused by extraction)", extract.MaxBodySize>>20)),
 		allowNet: fs.String("allow-net", "", "addresses fetching may reach although not public: comma-separated CIDRs or IPs, "+
 			"or loopback or private (default: none; loopback, private, link-local and metadata addresses are refused)"),
 	}
+}
+
+func langsFlag(fs *flag.FlagSet) *string {
+	return fs.String("langs", "", "comma-separated ISO 639-1 codes language detection chooses from (default: the 71 languages the models know, all but bs, ms, la, eo)")
 }
 
 func (f *readFlags) sourceOptions(e *env, vs source.ValidatorReader) (source.Options, error) {
@@ -56,12 +60,20 @@ type engineFlags struct {
 }
 
 func addEngineFlags(fs *flag.FlagSet) *engineFlags {
+	f := addPrepareFlags(fs)
+	f.readFlags = addReadFlags(fs)
+	f.digests = fs.Bool("digests", true, "store the digest of each story a settle rewrites, for readers to read at once "+
+		"(about 2 ms an article at the end of a run; off, storyline story builds one when asked)")
+	return f
+}
+
+// addPrepareFlags registers the flags that decide how an item is
+// prepared (but --langs, which addReadFlags has): a worker's, which must
+// be those of the assigner it prepares for.
+func addPrepareFlags(fs *flag.FlagSet) *engineFlags {
 	return &engineFlags{
-		readFlags: addReadFlags(fs),
-		lexicons:  fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages"),
-		window:    fs.Duration("window", 7*24*time.Hour, "how long a story stays open for new articles"),
-		digests: fs.Bool("digests", true, "store the digest of each story a settle rewrites, for readers to read at once "+
-			"(about 2 ms an article at the end of a run; off, storyline story builds one when asked)"),
+		lexicons: fs.String("lexicons", lexicon.DefaultDir, "folder of freedict dictd files used to link languages"),
+		window:   fs.Duration("window", 7*24*time.Hour, "how long a story stays open for new articles"),
 	}
 }
 
@@ -70,6 +82,18 @@ func (f *readFlags) detector() (*langid.Detector, error) {
 		return langid.Default(), nil
 	}
 	return langid.New(splitList(*f.langs))
+}
+
+// lexicon loads the lexicons of det's languages; nil when there are none.
+func (f *engineFlags) lexicon(ctx context.Context, det *langid.Detector) (*lexicon.Lexicon, error) {
+	lex, err := lexicon.Load(ctx, *f.lexicons, det.Languages())
+	if err != nil {
+		return nil, err
+	}
+	if len(lex.Langs()) == 0 {
+		return nil, nil // an empty lexicon would only add noise terms
+	}
+	return lex, nil
 }
 
 // openPipeline opens the store in dir for writing (waiting, with a message,
@@ -83,12 +107,9 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	if opt.Source, err = f.sourceOptions(e, nil); err != nil {
 		return nil, nil, nil, err
 	}
-	lex, err := lexicon.Load(ctx, *f.lexicons, det.Languages())
+	lex, err := f.lexicon(ctx, det)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	if len(lex.Langs()) == 0 {
-		lex = nil // an empty lexicon would only add noise terms
 	}
 	st, err := store.Open(ctx, dir, store.Options{Holder: "storyline " + command, Waiting: func(holder string) {
 		fmt.Fprintf(e.stderr, "storyline %s: waiting for %s to finish writing %s\n", command, holder, dir)
@@ -104,7 +125,7 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	if *f.digests {
 		opt.Digest = digestOptions(lex, nil)
 	}
-	p, err := ingest.Open(ctx, st, det, story.New(story.Config{Window: *f.window}, lex), opt)
+	p, err := ingest.Open(ctx, st, det, f.assigner(lex), opt)
 	if err != nil {
 		st.Close()
 		return nil, nil, nil, err
@@ -112,10 +133,17 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	return st, p, lex, nil
 }
 
+// assigner returns a new story assigner as the flags configure it; its
+// Features are those workers compute for it.
+func (f *engineFlags) assigner(lex *lexicon.Lexicon) *story.Assigner {
+	return story.New(story.Config{Window: *f.window}, lex)
+}
+
 func runIngest(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "ingest", "SOURCE...")
 	data := dataFlag(fs)
 	ef := addEngineFlags(fs)
+	bf := addBusFlags(fs, "publish the items to the deployment's raw stream for workers and the assigner, and return once it holds them all")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	inputs, err := parse(fs, args)
 	if err != nil {
@@ -126,6 +154,9 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	if err := someReadable(inputs); err != nil {
 		return err
+	}
+	if *bf.url != "" {
+		return publishItems(ctx, e, bf, ef.readFlags, inputs, *asJSON)
 	}
 	st, p, _, err := openPipeline(ctx, e, *data, "ingest", ef, ingest.Options{Progress: e.stderr})
 	if err != nil {
