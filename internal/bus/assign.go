@@ -65,7 +65,7 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	go b.keepAlive(o.holding, stop)
 	rep, err := p.RunPrepared(ctx, o.items, o.committed)
 	close(stop)
-	mc.Stop()
+	giveBack(mc)
 	// What was taken and not committed goes back at once, for the next
 	// assigner.
 	o.mu.Lock()

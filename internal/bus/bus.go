@@ -440,3 +440,17 @@ func (b *Bus) Remove(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// giveBack stops consuming and gives back at once the messages the client
+// had buffered and not handed over, so that the next consumer need not wait
+// AckWait for them.
+func giveBack(mc jetstream.MessagesContext) {
+	mc.Drain()
+	for {
+		m, err := mc.Next(jetstream.NextMaxWait(time.Second))
+		if err != nil {
+			return
+		}
+		_ = m.Nak()
+	}
+}

@@ -3,6 +3,8 @@ package bus
 import (
 	"context"
 	"errors"
+	"iter"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/storyline/storyline/internal/bus/bustest"
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/langid"
+	"github.com/storyline/storyline/internal/shared"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/story"
@@ -183,5 +186,134 @@ func TestLargeByReference(t *testing.T) {
 	}
 	if objs, err := b.pages.List(ctx); !errors.Is(err, jetstream.ErrNoObjectsFound) {
 		t.Errorf("pages bucket after the run: %d objects (%v), want none", len(objs), err)
+	}
+}
+
+// ecbItems reads the first n ECB+ dev articles as source items.
+func ecbItems(t *testing.T, n int) []source.Item {
+	t.Helper()
+	var out []source.Item
+	for it := range source.Read(context.Background(), []string{shared.Path(t, "data/ecbplus-dev.jsonl")}, source.Options{}) {
+		if len(out) == n {
+			break
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// inProcess is the partition of an in-process run of its into stories.
+func inProcess(t *testing.T, its []source.Item) []string {
+	t.Helper()
+	st, err := store.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := ingest.Open(context.Background(), st, langid.Default(), story.New(story.Config{}, nil), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.RunItems(context.Background(), func(ctx context.Context) iter.Seq[source.Item] { return slices.Values(its) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return partitionOf(t, st)
+}
+
+func partitionOf(t *testing.T, st store.Store) []string {
+	t.Helper()
+	by := map[int64][]string{}
+	err := st.Articles(context.Background(), func(a *article.Article) error {
+		by[a.Story] = append(by[a.Story], a.ExternalID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, ids := range by {
+		slices.Sort(ids)
+		out = append(out, strings.Join(ids, " "))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestDeadWorkersItemsWaitedFor: the first items are taken by a worker
+// that dies holding them; the assigner waits for them (they come again
+// after AckWait, to a live worker) rather than go on without them, and the
+// stories are those of an in-process run.
+func TestDeadWorkersItemsWaitedFor(t *testing.T) {
+	ctx := context.Background()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), AckWait: 2 * time.Second}
+	b := connectT(t, url, opt)
+	its := ecbItems(t, 80)
+	publish(t, b, its)
+	cons, err := b.consumer(ctx, b.raw, b.names.workers, b.opt.WorkerAckPending)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.Fetch(5, jetstream.FetchMaxWait(5*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := 0
+	for range batch.Messages() {
+		held++ // and never acknowledged: the worker died
+	}
+	if held != 5 {
+		t.Fatalf("the dead worker took %d items, want 5", held)
+	}
+	start := time.Now()
+	rep, _, st := drain(t, url, opt)
+	if took := time.Since(start); took < opt.AckWait {
+		t.Errorf("done in %v, before the dead worker's items could come again (%v)", took, opt.AckWait)
+	}
+	if rep.Items != 80 || rep.Duplicates != 0 {
+		t.Errorf("items %d, duplicates %d; want 80 and 0", rep.Items, rep.Duplicates)
+	}
+	if got, want := partitionOf(t, st), inProcess(t, its); !slices.Equal(got, want) {
+		t.Errorf("%d stories over the bus, %d in process: they differ", len(got), len(want))
+	}
+	// Stored in ingest sequence: IDs are given in the order of storing.
+	var order []string
+	err = st.Articles(ctx, func(a *article.Article) error {
+		order = append(order, a.ExternalID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, it := range its {
+		if i >= len(order) || order[i] != it.Page.ExternalID {
+			t.Fatalf("article %d stored is %v, want %s: not in ingest sequence", i+1, order[min(i, len(order)-1)], it.Page.ExternalID)
+		}
+	}
+}
+
+// TestGoneItemsNotWaitedFor: an item that left the raw stream without
+// being prepared (deleted by an operator) is not waited for: the
+// assigner finds it gone and goes on at once, not after ReorderWait.
+func TestGoneItemsNotWaitedFor(t *testing.T) {
+	ctx := context.Background()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), ReorderWait: time.Hour}
+	b := connectT(t, url, opt)
+	its := ecbItems(t, 20)
+	publish(t, b, its)
+	for _, seq := range []uint64{1, 7, 8} {
+		if err := b.raw.DeleteMsg(ctx, seq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start := time.Now()
+	rep, _, _ := drain(t, url, opt)
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %v: the gone items were waited for", took)
+	}
+	if rep.Items != 17 {
+		t.Errorf("items %d, want 17", rep.Items)
 	}
 }

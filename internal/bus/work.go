@@ -58,7 +58,7 @@ func (b *Bus) Work(ctx context.Context, st ingest.Stages, opt WorkOptions) (*Wor
 	if err != nil {
 		return rep, fmt.Errorf("bus: consume %s: %w", b.names.raw, err)
 	}
-	defer mc.Stop()
+	defer giveBack(mc)
 
 	// held are the raw messages taken and not yet acknowledged; order
 	// the ones given to Prepare, which yields in the same order.
