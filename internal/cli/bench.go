@@ -63,6 +63,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	every := fs.Int("every", 10_000, "report every this many articles stored")
 	asJSON := fs.Bool("json", false, "print JSON lines: one per report, then the summary")
 	data := fs.String("data", "", "store folder, empty or new (default: a temporary one, removed at the end)")
+	storeURL := fs.String("store", "", "the store, empty or new, instead of --data: sqlite:DIR or postgres://… with the tables in the schema --name")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to this file")
 	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the ingest to this file")
 	streamOut := fs.String("stream-out", "", "write the generated stream to this JSONL file and stop (no ingest)")
@@ -93,6 +94,13 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	} else if _, err := os.Stat(filepath.Join(dir, store.FileName)); err == nil {
 		return usageErr("--data %s already holds a store: the benchmark starts from an empty one", dir)
 	}
+	loc := storeIn(dir)
+	if *storeURL != "" {
+		if *data != "" {
+			return usageErr("give --data DIR or --store URL, not both")
+		}
+		loc = storeFlags{fs: fs, url: storeURL, data: &dir}
+	}
 	what := strings.Join(inputs, " ")
 	if len(inputs) == 0 {
 		path := filepath.Join(tmp, "stream.jsonl")
@@ -110,12 +118,15 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, p, _, err := openPipeline(ctx, e, dir, "bench", ef, ingest.Options{CommitEvery: *commitEvery})
+	st, p, _, err := openPipeline(ctx, e, loc, "bench", ef, ingest.Options{CommitEvery: *commitEvery})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	ro, err := store.OpenReadOnly(ctx, dir)
+	if n, _, err := st.Counts(ctx); err != nil || n > 0 {
+		return errors.Join(err, usageErr("%s already holds %d articles: the benchmark starts from an empty store", loc, n))
+	}
+	ro, err := loc.openRead(ctx)
 	if err != nil {
 		return err
 	}
@@ -135,7 +146,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	b.start()
 	if !b.asJSON {
-		fmt.Fprintf(e.stdout, "bench: %s; rate %s; store %s\n", what, rateName(*rate), dir)
+		fmt.Fprintf(e.stdout, "bench: %s; rate %s; store %s\n", what, rateName(*rate), loc)
 		b.header()
 	}
 	probeCtx, stopProbe := context.WithCancel(ctx)
@@ -289,7 +300,7 @@ func (b *bench) paced(ctx context.Context, items iter.Seq[source.Item], rate flo
 // probe reads the store as a reader in another process would, article
 // after article in ID order (the writer stores them in arrival order),
 // until the run is over and the last article was read.
-func (b *bench) probe(ctx context.Context, ro *store.SQLite, runDone <-chan struct{}) error {
+func (b *bench) probe(ctx context.Context, ro store.Store, runDone <-chan struct{}) error {
 	next := int64(1)
 	for {
 		a, err := ro.Article(ctx, next)
@@ -425,10 +436,10 @@ type benchSummary struct {
 	Under1s  float64 `json:"latency_under_1s_pct"` // share of items visible within a second
 	procMem
 	RSSAt map[int]procMem `json:"memory_at,omitempty"` // at 10k, 50k, 100k, 200k... articles
-	Store float64         `json:"store_mib"`           // the store's files: database, WAL
+	Store float64         `json:"store_mib"`           // on disk: SQLite files (database, WAL) or PostgreSQL tables
 }
 
-func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLite) error {
+func (b *bench) summary(ctx context.Context, rep *ingest.Report, st store.Store) error {
 	cpu := cputime.Used() - b.cpu0
 	s := benchSummary{Items: b.items, Articles: b.articles, Stored: rep.Stored, Copies: rep.Copies,
 		Related: rep.Related, Skipped: len(rep.Skipped), Elapsed: b.finished.Sub(b.began).Seconds(),
@@ -451,7 +462,7 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st *store.SQLit
 	if n, _, err := st.Counts(context.WithoutCancel(ctx)); err == nil && int(n) != b.articles && !s.Interrupted {
 		return fmt.Errorf("the store holds %d articles, the probe saw %d", n, b.articles)
 	}
-	s.Store = dirMiB(filepath.Dir(st.Path()))
+	s.Store = storeMiB(ctx, st)
 	if b.asJSON {
 		return json.NewEncoder(b.out).Encode(map[string]benchSummary{"summary": s})
 	}
@@ -539,6 +550,21 @@ func readMem() procMem {
 }
 
 // dirMiB is the size of the files in dir, in MiB.
+// storeMiB is the store's size on disk: a SQLite store's files (database,
+// WAL), a PostgreSQL store's tables with their indexes.
+func storeMiB(ctx context.Context, st store.Store) float64 {
+	switch st := st.(type) {
+	case interface{ Path() string }:
+		return dirMiB(filepath.Dir(st.Path()))
+	case interface {
+		Size(context.Context) (int64, error)
+	}:
+		n, _ := st.Size(context.WithoutCancel(ctx))
+		return float64(n) / (1 << 20)
+	}
+	return 0
+}
+
 func dirMiB(dir string) float64 {
 	var n int64
 	es, _ := os.ReadDir(dir)

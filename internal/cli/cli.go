@@ -111,7 +111,8 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-8s %-26s %s\n", c.name, c.args, c.summary)
 	}
-	fmt.Fprintln(w, "\nEvery command takes -h for its flags. Data lives in --data DIR (default ./storyline-data, env STORYLINE_DATA).")
+	fmt.Fprintln(w, "\nEvery command takes -h for its flags. Data lives in --data DIR (default ./storyline-data, env STORYLINE_DATA),\n"+
+		"or in the store --store URL names: sqlite:DIR or postgres://… (env STORYLINE_STORE).")
 }
 
 // newLogger logs at INFO unless STORYLINE_LOG says otherwise: a run's
@@ -135,18 +136,10 @@ func newFlags(e *env, name, args string) *flag.FlagSet {
 	return fs
 }
 
-// dataFlag registers --data with its default from the environment.
-func dataFlag(fs *flag.FlagSet) *string {
-	def := os.Getenv("STORYLINE_DATA")
-	if def == "" {
-		def = "./storyline-data"
-	}
-	return fs.String("data", def, "data directory (env STORYLINE_DATA)")
-}
-
 // parse parses flags that may come before or after positional arguments,
 // so `storyline ingest seeds/ --data d` works as people type it.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	addNameFlag(fs)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {

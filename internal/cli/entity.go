@@ -39,7 +39,7 @@ func runEntity(ctx context.Context, e *env, args []string) error {
 		if len(pos) != 1 {
 			return usageErr("entity show takes one ID or NAME")
 		}
-		st, err := openExisting(ctx, *data)
+		st, err := data.openRead(ctx)
 		if err != nil {
 			return err
 		}
@@ -53,9 +53,7 @@ func runEntity(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return usageErr("entity ID %q is not a number", pos[0])
 		}
-		st, err := store.Open(ctx, *data, store.Options{Holder: "storyline entity", Waiting: func(h string) {
-			fmt.Fprintf(e.stderr, "storyline entity: waiting for %s to finish writing %s\n", h, *data)
-		}})
+		st, err := data.openWrite(ctx, e, "entity")
 		if err != nil {
 			return err
 		}
@@ -119,7 +117,7 @@ type mergeJSON struct {
 	Evidence string `json:"evidence"`
 }
 
-func showEntity(ctx context.Context, e *env, st *store.SQLite, arg string, asJSON bool) error {
+func showEntity(ctx context.Context, e *env, st store.Store, arg string, asJSON bool) error {
 	var ids []int64
 	if id, err := strconv.ParseInt(arg, 10, 64); err == nil {
 		ids = []int64{id}

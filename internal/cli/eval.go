@@ -221,7 +221,7 @@ func evalClusters(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, p, _, err := openPipeline(ctx, e, dir, "eval clusters", ef, ingest.Options{})
+	st, p, _, err := openPipeline(ctx, e, storeIn(dir), "eval clusters", ef, ingest.Options{})
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -96,10 +95,10 @@ func (f *engineFlags) lexicon(ctx context.Context, det *langid.Detector) (*lexic
 	return lex, nil
 }
 
-// openPipeline opens the store in dir for writing (waiting, with a message,
-// while another process writes it) and the pipeline on it, its stories
-// resumed where the last run left them.
-func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFlags, opt ingest.Options) (*store.SQLite, *ingest.Pipeline, *lexicon.Lexicon, error) {
+// openPipeline opens the store at loc for writing (waiting, with a
+// message, while another process writes a SQLite store) and the pipeline
+// on it, its stories resumed where the last run left them.
+func openPipeline(ctx context.Context, e *env, loc storeFlags, command string, f *engineFlags, opt ingest.Options) (store.Backend, *ingest.Pipeline, *lexicon.Lexicon, error) {
 	det, err := f.detector()
 	if err != nil {
 		return nil, nil, nil, err
@@ -111,9 +110,7 @@ func openPipeline(ctx context.Context, e *env, dir, command string, f *engineFla
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	st, err := store.Open(ctx, dir, store.Options{Holder: "storyline " + command, Waiting: func(holder string) {
-		fmt.Fprintf(e.stderr, "storyline %s: waiting for %s to finish writing %s\n", command, holder, dir)
-	}})
+	st, err := loc.openWrite(ctx, e, command)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -291,22 +288,13 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// openExisting opens the store of a data directory read-only, for the
-// commands that only read it: it must exist, and it is never waited for.
-func openExisting(ctx context.Context, dir string) (*store.SQLite, error) {
-	if _, err := os.Stat(filepath.Join(dir, store.FileName)); err != nil {
-		return nil, fmt.Errorf("no store in %s (run storyline ingest first): %w", dir, err)
-	}
-	return store.OpenReadOnly(ctx, dir)
-}
-
 func runExport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "export", "")
 	data := dataFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, *data)
+	st, err := data.openRead(ctx)
 	if err != nil {
 		return err
 	}
@@ -354,7 +342,7 @@ type canonicals map[int64]string
 // export of a large store does not hold every entity.
 const maxCanonicals = 100_000
 
-func (c *canonicals) canonical(ctx context.Context, st *store.SQLite, id int64) (string, error) {
+func (c *canonicals) canonical(ctx context.Context, st store.Store, id int64) (string, error) {
 	if n, ok := (*c)[id]; ok {
 		return n, nil
 	}
@@ -385,7 +373,7 @@ func runStories(ctx context.Context, e *env, args []string) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	st, err := openExisting(ctx, *data)
+	st, err := data.openRead(ctx)
 	if err != nil {
 		return err
 	}

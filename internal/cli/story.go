@@ -31,7 +31,7 @@ func runStory(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usageErr("story ID %q is not a number", pos[0])
 	}
-	st, err := openExisting(ctx, *data)
+	st, err := data.openRead(ctx)
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func runStory(ctx context.Context, e *env, args []string) error {
 
 // storedModel is the document-frequency model the last checkpoint stored,
 // nil when there is none.
-func storedModel(ctx context.Context, st *store.SQLite) *text.Model {
+func storedModel(ctx context.Context, st store.Store) *text.Model {
 	b, err := st.Meta(ctx, "model")
 	if err != nil || b == nil {
 		return nil

@@ -74,7 +74,7 @@ var (
 )
 
 // New returns a service over st written by p. Nothing runs until Run.
-func New(st *store.SQLite, p *ingest.Pipeline, opt Options) *Service {
+func New(st store.Backend, p *ingest.Pipeline, opt Options) *Service {
 	opt = opt.withDefaults()
 	s := &Service{p: p, opt: opt, jobs: make(chan job), stopped: make(chan struct{}), log: opt.Logger, feeds: map[string]*service.FeedStatus{}}
 	s.reader = reader{st: st, digest: opt.Digest, status: s.status, counts: new(countCache), digests: newDigestCache(digestsCached)}

@@ -19,7 +19,7 @@ type digestBuilder func(ctx context.Context, id int64) (*digest.Digest, error)
 
 // reader answers readers from the store.
 type reader struct {
-	st      *store.SQLite
+	st      store.Backend
 	digest  digestBuilder
 	status  func() (time.Time, []service.FeedStatus)
 	counts  *countCache

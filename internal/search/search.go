@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/storyline/storyline/internal/intel/entity"
 	"github.com/storyline/storyline/internal/service"
 	"github.com/storyline/storyline/internal/store"
 )
@@ -21,6 +22,14 @@ const (
 	MaxTotal = 1000
 )
 
+// Store is what a search reads: the stories and entities of the store
+// and its full-text search. Both stores are one (store.Backend).
+type Store interface {
+	Story(ctx context.Context, id int64) (store.Story, error)
+	EntitiesNamed(ctx context.Context, name string) ([]entity.Entity, error)
+	store.Searcher
+}
+
 // Run parses q and returns the page of its results after cursor (the
 // previous page's Next, "" for the first), grouped by the story readers
 // see each article in, stories in the order of their best article. A
@@ -30,7 +39,7 @@ const (
 // when the query has words, newest first when it has only filters or
 // matches more than MaxTotal articles (ranking would read them all), or as
 // sort: says. A story may have articles on two pages.
-func Run(ctx context.Context, st *store.SQLite, q, cursor string, limit int) (service.SearchPage, error) {
+func Run(ctx context.Context, st Store, q, cursor string, limit int) (service.SearchPage, error) {
 	page := service.SearchPage{Query: q, Groups: []service.SearchGroup{}}
 	pq, err := Parse(q)
 	if err != nil {
@@ -91,7 +100,7 @@ func Run(ctx context.Context, st *store.SQLite, q, cursor string, limit int) (se
 
 // story returns the story an article is in; an article not yet in one, or
 // in one since removed, gets a story of its ID alone.
-func story(ctx context.Context, st *store.SQLite, id int64) (store.Story, error) {
+func story(ctx context.Context, st Store, id int64) (store.Story, error) {
 	if id == 0 {
 		return store.Story{}, nil
 	}
@@ -118,7 +127,7 @@ func ranked(spec *store.SearchSpec) bool {
 // plan turns a parsed query into the store's search, resolving entity
 // names, and says how the query was read. A nil spec means nothing can
 // match (a name no entity has), which read explains.
-func plan(ctx context.Context, st *store.SQLite, q Query) (*store.SearchSpec, []string, error) {
+func plan(ctx context.Context, st Store, q Query) (*store.SearchSpec, []string, error) {
 	spec := &store.SearchSpec{
 		Langs: q.Langs, NotLangs: q.NotLangs, Sources: q.Sources, NotSources: q.NotSources,
 		After: q.After, Before: q.Before, Highlight: highlights(q.Expr),
@@ -172,7 +181,7 @@ func plan(ctx context.Context, st *store.SQLite, q Query) (*store.SearchSpec, []
 // entities returns the IDs of the entities with a variant written as name
 // (entity.Norm: case and spacing aside), in any script, and how to say
 // which they are.
-func entities(ctx context.Context, st *store.SQLite, name string) ([]int64, string, error) {
+func entities(ctx context.Context, st Store, name string) ([]int64, string, error) {
 	es, err := st.EntitiesNamed(ctx, name)
 	if err != nil {
 		return nil, "", fmt.Errorf("search: entity %q: %w", name, err)

@@ -193,6 +193,49 @@ type Tx interface {
 	Rollback() error
 }
 
+// Browser is implemented by stores offering the listings readers page
+// through (browse.go; postgres's browse.go), with the same results and
+// cursors in both stores.
+type Browser interface {
+	// StoriesPage returns a page of stories, most recent (or biggest)
+	// first, and the cursor of the next page ("" at the end).
+	StoriesPage(ctx context.Context, q StoryQuery) ([]Story, string, error)
+	// EntityStories returns the latest stories readers see that name an
+	// entity, most recent first.
+	EntityStories(ctx context.Context, entityID int64, limit int) ([]Story, error)
+	// SpeakerQuotes returns the latest quotes an entity said.
+	SpeakerQuotes(ctx context.Context, entityID int64, limit int) ([]Quote, error)
+	// OutletLangs returns the languages an outlet writes in and how many
+	// of its articles are stored.
+	OutletLangs(ctx context.Context, outlet string) ([]string, int, error)
+	// LastStored returns when the latest article was stored (zero for
+	// none).
+	LastStored(ctx context.Context) (time.Time, error)
+}
+
+// Searcher is implemented by stores offering full-text search
+// (search.go; postgres's search.go): SearchSpec's expressions are FTS5
+// query syntax, and both stores find the same articles in the same order.
+type Searcher interface {
+	// SearchArticles returns a page of articles matching spec, in its
+	// order, and the cursor of the next page ("" after the last).
+	SearchArticles(ctx context.Context, spec SearchSpec) ([]SearchRow, string, error)
+	// CountArticles counts the articles matching spec (its Cursor, Limit
+	// and Order aside), stopping at atMost.
+	CountArticles(ctx context.Context, spec SearchSpec, atMost int) (int, error)
+}
+
+// Backend is a whole store as the commands and the service use it: the
+// contract, the listings and search. SQLite is one, and so is PostgreSQL's
+// store; package storeurl opens either by its URL.
+type Backend interface {
+	Store
+	Browser
+	Searcher
+}
+
+var _ Backend = (*SQLite)(nil)
+
 // StemmedSetter is implemented by transactions whose full-text index has a
 // column for text stemmed by Storyline's own analyser (the SQLite Tx does).
 type StemmedSetter interface {

@@ -72,7 +72,11 @@ type Store struct {
 	writerKey int64
 }
 
-var _ store.Store = (*Store)(nil)
+var _ store.Backend = (*Store)(nil)
+
+// ErrNoStore is returned by a read-only Open of a deployment whose schema
+// does not exist.
+var ErrNoStore = errors.New("no store of that name in the database")
 
 var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
@@ -136,6 +140,19 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// Size returns the bytes the deployment's tables take on disk, their
+// indexes and TOAST included.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::bigint
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relkind = 'r'`, s.schema).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: size: %w", err)
+	}
+	return n, nil
+}
+
 // SchemaVersion returns the number of migrations applied.
 func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
@@ -147,6 +164,9 @@ func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
 
 func (s *Store) checkVersion(ctx context.Context) error {
 	v, err := s.SchemaVersion(ctx)
+	if pe := (*pgconn.PgError)(nil); errors.As(err, &pe) && pe.Code == "42P01" {
+		return fmt.Errorf("%w (run a writing command, storyline ingest, first)", ErrNoStore)
+	}
 	if err == nil && v != len(migrations) {
 		err = fmt.Errorf("schema version %d, this program's is %d: run a writing command (storyline ingest) first to upgrade it", v, len(migrations))
 	}
