@@ -46,3 +46,16 @@ func TestSearchConformance(t *testing.T) {
 		return s
 	})
 }
+
+// TestCopyConformance runs the copy suite from SQLite to SQLite.
+func TestCopyConformance(t *testing.T) {
+	open := func(t *testing.T) store.Backend {
+		s, err := store.Open(context.Background(), t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	storetest.RunCopy(t, open, open)
+}

@@ -256,11 +256,7 @@ func (s *Store) indexMissing(ctx context.Context) error {
 				if err = rows.Scan(&id, &title, &text, &stemmed); err != nil {
 					break
 				}
-				var v vectorBuilder
-				v.add(title, weightTitle)
-				v.add(text, weightText)
-				v.add(stemmed, weightStemmed)
-				b.Queue("UPDATE article SET fts = $1::tsvector WHERE id = $2", cleanText(v.String()), id)
+				b.Queue("UPDATE article SET fts = $1::tsvector WHERE id = $2", fullVector(title, text, stemmed), id)
 			}
 			rows.Close()
 			if err == nil {
@@ -281,6 +277,15 @@ func (s *Store) indexMissing(ctx context.Context) error {
 			return nil
 		}
 	}
+}
+
+// fullVector is an article's full-text index: every column's words.
+func fullVector(title, text, stemmed string) string {
+	var v vectorBuilder
+	v.add(title, weightTitle)
+	v.add(text, weightText)
+	v.add(stemmed, weightStemmed)
+	return cleanText(v.String())
 }
 
 // Begin starts a write transaction, waiting (or until ctx ends) while
