@@ -140,6 +140,11 @@ func TestSoak(t *testing.T) {
 			}
 		case code == 0:
 			// Finished just as the signal came.
+		case killed && sigGot == syscall.SIGINT && r.waited:
+			// Go installs the handler when main starts; a SIGINT while
+			// the libraries still initialise (go-dateparser's tables
+			// take a second on a loaded machine) ends the process by
+			// the default action, before it has done anything.
 		case code != exitInterrupted:
 			t.Errorf("%s: SIGINT sent, exit %d, want %d (interrupted)\nstdout:\n%s\nstderr:\n%s",
 				r.p.name, code, exitInterrupted, r.p.stdout, r.p.stderr)
