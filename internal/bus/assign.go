@@ -44,7 +44,7 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	if err != nil {
 		return nil, fmt.Errorf("bus: consumer %s: %w", b.names.assigner, err)
 	}
-	o := &orderer{b: b, cons: cons, opt: opt, next: 1, started: time.Now(), lastAlive: time.Now(), inherited: info.NumAckPending > 0}
+	o := &orderer{b: b, cons: cons, opt: opt, next: 1, started: time.Now(), inherited: info.NumAckPending > 0, held: map[jetstream.Msg]bool{}}
 	if e, err := b.state.Get(ctx, keyNext); err == nil {
 		if o.next, err = strconv.ParseUint(string(e.Value()), 10, 64); err != nil {
 			return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
@@ -56,7 +56,11 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 		b.log.Info("bus: a previous assigner left items unacknowledged; they come again within the ack wait",
 			"items", info.NumAckPending, "ack_wait", b.opt.AckWait)
 	}
-	mc, err := cons.Messages(jetstream.PullMaxMessages(256))
+	// The client buffers this many ahead of the writer; they are not
+	// kept alive there, so it must drain well within AckWait even while
+	// the writer commits or settles: 16 items are milliseconds of its
+	// time, and still enough to keep it busy.
+	mc, err := cons.Messages(jetstream.PullMaxMessages(16))
 	if err != nil {
 		return nil, fmt.Errorf("bus: consume %s: %w", b.names.prep, err)
 	}
@@ -69,11 +73,8 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	// What was taken and not committed goes back at once, for the next
 	// assigner.
 	o.mu.Lock()
-	for _, e := range o.fifo {
-		_ = e.msg.Nak()
-	}
-	for _, e := range o.q {
-		_ = e.msg.Nak()
+	for m := range o.held {
+		_ = m.Nak()
 	}
 	o.mu.Unlock()
 	return rep, err
@@ -97,12 +98,11 @@ type orderer struct {
 	started   time.Time
 	inherited bool
 
-	lastAlive time.Time // when q's messages were last said in progress
-
-	// Shared with the writer's goroutine (durable):
+	// Shared with the writer's goroutine (committed) and keepAlive:
 	mu      sync.Mutex
-	fifo    []entry // handed to the writer, not yet durable
-	durable int     // how many items handed on are durable
+	fifo    []entry                // handed to the writer, not yet durable
+	durable int                    // how many items handed on are durable
+	held    map[jetstream.Msg]bool // taken and not yet acknowledged: q's and fifo's
 }
 
 type entry struct {
@@ -171,14 +171,6 @@ func (o *orderer) items(ctx context.Context) iter.Seq[ingest.Prepared] {
 					return
 				}
 			}
-			if now := time.Now(); now.Sub(o.lastAlive) >= o.b.opt.AckWait/3 {
-				// Items waiting for their turn are not to be delivered
-				// again meanwhile.
-				for _, e := range o.q {
-					_ = e.msg.InProgress()
-				}
-				o.lastAlive = now
-			}
 			m, err := o.mc.Next(jetstream.NextMaxWait(o.wait()))
 			if err != nil {
 				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
@@ -236,7 +228,7 @@ func (o *orderer) take(ctx context.Context, m jetstream.Msg) {
 			return
 		}
 		if e.prep, reason = decodePrepared(m.Headers().Get(hdrWire), body); reason == nil {
-			heap.Push(&o.q, e)
+			o.push(e)
 			return
 		}
 	}
@@ -248,6 +240,15 @@ func (o *orderer) take(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	e.prep = ingest.Prepared{Input: input, Err: fmt.Errorf("%w: %v", ErrMovedAside, reason)}
+	o.push(e)
+}
+
+// push queues a received item; its message is kept alive until it is
+// acknowledged.
+func (o *orderer) push(e entry) {
+	o.mu.Lock()
+	o.held[e.msg] = true
+	o.mu.Unlock()
 	heap.Push(&o.q, e)
 }
 
@@ -332,6 +333,9 @@ func (o *orderer) committed(n int) {
 	done := o.fifo[:k]
 	o.fifo = o.fifo[k:]
 	o.durable = n
+	for _, e := range done {
+		delete(o.held, e.msg)
+	}
 	o.mu.Unlock()
 	if k == 0 {
 		return
@@ -354,9 +358,9 @@ func (o *orderer) committed(n int) {
 func (o *orderer) holding() []jetstream.Msg {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	out := make([]jetstream.Msg, 0, len(o.fifo))
-	for _, e := range o.fifo {
-		out = append(out, e.msg)
+	out := make([]jetstream.Msg, 0, len(o.held))
+	for m := range o.held {
+		out = append(out, m)
 	}
 	return out
 }

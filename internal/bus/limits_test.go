@@ -271,8 +271,10 @@ func TestDeadWorkersItemsWaitedFor(t *testing.T) {
 	if took := time.Since(start); took < opt.AckWait {
 		t.Errorf("done in %v, before the dead worker's items could come again (%v)", took, opt.AckWait)
 	}
-	if rep.Items != 80 || rep.Duplicates != 0 {
-		t.Errorf("items %d, duplicates %d; want 80 and 0", rep.Items, rep.Duplicates)
+	// A message can come again on a loaded machine (AckWait is short
+	// here): it is then recognised, a duplicate, and stored once.
+	if rep.Items-rep.Duplicates != 80 || rep.Stored+rep.Copies != 80 {
+		t.Errorf("items %d (duplicates %d), stored %d, copies %d; want 80 items stored once", rep.Items, rep.Duplicates, rep.Stored, rep.Copies)
 	}
 	if got, want := partitionOf(t, st), inProcess(t, its); !slices.Equal(got, want) {
 		t.Errorf("%d stories over the bus, %d in process: they differ", len(got), len(want))

@@ -54,11 +54,6 @@ func (b *Bus) Work(ctx context.Context, st ingest.Stages, opt WorkOptions) (*Wor
 	if err != nil {
 		return rep, err
 	}
-	mc, err := cons.Messages(jetstream.PullMaxMessages(2 * workers))
-	if err != nil {
-		return rep, fmt.Errorf("bus: consume %s: %w", b.names.raw, err)
-	}
-	defer giveBack(mc)
 
 	// held are the raw messages taken and not yet acknowledged; order
 	// the ones given to Prepare, which yields in the same order.
@@ -165,10 +160,25 @@ func (b *Bus) Work(ctx context.Context, st ingest.Stages, opt WorkOptions) (*Wor
 	var itemsErr error
 	items := func(yield func(source.Item) bool) {
 		for rctx.Err() == nil {
-			m, err := mc.Next(jetstream.NextMaxWait(idlePoll))
+			// One message at a time, when Prepare has room for it: a
+			// message waiting in a client buffer would not be kept alive,
+			// and would be delivered again to another worker after
+			// AckWait while this one is slow (loading its models, say).
+			// A request an item costs little beside preparing it.
+			m, err := cons.Next(jetstream.FetchMaxWait(idlePoll))
 			if err != nil {
-				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+				if rctx.Err() != nil {
 					return
+				}
+				if !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, jetstream.ErrNoMessages) {
+					// The server is away (restarting): the client
+					// reconnects; ask again a little later.
+					b.log.Warn("bus: take a raw item", "err", err)
+					select {
+					case <-time.After(idlePoll):
+					case <-rctx.Done():
+						return
+					}
 				}
 				if opt.Drain && b.drained(rctx, b.raw, func() int { mu.Lock(); defer mu.Unlock(); return len(held) }) {
 					return
