@@ -44,7 +44,7 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	if err != nil {
 		return nil, fmt.Errorf("bus: consumer %s: %w", b.names.assigner, err)
 	}
-	o := &orderer{b: b, cons: cons, opt: opt, next: 1, started: time.Now(), inherited: info.NumAckPending > 0, held: map[jetstream.Msg]bool{}}
+	o := &orderer{b: b, cons: cons, opt: opt, next: 1, held: map[jetstream.Msg]bool{}}
 	if e, err := b.state.Get(ctx, keyNext); err == nil {
 		if o.next, err = strconv.ParseUint(string(e.Value()), 10, 64); err != nil {
 			return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
@@ -52,7 +52,7 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	} else if !errors.Is(err, jetstream.ErrKeyNotFound) {
 		return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
 	}
-	if o.inherited {
+	if info.NumAckPending > 0 {
 		b.log.Info("bus: a previous assigner left items unacknowledged; they come again within the ack wait",
 			"items", info.NumAckPending, "ack_wait", b.opt.AckWait)
 	}
@@ -89,14 +89,9 @@ type orderer struct {
 	opt  AssignOptions
 
 	// Owned by items' goroutine:
-	q       queue  // received, waiting for their turn
-	next    uint64 // the ingest sequence the writer takes next
-	maxPSeq uint64 // the highest prepared-stream sequence received
-	gap     *gap
-	// started and inherited: a previous assigner's unacknowledged items
-	// come again only after AckWait, so until then no gap is given up.
-	started   time.Time
-	inherited bool
+	q    queue  // received, waiting for their turn
+	next uint64 // the ingest sequence the writer takes next
+	gap  *gap
 
 	// Shared with the writer's goroutine (committed) and keepAlive:
 	mu      sync.Mutex
@@ -107,7 +102,7 @@ type orderer struct {
 
 type entry struct {
 	seq  uint64 // ingest sequence; 0 for an item that has none (take at once)
-	pseq uint64 // prepared-stream sequence: ties and the watermark
+	pseq uint64 // prepared-stream sequence: the order of ties
 	msg  jetstream.Msg
 	prep ingest.Prepared
 	// next is the orderer's next once this item was handed on: what is
@@ -115,19 +110,12 @@ type entry struct {
 	next uint64
 }
 
-// gap is the wait for the item of ingest sequence for, which is not here
+// gap is the wait for the item of ingest sequence for_, which is not here
 // while later ones are.
 type gap struct {
 	for_    uint64
 	since   time.Time
 	checked time.Time
-	// A check found the items from for_ up to to absent from the raw
-	// stream: prepared and published before the prepared stream's last
-	// sequence was watermark. Once every prepared item up to watermark has
-	// been received, the ones of them not here are gone for good (stored
-	// before, or moved aside), and the wait ends.
-	to, watermark uint64
-	resolved      bool
 }
 
 type queue []entry
@@ -204,7 +192,6 @@ func (o *orderer) take(ctx context.Context, m jetstream.Msg) {
 		_ = m.NakWithDelay(time.Second)
 		return
 	}
-	o.maxPSeq = max(o.maxPSeq, md.Sequence.Stream)
 	e := entry{pseq: md.Sequence.Stream, msg: m}
 	input := m.Headers().Get(hdrInput)
 	seq, serr := strconv.ParseUint(m.Headers().Get(hdrSeq), 10, 64)
@@ -267,51 +254,63 @@ func (o *orderer) gapOver(ctx context.Context) bool {
 			"from", o.next, "to", head-1, "waited", now.Sub(g.since).Round(time.Second))
 		return true
 	}
-	if g.resolved && o.maxPSeq >= g.watermark {
-		// Every item published before the check is here: the missing
-		// ones are gone.
-		o.next = g.to
-		o.gap = nil
-		return o.q[0].seq <= o.next
-	}
-	if g.resolved || now.Sub(g.checked) < gapCheckEvery {
-		return false
-	}
-	if o.inherited && now.Sub(o.started) < o.b.opt.AckWait+time.Second {
+	if now.Sub(g.checked) < gapCheckEvery {
 		return false
 	}
 	g.checked = now
-	to, ok, err := o.absent(ctx, head)
+	to, err := o.gone(ctx, head)
 	if err != nil {
 		o.b.log.Warn("bus: looking for a missing item", "seq", o.next, "err", err)
 		return false
 	}
-	if !ok {
-		return false // still with the workers
-	}
-	info, err := o.b.prep.Info(ctx)
-	if err != nil {
-		o.b.log.Warn("bus: looking for a missing item", "seq", o.next, "err", err)
+	if to <= o.next {
 		return false
 	}
-	g.to, g.watermark, g.resolved = to, info.State.LastSeq, true
-	return false
+	o.next = to
+	o.gap = nil
+	return o.q[0].seq <= o.next
 }
 
-// absent reports whether the raw item of ingest sequence o.next has left
-// the raw stream (its worker acknowledged it, or it was never there), and
-// up to which sequence (below head) none is left.
-func (o *orderer) absent(ctx context.Context, head uint64) (to uint64, ok bool, err error) {
+// gone returns up to which ingest sequence (head at most) the items from
+// o.next on will not come: o.next itself when it may still come.
+//
+// An item is on its way while its raw message is in the raw stream (a
+// worker has it, or will), or while its prepared message is in the
+// prepared stream and not in this assigner's hands: a worker acknowledges
+// the raw message only once the prepared one is in, so asking in that
+// order misses none. The prepared stream's side is read from the
+// consumer: if every message up to the stream's last was delivered, and
+// every one delivered and not acknowledged is one this assigner holds
+// (none lost on the way, none held by an assigner that died, none in the
+// client's buffer), then a prepared item not held is acknowledged: stored
+// before, or moved aside.
+func (o *orderer) gone(ctx context.Context, head uint64) (uint64, error) {
+	to := head
 	m, err := o.b.raw.GetMsg(ctx, o.next, jetstream.WithGetMsgSubject(o.b.names.rawSubj))
 	switch {
 	case errors.Is(err, jetstream.ErrMsgNotFound):
-		return head, true, nil
 	case err != nil:
-		return 0, false, err
+		return o.next, err
 	case m.Sequence == o.next:
-		return 0, false, nil
+		return o.next, nil // still with the workers
+	default:
+		to = min(m.Sequence, head)
 	}
-	return min(m.Sequence, head), true, nil
+	s, err := o.b.prep.Info(ctx)
+	if err != nil {
+		return o.next, err
+	}
+	c, err := o.cons.Info(ctx)
+	if err != nil {
+		return o.next, err
+	}
+	o.mu.Lock()
+	held := len(o.held)
+	o.mu.Unlock()
+	if c.Delivered.Stream < s.State.LastSeq || c.NumAckPending > held {
+		return o.next, nil
+	}
+	return to, nil
 }
 
 // drained reports whether both streams are empty and every item taken is
@@ -333,6 +332,8 @@ func (o *orderer) committed(n int) {
 	done := o.fifo[:k]
 	o.fifo = o.fifo[k:]
 	o.durable = n
+	// Out of held before acknowledged: what held counts is always
+	// unacknowledged on the server too (see gone).
 	for _, e := range done {
 		delete(o.held, e.msg)
 	}

@@ -206,7 +206,10 @@ func Connect(ctx context.Context, url string, opt Options) (*Bus, error) {
 	if max := int(nc.MaxPayload()) - 16<<10; opt.MaxMsgBytes > max {
 		opt.MaxMsgBytes = max // room for the headers
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(256))
+	// An acknowledgement lost on the way (a reconnect, a slow client)
+	// fails its publish after 10s; it is then sent again under the same
+	// message ID, which JetStream keeps once.
+	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(256), jetstream.WithPublishAsyncTimeout(10*time.Second))
 	if err != nil {
 		nc.Close()
 		return nil, fmt.Errorf("bus: jetstream: %w", err)

@@ -319,3 +319,76 @@ func TestGoneItemsNotWaitedFor(t *testing.T) {
 		t.Errorf("items %d, want 17", rep.Items)
 	}
 }
+
+// TestServerRestart: the NATS server restarts while workers and the
+// assigner run; they reconnect, and every item is stored once, in
+// sequence.
+func TestServerRestart(t *testing.T) {
+	url, restart := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), AckWait: 5 * time.Second}
+	its := ecbItems(t, 150)
+	publish(t, connectT(t, url, opt), its)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	restarted := make(chan int64, 1)
+	go func() {
+		// Restart once a few are stored.
+		for ctx.Err() == nil {
+			if n, _, err := st.Counts(ctx); err == nil && n >= 20 {
+				restart()
+				restarted <- n
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	p, err := ingest.Open(ctx, st, langid.Default(), story.New(story.Config{}, nil), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		werr error
+		wg   sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		feats := story.New(story.Config{}, nil).Features()
+		_, werr = connectT(t, url, opt).Work(ctx, ingest.Stages{Det: langid.Default(), Features: &feats}, WorkOptions{Workers: 2, Drain: true})
+	}()
+	rep, err := connectT(t, url, opt).Assign(ctx, p, AssignOptions{Drain: true})
+	wg.Wait()
+	if err != nil || werr != nil {
+		t.Fatalf("assigner: %v; worker: %v", err, werr)
+	}
+	var order []string
+	err = st.Articles(ctx, func(a *article.Article) error {
+		order = append(order, a.ExternalID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-restarted:
+		if n >= int64(len(its)) {
+			t.Errorf("restarted after everything was stored")
+		}
+		t.Logf("restarted with %d stored; in the end items %d, duplicates %d, stored %d", n, rep.Items, rep.Duplicates, len(order))
+	default:
+		t.Error("never restarted")
+	}
+	if len(order) != len(its) {
+		t.Fatalf("stored %d articles, want %d", len(order), len(its))
+	}
+	for i, it := range its {
+		if order[i] != it.Page.ExternalID {
+			t.Fatalf("article %d stored is %s, want %s: not in ingest sequence", i+1, order[i], it.Page.ExternalID)
+		}
+	}
+}
