@@ -21,6 +21,10 @@ type AssignOptions struct {
 	// Drain makes Assign return once both streams are empty and all it
 	// took is committed, instead of waiting for more.
 	Drain bool
+	// Setup is how this process would prepare items (see
+	// WorkOptions.Setup); a prepared item said to be prepared otherwise
+	// is stored all the same, with a warning, once per setup.
+	Setup string
 }
 
 // keyNext is the assigner's key in the state bucket: the ingest sequence
@@ -44,7 +48,7 @@ func (b *Bus) Assign(ctx context.Context, p *ingest.Pipeline, opt AssignOptions)
 	if err != nil {
 		return nil, fmt.Errorf("bus: consumer %s: %w", b.names.assigner, err)
 	}
-	o := &orderer{b: b, cons: cons, opt: opt, next: 1, held: map[jetstream.Msg]bool{}}
+	o := &orderer{b: b, cons: cons, opt: opt, next: 1, held: map[jetstream.Msg]bool{}, setups: map[string]bool{}}
 	if e, err := b.state.Get(ctx, keyNext); err == nil {
 		if o.next, err = strconv.ParseUint(string(e.Value()), 10, 64); err != nil {
 			return nil, fmt.Errorf("bus: %s %s: %w", b.names.kvState, keyNext, err)
@@ -92,6 +96,8 @@ type orderer struct {
 	q    queue  // received, waiting for their turn
 	next uint64 // the ingest sequence the writer takes next
 	gap  *gap
+	// setups are the workers' setups warned about.
+	setups map[string]bool
 
 	// Shared with the writer's goroutine (committed) and keepAlive:
 	mu      sync.Mutex
@@ -194,6 +200,11 @@ func (o *orderer) take(ctx context.Context, m jetstream.Msg) {
 	}
 	e := entry{pseq: md.Sequence.Stream, msg: m}
 	input := m.Headers().Get(hdrInput)
+	if su := m.Headers().Get(hdrSetup); su != "" && o.opt.Setup != "" && su != headerSafe(o.opt.Setup) && !o.setups[su] {
+		o.setups[su] = true
+		b.log.Warn("bus: a worker prepares items otherwise than this assigner would: the stories may differ from an in-process run's "+
+			"(give workers and the assigner the same --langs and --lexicons)", "worker", su, "assigner", o.opt.Setup, "input", input)
+	}
 	seq, serr := strconv.ParseUint(m.Headers().Get(hdrSeq), 10, 64)
 	var reason error
 	switch {

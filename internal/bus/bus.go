@@ -146,6 +146,7 @@ const (
 	hdrInput = "Storyline-Input" // the item's input, readable when the body is not
 	hdrSeq   = "Storyline-Seq"   // a prepared item's ingest sequence
 	hdrRef   = "Storyline-Ref"   // the pages object holding the body, when not inline
+	hdrSetup = "Storyline-Setup" // how the worker prepares (WorkOptions.Setup)
 	// Dead letters say where the message was and why it was moved aside.
 	hdrError      = "Storyline-Error"
 	hdrFromStream = "Storyline-From-Stream"

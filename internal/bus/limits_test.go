@@ -1,9 +1,12 @@
 package bus
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"iter"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -391,4 +394,51 @@ func TestServerRestart(t *testing.T) {
 			t.Fatalf("article %d stored is %s, want %s: not in ingest sequence", i+1, order[i], it.Page.ExternalID)
 		}
 	}
+}
+
+// TestSetupMismatchWarned: items prepared by a worker set up otherwise
+// than the assigner (other languages, no lexicons) are stored, and the
+// assigner says once that the stories may differ.
+func TestSetupMismatchWarned(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url, _ := bustest.Embedded(t)
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	opt := Options{Name: bustest.Name(t), Logger: slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))}
+	publish(t, connectT(t, url, opt), ecbItems(t, 5))
+	feats := story.New(story.Config{}, nil).Features()
+	if _, err := connectT(t, url, opt).Work(ctx, ingest.Stages{Det: langid.Default(), Features: &feats},
+		WorkOptions{Workers: 1, Drain: true, Setup: "langs=en lexicons="}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := ingest.Open(ctx, st, langid.Default(), story.New(story.Config{}, nil), ingest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := connectT(t, url, opt).Assign(ctx, p, AssignOptions{Drain: true, Setup: "langs=en,fr lexicons=fr"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n := strings.Count(logs.String(), "prepares items otherwise"); rep.Stored != 5 || n != 1 {
+		t.Errorf("stored %d, warned %d times; want 5 and once:\n%s", rep.Stored, n, logs.String())
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

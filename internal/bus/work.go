@@ -23,6 +23,11 @@ type WorkOptions struct {
 	// Drain makes Work return once the raw stream is empty (every item
 	// prepared, by this worker or another) instead of waiting for more.
 	Drain bool
+	// Setup says how this worker prepares items (its languages, its
+	// lexicons): it goes with every prepared item, and the assigner warns
+	// when it is not its own (AssignOptions.Setup), since the stories then
+	// differ from an in-process run's. Empty: not said.
+	Setup string
 }
 
 // WorkReport counts what a worker did.
@@ -147,6 +152,9 @@ func (b *Bus) Work(ctx context.Context, st ingest.Stages, opt WorkOptions) (*Wor
 			return err
 		}
 		pm.Header.Set(hdrSeq, seq)
+		if opt.Setup != "" {
+			pm.Header.Set(hdrSetup, headerSafe(opt.Setup))
+		}
 		fut, err := b.js.PublishMsgAsync(pm, jetstream.WithMsgID(id))
 		if err != nil {
 			return fmt.Errorf("bus: publish prepared %s: %w", p.Input, err)

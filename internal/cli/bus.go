@@ -6,9 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/storyline/storyline/internal/bus"
 	"github.com/storyline/storyline/internal/ingest"
+	"github.com/storyline/storyline/internal/langid"
+	"github.com/storyline/storyline/internal/lexicon"
 	"github.com/storyline/storyline/internal/source"
 )
 
@@ -104,7 +107,7 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 	}
 	defer b.Close()
 	fmt.Fprintf(e.stderr, "storyline worker: preparing the raw items of %q on %s\n", *bf.name, *bf.url)
-	rep, err := b.Work(ctx, st, bus.WorkOptions{Workers: *workers, Drain: *drain})
+	rep, err := b.Work(ctx, st, bus.WorkOptions{Workers: *workers, Drain: *drain, Setup: setup(det, lex)})
 	if rep != nil {
 		fmt.Fprintf(e.stdout, "prepared %d items, moved aside %d, redeliveries dropped %d\n", rep.Prepared, rep.MovedAside, rep.Again)
 	}
@@ -128,13 +131,17 @@ func runAssign(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer b.Close()
-	st, p, _, err := openPipeline(ctx, e, *data, "assign", ef, ingest.Options{Progress: e.stderr})
+	st, p, lex, err := openPipeline(ctx, e, *data, "assign", ef, ingest.Options{Progress: e.stderr})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	det, err := ef.detector()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stderr, "storyline assign: storing the prepared items of %q on %s in %s\n", *bf.name, *bf.url, *data)
-	rep, err := b.Assign(ctx, p, bus.AssignOptions{Drain: *drain})
+	rep, err := b.Assign(ctx, p, bus.AssignOptions{Drain: *drain, Setup: setup(det, lex)})
 	if rep != nil {
 		if *asJSON {
 			json.NewEncoder(e.stdout).Encode(rep)
@@ -152,4 +159,10 @@ func runAssign(ctx context.Context, e *env, args []string) error {
 		return errItems
 	}
 	return nil
+}
+
+// setup says how items are prepared here, for the assigner to compare
+// with its workers': the languages told apart and those the lexicons link.
+func setup(det *langid.Detector, lex *lexicon.Lexicon) string {
+	return "langs=" + strings.Join(det.Languages(), ",") + " lexicons=" + strings.Join(lex.Langs(), ",")
 }
