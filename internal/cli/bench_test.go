@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/shared"
+	"github.com/storyline/storyline/internal/source"
 )
 
 // benchOutput runs storyline bench --json and decodes its reports and
@@ -99,5 +104,32 @@ func writeHead(t *testing.T, from, to string, n int) {
 	}
 	if err := os.WriteFile(to, []byte(strings.Join(head, "")), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPacedArrivalIsDue: at a rate the consumer cannot keep up with, an
+// item arrives when it is due, not when the consumer takes it: the
+// backlog counts in the latency.
+func TestPacedArrivalIsDue(t *testing.T) {
+	b := &bench{queued: map[string]int{}}
+	items := func(yield func(source.Item) bool) {
+		for i := range 5 {
+			if !yield(source.Item{Page: article.Page{Input: strconv.Itoa(i)}}) {
+				return
+			}
+		}
+	}
+	start := time.Now()
+	for range b.paced(context.Background(), items, 100) { // due every 10 ms
+		time.Sleep(40 * time.Millisecond) // taken every 40 ms
+	}
+	if len(b.queue) != 5 {
+		t.Fatalf("%d arrivals, want 5", len(b.queue))
+	}
+	for i, a := range b.queue {
+		due := time.Duration(i) * 10 * time.Millisecond
+		if got := a.at.Sub(start); got < due || got > due+5*time.Millisecond {
+			t.Errorf("item %d arrived at %v, due at %v", i, got, due)
+		}
 	}
 }
