@@ -43,6 +43,7 @@ func init() {
 		{"story", "ID", "one story: summary, entities, quotes, figures, coverage, timeline, why together", runStory},
 		{"entity", "show|merge|split ...", "show an entity with its spellings; merge or split entities by hand", runEntity},
 		{"eval", "extraction|plaintext|clusters|pairs ...", "measure quality on a benchmark or dev set", runEval},
+		{"migrate", "--from URL --to URL", "copy a store, stories and history included, to another (sqlite:DIR, postgres://…); run again to finish an interrupted copy", runMigrate},
 		{"bench", "[SOURCE...]", "measure speed, ingest→visible latency and memory on a generated stream or SOURCE", runBench},
 	}
 }

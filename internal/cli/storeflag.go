@@ -83,13 +83,10 @@ func (f storeFlags) location() (storeurl.Location, string, error) {
 // password) with its schema.
 func (f storeFlags) String() string {
 	loc, name, err := f.location()
-	switch {
-	case err != nil:
+	if err != nil {
 		return "(" + err.Error() + ")"
-	case loc.Kind == storeurl.Postgres:
-		return fmt.Sprintf("%s (schema %s)", loc, name)
 	}
-	return loc.String()
+	return describe(loc, name)
 }
 
 // openRead opens the store for a command that only reads it: it must
