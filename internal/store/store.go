@@ -2,7 +2,10 @@
 // the storage contract every stage above is written against; SQLite (embedded,
 // pure Go, with an FTS5 index) implements it, and so does PostgreSQL
 // (package postgres). The conformance suite in storetest, run against both,
-// defines the contract where these comments leave a detail open.
+// defines the contract where these comments leave a detail open. Backend
+// is the contract with the listings and search both stores offer, which
+// the commands and the service use; package storeurl opens either by its
+// URL, and Copy copies one into another, row by row (storyline migrate).
 //
 // A store keeps two views of the stories. The stream's (Placement.Stream,
 // StreamStory, Meta) is the streaming assigner's state, persisted with every

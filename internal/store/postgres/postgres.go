@@ -16,7 +16,8 @@
 // Beyond the contract it offers what the web UI and API read of the
 // SQLite store, with the same results and cursors: the listings
 // (browse.go) and full-text search (search.go, over an index in fts.go);
-// storetest's suites check both stores against each other.
+// storetest's suites check both stores against each other. It reads and
+// writes rows for store.Copy (rows.go), to and from either store.
 //
 // Times are kept as fixed-width UTC text in the SQLite store's layout, not
 // timestamptz: timestamptz keeps microseconds, and the assigner's state
