@@ -2,84 +2,22 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/store/postgres/pgtest"
 	"github.com/storyline/storyline/internal/store/storetest"
 )
 
-// EnvURL names the variable holding the test database's URL.
-const EnvURL = "STORYLINE_TEST_POSTGRES"
-
-// defaultURL is the database every machine of the project runs.
-const defaultURL = "postgres://postgres@127.0.0.1:5432/test"
-
-func testURL() string {
-	if u := os.Getenv(EnvURL); u != "" {
-		return u
-	}
-	return defaultURL
-}
-
-var (
-	reachOnce sync.Once
-	reachErr  error
-)
-
-// needDB skips t when the test database cannot be reached, or fails it in
-// CI, where the database must be there.
-func needDB(t testing.TB) {
-	t.Helper()
-	reachOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, testURL())
-		if err == nil {
-			err = conn.Ping(ctx)
-			conn.Close(ctx)
-		}
-		reachErr = err
-	})
-	if reachErr == nil {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("PostgreSQL at %s (%s) unreachable in CI: %v", testURL(), EnvURL, reachErr)
-	}
-	t.Skipf("PostgreSQL at %s unreachable (%v): set %s to a database to run this; with CI=true it fails", testURL(), reachErr, EnvURL)
-}
-
-// freshName returns a deployment name no other test uses; t's end drops
-// its schema.
-func freshName(t testing.TB) string {
-	t.Helper()
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "storyline_test_" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, testURL())
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA IF EXISTS "+pgx.Identifier{name}.Sanitize()+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", name, err)
-		}
-	})
-	return name
-}
+// The test database and throwaway schemas come from pgtest, which tests
+// outside this package use too.
+func testURL() string               { return pgtest.URL() }
+func needDB(t testing.TB)           { t.Helper(); pgtest.Need(t) }
+func freshName(t testing.TB) string { t.Helper(); return pgtest.Name(t) }
 
 // openTest opens a store of its own, closed (and its schema dropped) when
 // t ends.
