@@ -26,8 +26,10 @@ func TestChineseTaggedAsGse(t *testing.T) {
 		"   ",
 		"NATO",
 	}
-	if p, err := shared.Find(); err == nil {
-		f, err := os.Open(p + "/data/wmt-dev-stories.jsonl")
+	// The dev set adds real articles; in CI (shared.Path fails there) it
+	// must be there, elsewhere the texts above suffice.
+	if _, err := shared.Find(); err == nil || os.Getenv("CI") == "true" {
+		f, err := os.Open(shared.Path(t, "data/wmt-dev-stories.jsonl"))
 		if err != nil {
 			t.Fatal(err)
 		}
