@@ -24,6 +24,12 @@
 // and not yet received) for at most Options.ReorderWait, so that the
 // stories are those an in-process run makes of the same input.
 //
+// Fail-over: any number of assigners may run; one is active, holding the
+// lease in the bucket <name>-lease, the others wait as standbys and take
+// the lease within Options.LeaseTTL of the active one's death, restoring
+// the writer from the store as a restart does (see Lead and
+// AssignStandby). An assigner that cannot keep its lease stops writing.
+//
 // Limits: the streams are work queues (an item leaves once its consumer
 // acknowledged it) bounded in bytes, refusing new items when full, so a
 // stalled assigner holds back workers and a stalled worker pool holds back
@@ -94,6 +100,16 @@ type Options struct {
 	// run's). It should exceed AckWait, so that an item a dead worker held
 	// is prepared again in time. Default 2 minutes.
 	ReorderWait time.Duration
+	// LeaseTTL is how long the assigner lease outlives its holder's last
+	// refresh (it refreshes every LeaseTTL/3; see Lead). It trades the
+	// takeover time — a standby takes over within about LeaseTTL of the
+	// active assigner's death — against false takeovers: an active
+	// assigner that cannot refresh for 2/3 of it (a GC or network pause,
+	// a NATS server restart) gives up the lease and exits, and a
+	// standby takes over. Default 6s: a server restart fits, and a
+	// takeover costs seconds, less than the AckWait the dead assigner's
+	// items are waited for anyway.
+	LeaseTTL time.Duration
 	// DeadAge is how long moved-aside messages are kept. Default 30 days.
 	DeadAge time.Duration
 	// PagesTTL is how long an object in the pages bucket lives; one whose
@@ -127,6 +143,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ReorderWait <= 0 {
 		o.ReorderWait = 2 * time.Minute
+	}
+	if o.LeaseTTL <= 0 {
+		o.LeaseTTL = 6 * time.Second
 	}
 	if o.DeadAge <= 0 {
 		o.DeadAge = 30 * 24 * time.Hour
@@ -172,6 +191,7 @@ type names struct {
 	raw, prep, dead                   string // streams
 	rawSubj, prepSubj, deadSubj       string
 	workers, assigner, pages, kvState string
+	lease                             string // the assigners' lease bucket
 }
 
 func newNames(name string) names {
@@ -179,6 +199,7 @@ func newNames(name string) names {
 		raw: name + "-raw", prep: name + "-prepared", dead: name + "-dead",
 		rawSubj: name + ".raw", prepSubj: name + ".prepared", deadSubj: name + ".dead",
 		workers: name + "-workers", assigner: name + "-assign", pages: name + "-pages", kvState: name + "-assign",
+		lease: name + "-lease",
 	}
 }
 
@@ -439,8 +460,10 @@ func (b *Bus) Remove(ctx context.Context) error {
 	if err := b.js.DeleteObjectStore(ctx, n.pages); err != nil && !errors.Is(err, jetstream.ErrStreamNotFound) {
 		errs = append(errs, fmt.Errorf("bus: delete object store %s: %w", n.pages, err))
 	}
-	if err := b.js.DeleteKeyValue(ctx, n.kvState); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
-		errs = append(errs, fmt.Errorf("bus: delete key-value %s: %w", n.kvState, err))
+	for _, kv := range []string{n.kvState, n.lease} {
+		if err := b.js.DeleteKeyValue(ctx, kv); err != nil && !errors.Is(err, jetstream.ErrBucketNotFound) {
+			errs = append(errs, fmt.Errorf("bus: delete key-value %s: %w", kv, err))
+		}
 	}
 	return errors.Join(errs...)
 }
