@@ -21,10 +21,27 @@ type AssignOptions struct {
 	// Drain makes Assign return once both streams are empty and all it
 	// took is committed, instead of waiting for more.
 	Drain bool
+	// DrainAfter, when not nil, turns Drain on once it is closed: a
+	// process that publishes its own input drains once all is published.
+	DrainAfter <-chan struct{}
 	// Setup is how this process would prepare items (see
 	// WorkOptions.Setup); a prepared item said to be prepared otherwise
 	// is stored all the same, with a warning, once per setup.
 	Setup string
+}
+
+// draining reports whether to stop once there is nothing left: drain, or
+// after closed.
+func draining(drain bool, after <-chan struct{}) bool {
+	if drain || after == nil {
+		return drain
+	}
+	select {
+	case <-after:
+		return true
+	default:
+		return false
+	}
 }
 
 // keyNext is the assigner's key in the state bucket: the ingest sequence
@@ -170,7 +187,7 @@ func (o *orderer) items(ctx context.Context) iter.Seq[ingest.Prepared] {
 				if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
 					return
 				}
-				if o.opt.Drain && o.q.Len() == 0 && o.drained(ctx) {
+				if draining(o.opt.Drain, o.opt.DrainAfter) && o.q.Len() == 0 && o.drained(ctx) {
 					return
 				}
 				continue

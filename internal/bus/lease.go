@@ -111,7 +111,7 @@ func (b *Bus) Lead(ctx context.Context, holder string, opt AssignOptions) (*Leas
 				seen = string(e.Value())
 				b.log.Info("bus: standby: waiting for the lease held by "+seen, "bucket", b.names.lease, "ttl", b.opt.LeaseTTL)
 			}
-			if opt.Drain && b.drained(ctx, b.raw, none) && b.drained(ctx, b.prep, none) {
+			if draining(opt.Drain, opt.DrainAfter) && b.drained(ctx, b.raw, none) && b.drained(ctx, b.prep, none) {
 				return nil, ErrNothingLeft
 			}
 		default:

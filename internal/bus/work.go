@@ -23,6 +23,8 @@ type WorkOptions struct {
 	// Drain makes Work return once the raw stream is empty (every item
 	// prepared, by this worker or another) instead of waiting for more.
 	Drain bool
+	// DrainAfter, when not nil, turns Drain on once it is closed.
+	DrainAfter <-chan struct{}
 	// Setup says how this worker prepares items (its languages, its
 	// lexicons): it goes with every prepared item, and the assigner warns
 	// when it is not its own (AssignOptions.Setup), since the stories then
@@ -188,7 +190,7 @@ func (b *Bus) Work(ctx context.Context, st ingest.Stages, opt WorkOptions) (*Wor
 						return
 					}
 				}
-				if opt.Drain && b.drained(rctx, b.raw, func() int { mu.Lock(); defer mu.Unlock(); return len(held) }) {
+				if draining(opt.Drain, opt.DrainAfter) && b.drained(rctx, b.raw, func() int { mu.Lock(); defer mu.Unlock(); return len(held) }) {
 					return
 				}
 				continue

@@ -8,9 +8,11 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/storyline/storyline/internal/api"
+	"github.com/storyline/storyline/internal/bus"
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/intel/digest"
 	"github.com/storyline/storyline/internal/live"
@@ -40,9 +42,19 @@ func runRun(ctx context.Context, e *env, args []string) error {
 	watch := fs.Duration("watch", 10*time.Second, "how often watched folders are looked at for new or changed files")
 	token := fs.String("token", "", "bearer token for writes (POST /api/articles, corrections); env STORYLINE_TOKEN; empty: read-only")
 	baseURL := fs.String("base-url", "", "public root URL for feeds' links (default: the request's host)")
+	bf := addBusFlags(fs, "run every role of the deployment in this process: publish SOURCE... once, prepare the items and "+
+		"assign them (a standby while another assigner holds the lease); no web UI, polling or watching")
+	workers := fs.Int("workers", 0, "with --bus: items prepared at once (default: the number of CPUs)")
+	drain := fs.Bool("drain", false, "with --bus: stop once SOURCE... are published and everything is stored")
 	inputs, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *bf.url != "" {
+		if *sourcesFile != "" {
+			return usageErr("--sources: feeds are polled in process only; with --bus, give them as SOURCE to publish once")
+		}
+		return runOnBus(ctx, e, bf, data, ef, inputs, *workers, *drain)
 	}
 	sources, err := runSources(inputs, *sourcesFile)
 	if err != nil {
@@ -105,6 +117,50 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return runErr
 	}
 	return ctx.Err() // the signal that stopped it
+}
+
+// runOnBus is `run --bus`: the roles of `ingest --bus`, `worker` and
+// `assign` in this process, each on a connection of its own, by the
+// functions those commands run. One failing stops the others.
+func runOnBus(ctx context.Context, e *env, bf *busFlags, data *storeFlags, ef *engineFlags, inputs []string, workers int, drain bool) error {
+	if err := someReadable(inputs); len(inputs) > 0 && err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	// With --drain, the worker and the assigner stop once the streams are
+	// empty, which they are before the first item is published.
+	published := make(chan struct{})
+	var after <-chan struct{}
+	if drain {
+		after = published
+	}
+	var (
+		wg                    sync.WaitGroup
+		pubErr, wErr, asgnErr error
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		if wErr = work(ctx, e, bf, ef, bus.WorkOptions{Workers: workers, DrainAfter: after}); wErr != nil {
+			stop(wErr)
+		}
+	}()
+	go func() {
+		defer wg.Done()
+		asgnErr = assign(ctx, e, bf, data, ef, bus.AssignOptions{DrainAfter: after}, false)
+		if asgnErr != nil && !errors.Is(asgnErr, errItems) {
+			stop(asgnErr)
+		}
+	}()
+	if len(inputs) > 0 {
+		if pubErr = publishItems(ctx, e, bf, ef.readFlags, inputs, false); pubErr != nil && !errors.Is(pubErr, errItems) {
+			stop(pubErr)
+		}
+	}
+	close(published)
+	wg.Wait()
+	return errors.Join(pubErr, wErr, asgnErr)
 }
 
 // runSources gathers the sources from the arguments and the sources file;
