@@ -125,6 +125,26 @@ func (b *Bus) Lead(ctx context.Context, holder string, opt AssignOptions) (*Leas
 	}
 }
 
+// Active names the holder of the deployment's assigner lease: "" when
+// none holds it.
+func (b *Bus) Active(ctx context.Context) (string, error) {
+	kv, err := b.js.KeyValue(ctx, b.names.lease)
+	if errors.Is(err, jetstream.ErrBucketNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("bus: key-value %s: %w", b.names.lease, err)
+	}
+	e, err := kv.Get(ctx, keyActive)
+	if errors.Is(err, jetstream.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("bus: key-value %s: %w", b.names.lease, err)
+	}
+	return string(e.Value()), nil
+}
+
 // ErrNothingLeft is what a draining standby returns when there is nothing
 // left for it to assign.
 var ErrNothingLeft = errors.New("bus: nothing left to assign")
