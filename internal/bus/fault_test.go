@@ -38,8 +38,12 @@ const natsServerBin = "/usr/sbin/nats-server"
 // are those of an embedded in-process run (BCubed F1 1 between the two).
 //
 // It needs PostgreSQL and /usr/sbin/nats-server: without them it skips,
-// except in CI (CI=true), where it fails.
+// except in CI (CI=true), where it fails. It takes about a minute on two
+// cores, and is skipped with -short outside CI.
 func TestFaultKillsAndRestart(t *testing.T) {
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("about a minute of two cores; skipped with -short, except in CI")
+	}
 	if _, err := os.Stat(natsServerBin); err != nil {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s missing in CI: %v", natsServerBin, err)

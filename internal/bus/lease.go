@@ -55,8 +55,9 @@ type Lease struct {
 	done   chan struct{}
 	once   sync.Once
 
-	mu  sync.Mutex
-	rev uint64 // the revision of the holder's last write
+	mu   sync.Mutex
+	rev  uint64 // the revision of the holder's last write
+	lost error  // why the lease was lost; nil while held
 }
 
 // Holder names this process in the lease: host and process ID.
@@ -163,16 +164,16 @@ func (b *Bus) hold(ctx context.Context, kv jetstream.KeyValue, holder string, re
 
 // Context ends when the lease is lost (its cause is then ErrLeaseLost),
 // released, or when the context Lead was given ends. Whatever writes
-// under the lease runs under it.
+// under the lease runs under it. The lease is kept after that context
+// ended, until Release: a writer told to stop may still be committing.
 func (l *Lease) Context() context.Context { return l.ctx }
 
 // Err is nil while the lease is held, ErrLeaseLost (wrapped with the
 // reason) once it was lost.
 func (l *Lease) Err() error {
-	if err := context.Cause(l.ctx); errors.Is(err, ErrLeaseLost) {
-		return err
-	}
-	return nil
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.lost
 }
 
 // refresh rewrites the lease every LeaseTTL/3 until it is released or
@@ -187,8 +188,6 @@ func (l *Lease) refresh(last time.Time) {
 	for {
 		select {
 		case <-l.stop:
-			return
-		case <-l.ctx.Done():
 			return
 		case <-time.After(wait):
 		}
@@ -223,12 +222,16 @@ func (l *Lease) refresh(last time.Time) {
 
 func (l *Lease) lose(err error) {
 	l.b.log.Error("bus: active: lost the lease, stopping", "holder", l.holder, "err", err)
+	l.mu.Lock()
+	l.lost = err
+	l.mu.Unlock()
 	l.cancel(err)
 }
 
 // Release stops refreshing the lease and deletes it, if it is still this
-// process's, so that a standby takes over at once. Call it only once
-// nothing writes under the lease any more.
+// process's, so that a standby takes over at once. Call it, always, once
+// nothing writes under the lease any more; until then the lease is
+// refreshed.
 func (l *Lease) Release(ctx context.Context) error {
 	var err error
 	l.once.Do(func() {

@@ -318,3 +318,42 @@ func TestStandbyTakesOver(t *testing.T) {
 		t.Errorf("%d stories after the takeover, %d in process: they differ", len(got), len(w))
 	}
 }
+
+// TestLeaseKeptUntilReleased: a holder told to stop keeps its lease
+// while it winds down (its writer may be committing its last batch), and
+// releasing it lets a standby take it at once instead of after LeaseTTL.
+func TestLeaseKeptUntilReleased(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), LeaseTTL: leaseTTL}
+	a := connectT(t, url, opt)
+	actx, stop := context.WithCancel(ctx)
+	l, err := a.Lead(actx, "A", AssignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	if l.Context().Err() == nil {
+		t.Error("the lease's context outlived the one Lead was given")
+	}
+	time.Sleep(2 * leaseTTL)
+	if h, err := a.Active(ctx); err != nil || h != "A" || l.Err() != nil {
+		t.Fatalf("after 2 LeaseTTL winding down: held by %q (%v), lost: %v; want still A's", h, err, l.Err())
+	}
+	if err := l.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h, err := a.Active(ctx); err != nil || h != "" {
+		t.Errorf("after Release: held by %q (%v), want none", h, err)
+	}
+	start := time.Now()
+	lb, err := connectT(t, url, opt).Lead(ctx, "B", AssignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lb.Release(ctx)
+	if d := time.Since(start); d > leaseTTL/2 {
+		t.Errorf("B took the released lease after %v, want at once", d)
+	}
+}
