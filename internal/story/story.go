@@ -281,7 +281,7 @@ type member struct {
 	source string
 	t      time.Time
 	seq    int64 // arrival order: the article's ID when it has one
-	terms  []text.Term
+	terms  []heldTerm
 	vec    vec // unit vector, all terms
 	anchor vec // unit vector, language-independent terms only
 	ents   vec // unit vector, names only
@@ -526,14 +526,14 @@ func (a *Assigner) newMember(art *article.Article, d *text.Doc) *member {
 
 // member makes the member of art, weighted with the model as it stands.
 func (a *Assigner) member(art *article.Article, d *text.Doc, t time.Time, seq int64) *member {
-	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: seq, terms: d.Terms,
-		dated: !art.Published.IsZero()}
+	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: seq,
+		terms: holdTerms(d.Terms), dated: !art.Published.IsZero()}
 	for _, tm := range d.Terms {
 		if len(tm.Key) == 5 && tm.Key[0] == '#' && (tm.Key[1:3] == "19" || tm.Key[1:3] == "20") {
 			m.years = append(m.years, tm.Key)
 		}
 	}
-	a.vectorize(m, d)
+	a.vectorize(m)
 	// Readable forms of the heaviest words and names, for story summaries.
 	top := make(map[uint64]bool, a.cfg.IndexTerms)
 	for _, e := range m.vec.top(a.cfg.IndexTerms) {
@@ -543,7 +543,7 @@ func (a *Assigner) member(art *article.Article, d *text.Doc, t time.Time, seq in
 		if text.IsAnchor(tm.Key) && !isEntity(tm.Key) {
 			continue
 		}
-		if k := termID(tm.Key); top[k] {
+		if k := text.TermID(tm.Key); top[k] {
 			if sf := d.Surface[tm.Key]; sf != "" {
 				m.forms = append(m.forms, form{k, sf})
 				delete(top, k)
@@ -572,21 +572,101 @@ func (a *Assigner) epoch() {
 	}
 }
 
-func (a *Assigner) vectorize(m *member, d *text.Doc) {
-	if d == nil {
-		d = &text.Doc{Lang: m.lang, Terms: m.terms}
-	}
-	tv := a.model.Vector(d, a.cfg.Weights)
-	// English glosses stand in for words across languages only: in the
-	// full vector they would count every English word twice.
-	m.vec = a.intern(tv.Filter(notGloss).Normalize())
-	m.anchor = a.intern(tv.Filter(crossAnchor).Normalize())
-	m.ents = a.intern(tv.Filter(isEntity).Normalize())
-	// Name keys are down-weighted among all terms (within one script they
-	// repeat the names), but across scripts they are most of the evidence.
+// vectorize weights m's terms with the model as it stands, into its four
+// vectors. They are new slices, never refilled: a Settle clone shares
+// them.
+func (a *Assigner) vectorize(m *member) {
 	w := a.cfg.Weights
-	w.Translit = 1
-	m.skel = a.intern(a.model.Vector(d, w).Filter(scriptNeutral).Normalize())
+	var nv, na, ne, ns int
+	for _, t := range m.terms {
+		nv += int(^t.tags & tagGloss)
+		na += int(t.tags&tagCross) >> 1
+		ne += int(t.tags&tagEntity) >> 2
+		ns += int(t.tags&tagNeutral) >> 3
+	}
+	m.vec, m.anchor, m.ents, m.skel = make(vec, 0, nv), make(vec, 0, na), make(vec, 0, ne), make(vec, 0, ns)
+	for _, t := range m.terms {
+		if t.n <= 0 {
+			continue
+		}
+		idf := a.model.IDFOf(t.id)
+		if w.IDFPower != 0 && w.IDFPower != 1 {
+			idf = math.Pow(idf, w.IDFPower)
+		}
+		base := (1 + math.Log(float64(t.n))) * idf
+		if kw := w.Of(t.kind); kw != 0 {
+			x := base * kw
+			// English glosses stand in for words across languages
+			// only: in the full vector they would count every English
+			// word twice.
+			if t.tags&tagGloss == 0 {
+				m.vec = append(m.vec, ent{t.id, x})
+			}
+			if t.tags&tagCross != 0 {
+				m.anchor = append(m.anchor, ent{t.id, x})
+			}
+			if t.tags&tagEntity != 0 {
+				m.ents = append(m.ents, ent{t.id, x})
+			}
+		}
+		// Name keys are down-weighted among all terms (within one
+		// script they repeat the names), but across scripts they are
+		// most of the evidence.
+		if t.tags&tagNeutral != 0 {
+			kw := w.Of(t.kind)
+			if t.kind == text.TermTranslit {
+				kw = 1
+			}
+			if kw != 0 {
+				m.skel = append(m.skel, ent{t.id, base * kw})
+			}
+		}
+	}
+	m.vec.normalize()
+	m.anchor.normalize()
+	m.ents.normalize()
+	m.skel.normalize()
+}
+
+// heldTerm is what a member keeps of one of its terms: what weighting it
+// again at an epoch takes, and no key string. Term keys and headers had
+// been about 10 KB a member and most of the pointers the collector scanned
+// (heap profile of `storyline bench`, 30k generated articles over 11 days).
+type heldTerm struct {
+	id   uint64 // text.TermID of the key
+	n    float32
+	kind text.TermKind
+	tags uint8 // tag* bits: the vectors the term enters
+}
+
+const (
+	tagGloss   = 1 << iota // an English gloss (x:)
+	tagCross               // crossAnchor
+	tagEntity              // isEntity
+	tagNeutral             // scriptNeutral
+)
+
+// holdTerms returns the terms a member keeps, sorted by ID like its vectors.
+func holdTerms(ts []text.Term) []heldTerm {
+	out := make([]heldTerm, len(ts))
+	for i, t := range ts {
+		h := heldTerm{id: text.TermID(t.Key), n: float32(t.N), kind: text.KindOf(t.Key)}
+		if !notGloss(t.Key) {
+			h.tags |= tagGloss
+		}
+		if crossAnchor(t.Key) {
+			h.tags |= tagCross
+		}
+		if isEntity(t.Key) {
+			h.tags |= tagEntity
+		}
+		if scriptNeutral(t.Key) {
+			h.tags |= tagNeutral
+		}
+		out[i] = h
+	}
+	slices.SortFunc(out, func(x, y heldTerm) int { return cmp.Compare(x.id, y.id) })
+	return out
 }
 
 // scriptNeutral keeps the terms that can match between any two scripts:
@@ -614,28 +694,19 @@ func notGloss(key string) bool { return !strings.HasPrefix(key, "x:") }
 
 func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
 
-// intern maps a text.Vector onto term IDs.
-func (a *Assigner) intern(tv text.Vector) vec {
-	v := make(vec, len(tv))
-	for i, e := range tv {
-		v[i] = ent{termID(e.Key), e.W}
+// normalize scales v to unit length in place.
+func (v vec) normalize() {
+	var s float64
+	for _, e := range v {
+		s += e.w * e.w
 	}
-	sort.Slice(v, func(i, j int) bool { return v[i].k < v[j].k })
-	return v
-}
-
-// termID hashes a term key (64-bit FNV-1a). Hashing instead of numbering
-// terms in a table keeps no vocabulary, which would grow with every name
-// and number the stream has ever carried; at 64 bits two keys sharing an
-// ID is too rare to matter to a similarity.
-func termID(key string) uint64 {
-	const offset, prime = 14695981039346656037, 1099511628211
-	h := uint64(offset)
-	for i := 0; i < len(key); i++ {
-		h ^= uint64(key[i])
-		h *= prime
+	if s == 0 {
+		return
 	}
-	return h
+	s = 1 / math.Sqrt(s)
+	for i := range v {
+		v[i].w *= s
+	}
 }
 
 // Assign places art into a story and returns the decision. An article with
@@ -1023,7 +1094,7 @@ func (a *Assigner) refresh(s *story) {
 	s.sum, s.asum, s.esum, s.ssum = s.sum[:0], s.asum[:0], s.esum[:0], s.ssum[:0]
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	for _, m := range s.members {
-		a.vectorize(m, nil)
+		a.vectorize(m)
 		addSum(&s.sum, &s.norm2, m.vec, 1)
 		addSum(&s.asum, &s.anorm2, m.anchor, 1)
 		addSum(&s.esum, &s.enorm2, m.ents, 1)

@@ -7,29 +7,31 @@ import (
 	"slices"
 )
 
-// modelCodecVersion starts every encoded Model; a decoder refuses others.
-const modelCodecVersion = 1
+// modelCodecVersion starts every encoded Model. Version 1 held each term's
+// key; version 2 holds its TermID. A decoder reads both, so that a store
+// written before keeps its checkpoints.
+const (
+	modelCodecKeys    = 1
+	modelCodecVersion = 2
+)
 
 // MarshalBinary encodes the model: its counts and every term's document
-// frequency, terms in sorted order so that equal models encode equally.
+// frequency, terms in ID order so that equal models encode equally.
 func (m *Model) MarshalBinary() ([]byte, error) {
-	keys := make([]string, 0, len(m.df))
-	size := 0
+	ids := make([]uint64, 0, len(m.df))
 	for k := range m.df {
-		keys = append(keys, k)
-		size += len(k) + 4
+		ids = append(ids, k)
 	}
-	slices.Sort(keys)
-	b := make([]byte, 0, size+32)
+	slices.Sort(ids)
+	b := make([]byte, 0, 12*len(ids)+32)
 	b = binary.AppendUvarint(b, modelCodecVersion)
 	b = binary.AppendUvarint(b, uint64(m.n))
 	b = binary.AppendUvarint(b, uint64(m.seen))
 	b = binary.AppendUvarint(b, uint64(m.halfLife))
-	b = binary.AppendUvarint(b, uint64(len(keys)))
-	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(len(k)))
-		b = append(b, k...)
-		b = binary.AppendUvarint(b, uint64(m.df[k]))
+	b = binary.AppendUvarint(b, uint64(len(ids)))
+	for _, id := range ids {
+		b = binary.LittleEndian.AppendUint64(b, id)
+		b = binary.AppendUvarint(b, uint64(m.df[id]))
 	}
 	return b, nil
 }
@@ -54,27 +56,43 @@ func (m *Model) UnmarshalBinary(b []byte) error {
 		}
 		hdr[i] = v
 	}
-	if hdr[0] != modelCodecVersion {
+	if hdr[0] != modelCodecVersion && hdr[0] != modelCodecKeys {
 		return fmt.Errorf("%w: version %d", errModelCodec, hdr[0])
 	}
-	// Each term takes at least two bytes: a count larger than that is
-	// corrupt, and must not size an allocation.
-	if hdr[4] > uint64(len(b))/2 || hdr[1] > hdr[2] || hdr[2] > 1<<62 || hdr[3] > 1<<40 {
+	// Each term takes at least two bytes (nine in version 2): a count
+	// larger than that is corrupt, and must not size an allocation.
+	least := uint64(2)
+	if hdr[0] == modelCodecVersion {
+		least = 9
+	}
+	if hdr[4] > uint64(len(b))/least || hdr[1] > hdr[2] || hdr[2] > 1<<62 || hdr[3] > 1<<40 {
 		return errModelCodec
 	}
-	df := make(map[string]int32, hdr[4])
+	df := make(map[uint64]int32, hdr[4])
 	for range hdr[4] {
-		l, err := next()
-		if err != nil || l > uint64(len(b)) {
-			return errModelCodec
+		var id uint64
+		if hdr[0] == modelCodecKeys {
+			l, err := next()
+			if err != nil || l > uint64(len(b)) {
+				return errModelCodec
+			}
+			id = TermID(string(b[:l]))
+			b = b[l:]
+		} else {
+			if len(b) < 8 {
+				return errModelCodec
+			}
+			id = binary.LittleEndian.Uint64(b)
+			b = b[8:]
 		}
-		k := string(b[:l])
-		b = b[l:]
 		v, err := next()
-		if err != nil || v > 1<<31-1 {
+		if err != nil || v > 1<<31-1 || uint64(df[id])+v > 1<<31-1 {
 			return errModelCodec
 		}
-		df[k] = int32(v)
+		if _, dup := df[id]; dup && hdr[0] == modelCodecVersion {
+			return errModelCodec // IDs are written once, in order
+		}
+		df[id] += int32(v)
 	}
 	if len(b) != 0 {
 		return errModelCodec

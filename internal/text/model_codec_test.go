@@ -1,7 +1,9 @@
 package text
 
 import (
+	"encoding/binary"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -56,4 +58,42 @@ func FuzzModelUnmarshal(f *testing.F) {
 			t.Fatalf("re-encoding does not round trip: %v", err)
 		}
 	})
+}
+
+// TestModelDecodesKeyedVersion: a model encoded with its terms' keys
+// (version 1, what stores written before hold) decodes to the model the
+// same documents give now.
+func TestModelDecodesKeyedVersion(t *testing.T) {
+	m := NewDecayingModel(5)
+	var an Analyzer
+	for _, s := range []string{"Floods in Marvale", "Marvale floods recede", "Budget talks"} {
+		m.Add(an.Analyze("en", "", s))
+	}
+	var keys []string
+	seen := map[string]bool{}
+	for _, s := range []string{"Floods in Marvale", "Marvale floods recede", "Budget talks"} {
+		for _, tm := range an.Analyze("en", "", s).Terms {
+			if !seen[tm.Key] {
+				seen[tm.Key] = true
+				keys = append(keys, tm.Key)
+			}
+		}
+	}
+	slices.Sort(keys)
+	b := binary.AppendUvarint(nil, modelCodecKeys)
+	for _, v := range []int{m.n, m.seen, m.halfLife, len(keys)} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	for _, k := range keys {
+		b = binary.AppendUvarint(b, uint64(len(k)))
+		b = append(b, k...)
+		b = binary.AppendUvarint(b, uint64(m.DF(k)))
+	}
+	var got Model
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, m) {
+		t.Fatalf("version 1 decodes to %+v, want %+v", got, *m)
+	}
 }

@@ -15,11 +15,28 @@ type Model struct {
 	n        int // documents counted, halved with df
 	seen     int // documents ever added
 	halfLife int
-	df       map[string]int32
+	// df is keyed by TermID, not by the key: a window of articles holds
+	// their terms by ID alone (see internal/story), and no key string
+	// need stay alive for the model's sake.
+	df map[uint64]int32
 }
 
 // NewModel returns an empty model that never forgets.
-func NewModel() *Model { return &Model{df: make(map[string]int32)} }
+func NewModel() *Model { return &Model{df: make(map[uint64]int32)} }
+
+// TermID hashes a term key (64-bit FNV-1a). Hashing instead of numbering
+// terms in a table keeps no vocabulary, which would grow with every name
+// and number the stream has ever carried; at 64 bits two keys sharing an
+// ID is too rare to matter to a similarity.
+func TermID(key string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(key); i++ {
+		h ^= uint64(key[i])
+		h *= prime
+	}
+	return h
+}
 
 // NewDecayingModel returns an empty model whose counts halve every
 // halfLife documents once it has counted 2·halfLife (see Model).
@@ -35,7 +52,7 @@ func (m *Model) Add(d *Doc) {
 	m.n++
 	m.seen++
 	for _, t := range d.Terms {
-		m.df[t.Key]++
+		m.df[TermID(t.Key)]++
 	}
 	if m.halfLife > 0 && m.n >= 2*m.halfLife {
 		m.halve()
@@ -63,11 +80,14 @@ func (m *Model) Docs() int { return m.seen }
 func (m *Model) Terms() int { return len(m.df) }
 
 // DF returns the (decayed) document frequency of a term key.
-func (m *Model) DF(key string) int { return int(m.df[key]) }
+func (m *Model) DF(key string) int { return int(m.df[TermID(key)]) }
 
 // IDF returns the smoothed inverse document frequency of a term key.
-func (m *Model) IDF(key string) float64 {
-	return math.Log(float64(1+m.n)/float64(1+m.df[key])) + 1
+func (m *Model) IDF(key string) float64 { return m.IDFOf(TermID(key)) }
+
+// IDFOf is IDF by the key's TermID.
+func (m *Model) IDFOf(id uint64) float64 {
+	return math.Log(float64(1+m.n)/float64(1+m.df[id])) + 1
 }
 
 // Weights scale term kinds in vectors. Names, numbers and dates tell two
@@ -90,22 +110,58 @@ type Weights struct {
 // DefaultWeights are tuned on the development sets (see internal/story tests).
 var DefaultWeights = Weights{Word: 1, Entity: 2, Number: 1, Month: 0.5, Translit: 0.3, Gloss: 0.5, Cognate: 0.5}
 
-func (w Weights) of(key string) float64 {
+func (w Weights) of(key string) float64 { return w.Of(KindOf(key)) }
+
+// TermKind is the kind of a term, which Weights scale.
+type TermKind uint8
+
+// Term kinds, by their key's prefix.
+const (
+	TermWord TermKind = iota
+	TermEntity
+	TermNumber
+	TermMonth
+	TermTranslit
+	TermGloss
+	TermCognate
+)
+
+// KindOf returns a term key's kind.
+func KindOf(key string) TermKind {
 	if !IsAnchor(key) {
-		return w.Word
+		return TermWord
 	}
 	switch key[0] {
 	case '#':
-		return w.Number
+		return TermNumber
 	case '@':
-		return w.Month
+		return TermMonth
 	case 'e':
-		return w.Entity
+		return TermEntity
 	case 'k':
-		return w.Translit
+		return TermTranslit
 	case 'x':
-		return w.Gloss
+		return TermGloss
 	case 'p':
+		return TermCognate
+	}
+	return TermWord
+}
+
+// Of returns the weight of a kind of term.
+func (w Weights) Of(k TermKind) float64 {
+	switch k {
+	case TermEntity:
+		return w.Entity
+	case TermNumber:
+		return w.Number
+	case TermMonth:
+		return w.Month
+	case TermTranslit:
+		return w.Translit
+	case TermGloss:
+		return w.Gloss
+	case TermCognate:
 		return w.Cognate
 	}
 	return w.Word
@@ -225,7 +281,7 @@ func Cosine(a, b Vector) float64 {
 // on another goroutine.
 func (m *Model) Clone() *Model {
 	c := *m
-	c.df = make(map[string]int32, len(m.df))
+	c.df = make(map[uint64]int32, len(m.df))
 	for k, v := range m.df {
 		c.df[k] = v
 	}
