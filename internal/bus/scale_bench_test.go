@@ -297,7 +297,9 @@ func BenchmarkScaleOut(b *testing.B) {
 // estimate: articles/s × worker seconds an article, the worker cores one
 // assigner keeps busy.
 //
-// store=postgres-wire runs the same through a counting proxy in front of
+// store=postgres is the test database's URL as given, where pgx's default
+// (sslmode=prefer) encrypts even a local connection; store=postgres-notls
+// the same with sslmode=disable. store=postgres-wire runs the same through a counting proxy in front of
 // PostgreSQL (slower by its hops): round-trips/article and
 // statements/article are what the assigner sent, pg-cpu-ms/article the
 // CPU time of the PostgreSQL backends serving it (read from /proc, so on
@@ -307,7 +309,7 @@ func BenchmarkAssignerCeiling(b *testing.B) {
 	det, lex := scaleEngine(b)
 	st := scaleStages(det, lex)
 	for _, set := range scaleSets {
-		for _, backend := range []string{"postgres", "postgres-wire", "sqlite"} {
+		for _, backend := range []string{"postgres", "postgres-notls", "postgres-wire", "sqlite"} {
 			b.Run(fmt.Sprintf("data=%s/store=%s", set.name, backend), func(b *testing.B) {
 				if backend != "sqlite" {
 					pgtest.Need(b)
@@ -343,6 +345,8 @@ func BenchmarkAssignerCeiling(b *testing.B) {
 						storeURL = "sqlite:" + b.TempDir()
 					case "postgres":
 						storeURL, schema = pgtest.URL(), pgtest.Name(b)
+					case "postgres-notls":
+						storeURL, schema = withoutTLS(b, pgtest.URL()), pgtest.Name(b)
 					case "postgres-wire":
 						proxy = newPGWire(b, pgtest.URL())
 						storeURL, schema = proxy.url, pgtest.Name(b)
@@ -485,10 +489,7 @@ func newPGWire(b *testing.B, target string) *pgWire {
 		w.target = net.JoinHostPort(w.target, "5432")
 	}
 	u.Host = ln.Addr().String()
-	q := u.Query()
-	q.Set("sslmode", "disable") // so that every message after the startup is readable
-	u.RawQuery = q.Encode()
-	w.url = u.String()
+	w.url = withoutTLS(b, u.String()) // so that every message after the startup is readable
 	w.reset()
 	b.Cleanup(func() { ln.Close() })
 	go func() {
@@ -501,6 +502,19 @@ func newPGWire(b *testing.B, target string) *pgWire {
 		}
 	}()
 	return w
+}
+
+// withoutTLS returns the PostgreSQL URL u with sslmode=disable.
+func withoutTLS(b *testing.B, u string) string {
+	b.Helper()
+	pu, err := url.Parse(u)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := pu.Query()
+	q.Set("sslmode", "disable")
+	pu.RawQuery = q.Encode()
+	return pu.String()
 }
 
 func (w *pgWire) reset() {
