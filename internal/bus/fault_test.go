@@ -185,7 +185,7 @@ func TestFaultKillsAndRestart(t *testing.T) {
 				// It could not refresh its lease while the server was
 				// away, and stopped writing: a standby takes over.
 				leaseLosses++
-				t.Logf("%s lost the lease and stopped (exit %d); started again", p.name, p.code)
+				t.Logf("%s lost the lease and stopped (exit %d); started again. It said:\n%s", p.name, p.code, linesWith(p.log(), "lease"))
 				assign()
 			default:
 				procs.dump()
@@ -234,6 +234,17 @@ func TestFaultKillsAndRestart(t *testing.T) {
 	if t.Failed() {
 		procs.dump()
 	}
+}
+
+// linesWith returns the lines of s that hold sub.
+func linesWith(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // storiesIn maps every stored article (by its external ID, its input
@@ -351,10 +362,13 @@ func (s *natsServer) stop() {
 }
 
 // restart stops the server and starts it again on the same port and
-// store, as an operator's restart does.
+// store, as an operator's restart does, after a second away: long enough
+// for every client to notice (publishes, acknowledgements and lease
+// refreshes fail, and are retried after reconnecting).
 func (s *natsServer) restart(ctx context.Context) {
 	t0 := time.Now()
 	s.stop()
+	time.Sleep(time.Second)
 	s.start(ctx)
 	s.restarts++
 	s.t.Logf("restarted the NATS server in %v", time.Since(t0).Round(time.Millisecond))

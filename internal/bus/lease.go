@@ -206,7 +206,28 @@ func (l *Lease) refresh(last time.Time) {
 			l.rev = next
 			l.mu.Unlock()
 			last, wait = sent, every
-		case errors.Is(err, jetstream.ErrKeyRevisionMismatch), errors.Is(err, jetstream.ErrKeyNotFound), errors.Is(err, jetstream.ErrKeyDeleted):
+		case errors.Is(err, jetstream.ErrKeyRevisionMismatch):
+			// A refresh whose answer was lost (it timed out while the
+			// client reconnected) may have been applied: the key then
+			// still names this holder, at a later revision. Anyone
+			// else's create or write names them.
+			e, gerr := l.kv.Get(context.WithoutCancel(l.ctx), keyActive)
+			switch {
+			case gerr == nil && string(e.Value()) == l.holder && e.Revision() > rev:
+				l.mu.Lock()
+				l.rev = e.Revision()
+				l.mu.Unlock()
+				wait = 0 // refresh now, at the revision now known
+			case gerr == nil, errors.Is(gerr, jetstream.ErrKeyNotFound), errors.Is(gerr, jetstream.ErrKeyDeleted):
+				l.lose(fmt.Errorf("%w: refused: %v", ErrLeaseLost, err))
+				return
+			case time.Since(last) >= deadline:
+				l.lose(fmt.Errorf("%w: not refreshed for %v: %v", ErrLeaseLost, time.Since(last).Round(time.Millisecond), gerr))
+				return
+			default:
+				wait = every / 4
+			}
+		case errors.Is(err, jetstream.ErrKeyNotFound), errors.Is(err, jetstream.ErrKeyDeleted):
 			l.lose(fmt.Errorf("%w: refused: %v", ErrLeaseLost, err))
 			return
 		case time.Since(last) >= deadline:

@@ -357,3 +357,64 @@ func TestLeaseKeptUntilReleased(t *testing.T) {
 		t.Errorf("B took the released lease after %v, want at once", d)
 	}
 }
+
+// TestLeaseSurvivesServerRestart: server restarts shorter than the time
+// the holder may go unrefreshed do not lose the lease.
+func TestLeaseSurvivesServerRestart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url, restart := bustest.Embedded(t)
+	log, logs := logTo()
+	opt := Options{Name: bustest.Name(t), LeaseTTL: 6 * time.Second, Logger: log}
+	l, err := connectT(t, url, opt).Lead(ctx, "A", AssignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release(ctx)
+	// Restarts at intervals that are not the refresh's, so that some
+	// refreshes meet a server away.
+	for range 5 {
+		time.Sleep(1300 * time.Millisecond)
+		restart()
+	}
+	time.Sleep(opt.LeaseTTL)
+	if l.Err() != nil {
+		t.Errorf("lost the lease over server restarts: %v\n%s", l.Err(), logs())
+	}
+}
+
+// TestLeaseRefreshAppliedUnanswered: a refresh the server applied but
+// whose answer the holder never got (it timed out while the client
+// reconnected) is recognised as the holder's own: the next refresh,
+// refused for its revision, finds the key still naming this holder and
+// goes on at its revision instead of giving the lease up.
+func TestLeaseRefreshAppliedUnanswered(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url, _ := bustest.Embedded(t)
+	opt := Options{Name: bustest.Name(t), LeaseTTL: leaseTTL}
+	l, err := connectT(t, url, opt).Lead(ctx, "A", AssignOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release(ctx)
+	kv, err := connectT(t, url, opt).leaseBucket(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := kv.Get(ctx, keyActive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The refresh the holder lost the answer of.
+	if _, err := kv.Update(ctx, keyActive, []byte("A"), e.Revision()); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * leaseTTL)
+	if l.Err() != nil {
+		t.Errorf("lost the lease over its own refresh: %v", l.Err())
+	}
+	if e2, err := kv.Get(ctx, keyActive); err != nil || e2.Revision() <= e.Revision()+1 {
+		t.Errorf("the lease was not refreshed after its lost answer: %v", err)
+	}
+}
