@@ -38,13 +38,18 @@ func addBusFlags(fs *flag.FlagSet, what string) *busFlags {
 		name: fs.String("name", "storyline", "the deployment's name, in its streams', consumers' and buckets' names: "+
 			"several deployments share a server under different names"),
 	}
+	// run works on a bus only with --bus; worker and assign always do.
+	with := ""
+	if fs.Name() == "run" {
+		with = "with --bus: "
+	}
 	if fs.Name() != "ingest" {
-		f.ackWait = fs.Duration("ack-wait", 30*time.Second, "with --bus: how long the items a dead worker or assigner held wait before "+
+		f.ackWait = fs.Duration("ack-wait", 30*time.Second, with+"how long the items a dead worker or assigner held wait before "+
 			"they are handed out again; live ones renew theirs. Shorter takes over sooner, at the cost of more keep-alive "+
 			"messages; every worker and assigner of a deployment must be given the same")
 	}
 	if fs.Name() != "ingest" && fs.Name() != "worker" {
-		f.leaseTTL = fs.Duration("lease-ttl", 6*time.Second, "with --bus: how long the active assigner's lease outlives its last "+
+		f.leaseTTL = fs.Duration("lease-ttl", 6*time.Second, with+"how long the active assigner's lease outlives its last "+
 			"refresh: a standby assigner takes over within about this long after the active one dies; too short, and a pause "+
 			"of 2/3 of it (GC, network, a NATS restart) makes the active one give up and exit. All assigners of a deployment "+
 			"must be given the same")
