@@ -192,12 +192,18 @@ func (l *Lease) refresh(last time.Time) {
 		case <-time.After(wait):
 		}
 		sent := time.Now()
+		left := deadline - sent.Sub(last)
+		if left <= 0 {
+			l.lose(fmt.Errorf("%w: not refreshed for %v", ErrLeaseLost, sent.Sub(last).Round(time.Millisecond)))
+			return
+		}
 		l.mu.Lock()
 		rev := l.rev
 		l.mu.Unlock()
-		// Bounded, so that an unanswered write leaves time to retry
-		// before the deadline.
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), every/2)
+		// Bounded, so that an unanswered write leaves time to retry, and
+		// never past the deadline: the holder gives up no later.
+		bound := min(every/2, left)
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), bound)
 		next, err := l.kv.Update(uctx, keyActive, []byte(l.holder), rev)
 		cancel()
 		switch {
@@ -211,7 +217,9 @@ func (l *Lease) refresh(last time.Time) {
 			// client reconnected) may have been applied: the key then
 			// still names this holder, at a later revision. Anyone
 			// else's create or write names them.
-			e, gerr := l.kv.Get(context.WithoutCancel(l.ctx), keyActive)
+			gctx, cancel := context.WithTimeout(context.WithoutCancel(l.ctx), bound)
+			e, gerr := l.kv.Get(gctx, keyActive)
+			cancel()
 			switch {
 			case gerr == nil && string(e.Value()) == l.holder && e.Revision() > rev:
 				l.mu.Lock()

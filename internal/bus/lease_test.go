@@ -53,13 +53,17 @@ func TestLeaseOneActive(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := make(chan *Lease, 1)
+	type taken struct {
+		l  *Lease
+		at time.Time
+	}
+	took := make(chan taken, 1)
 	go func() {
 		lb, err := b.Lead(ctx, "assigner B", AssignOptions{})
 		if err != nil {
 			t.Error(err)
 		}
-		took <- lb
+		took <- taken{lb, time.Now()}
 	}()
 	select {
 	case <-took:
@@ -74,13 +78,28 @@ func TestLeaseOneActive(t *testing.T) {
 	}
 	killed := time.Now()
 	kill(a)
-	var lb *Lease
+	// A, cut off, stops writing once 2/3 of LeaseTTL passed since its
+	// last refresh, at most LeaseTTL/3 before it was cut off.
+	var aStopped time.Time
 	select {
-	case lb = <-took:
+	case <-la.Context().Done():
+		aStopped = time.Now()
+	case <-time.After(leaseTTL):
+		t.Fatalf("A, cut off, still writing %v after", leaseTTL)
+	}
+	var tb taken
+	select {
+	case tb = <-took:
 	case <-time.After(3 * leaseTTL):
 		t.Fatalf("B did not take the lease within %v of A's death", 3*leaseTTL)
 	}
-	after := time.Since(killed)
+	lb := tb.l
+	if !aStopped.Before(tb.at) {
+		t.Errorf("B took the lease %v before A stopped writing", aStopped.Sub(tb.at))
+	}
+	t.Logf("A stopped writing %v after it was cut off, %v before B took over",
+		aStopped.Sub(killed).Round(time.Millisecond), tb.at.Sub(aStopped).Round(time.Millisecond))
+	after := tb.at.Sub(killed)
 	// A died at most LeaseTTL/3 after its last refresh; the key expires
 	// LeaseTTL after it, and B asks every LeaseTTL/3.
 	if max := leaseTTL + leaseTTL/3 + time.Second; after > max {
