@@ -27,6 +27,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "storyline: stopping; interrupt again to quit at once")
 		cancel()
 	}()
+	limitMemory(ctx)
 	stop := profile()
 	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
