@@ -314,9 +314,10 @@ func BenchmarkScaleOut(b *testing.B) {
 //	                      ECB+ (772, clean)   Scrapinghub (181, HTML)
 //	ceiling, PostgreSQL   28–53 articles/s    11–38 articles/s
 //	ceiling, SQLite       68–247 articles/s   76–121 articles/s
-//	assigner CPU, PG      11–17 ms/article    16–21 ms/article (+ PG 7–12)
+//	assigner CPU, PG      11–17 ms/article    16–21 ms/article, once 34
+//	PostgreSQL's CPU      7–12 ms/article     11–12 ms/article
 //	assigner CPU, SQLite  4.4–6.8 ms/article  6.9–7.9 ms/article
-//	worker CPU            2.0–3.0 ms/article  17–31 ms/article
+//	worker CPU            2.0–3.3 ms/article  17–33 ms/article
 //	round trips to PG     77–80 an article    125 an article
 //	statements            109–111             190
 //	workers-fed, PG       0.08–0.13           0.4–0.8
@@ -324,9 +325,9 @@ func BenchmarkScaleOut(b *testing.B) {
 // Entity resolution sends most of the statements: one INSERT per mention
 // (25 an ECB+ article, 52 an HTML page), then entity and variant lookups
 // and upserts one by one. BenchmarkScaleOut on the same machine: ECB+
-// 38–43 articles/s with one worker or two, HTML 12–19: the assigner, and
-// the two cores it shares with PostgreSQL and the workers, are the limit,
-// not the workers.
+// 20–43 articles/s with one worker, 15–43 with two; HTML 9–19 with one,
+// 8–18 with two: in no run did the second worker help. The assigner, and
+// the two cores it shares with PostgreSQL and the workers, are the limit.
 func BenchmarkAssignerCeiling(b *testing.B) {
 	det, lex := scaleEngine(b)
 	st := scaleStages(det, lex)
