@@ -300,12 +300,12 @@ func BenchmarkScaleOut(b *testing.B) {
 //
 // store=postgres is the test database's URL as given, where pgx's default
 // (sslmode=prefer) encrypts even a local connection; store=postgres-notls
-// the same with sslmode=disable. store=postgres-wire runs the same through a counting proxy in front of
-// PostgreSQL (slower by its hops): round-trips/article and
-// statements/article are what the assigner sent, pg-cpu-ms/article the
-// CPU time of the PostgreSQL backends serving it (read from /proc, so on
-// the same machine only); with -v the statements it sends most are
-// logged.
+// the same with sslmode=disable. store=postgres-wire runs the same
+// through a counting proxy in front of PostgreSQL (unencrypted, slower by
+// its hops): round-trips/article and statements/article are what the
+// assigner sent, pg-cpu-ms/article the CPU time of the PostgreSQL
+// backends serving it (read from /proc, so on the same machine only);
+// with -v the statements it sends most are logged.
 //
 // Measured on the 2-core development machine while another session's
 // tests kept it loaded (load average 4 to 8), 2026-11-30, -count 2 three
