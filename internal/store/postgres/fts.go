@@ -159,7 +159,7 @@ func (v *vectorBuilder) String() string {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString(quoteLexeme(w))
+		writeLexeme(&b, w)
 		b.WriteByte(':')
 		b.WriteString(strings.Join(v.at[w], ","))
 	}
@@ -168,7 +168,24 @@ func (v *vectorBuilder) String() string {
 
 // quoteLexeme quotes a word for tsvector or tsquery input.
 func quoteLexeme(w string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'"
+	var b strings.Builder
+	b.Grow(len(w) + 2)
+	writeLexeme(&b, w)
+	return b.String()
+}
+
+// writeLexeme writes w quoted, a backslash and a quote doubled. It runs
+// for every word of every article stored, so it writes in place rather
+// than through a strings.Replacer.
+func writeLexeme(b *strings.Builder, w string) {
+	b.WriteByte('\'')
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c == '\\' || c == '\'' {
+			b.WriteByte(c)
+		}
+		b.WriteByte(w[i])
+	}
+	b.WriteByte('\'')
 }
 
 // articleVector is the tsvector of an article's title and text (stemmed

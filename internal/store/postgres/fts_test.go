@@ -170,6 +170,34 @@ func TestFTSQuery(t *testing.T) {
 	}
 }
 
+func TestQuoteLexeme(t *testing.T) {
+	// What quoteLexeme wrote when it went through a strings.Replacer:
+	// the output stays byte for byte the same.
+	replacer := func(w string) string { return "'" + strings.NewReplacer(`\`, `\\`, `'`, `''`).Replace(w) + "'" }
+	tests := []struct{ word, want string }{
+		{"", `''`},
+		{"flood", `'flood'`},
+		{"it's", `'it''s'`},
+		{`a\b`, `'a\\b'`},
+		{`\'`, `'\\'''`},
+		{`''`, `''''''`},
+		{`\\`, `'\\\\'`},
+		{"küste", `'küste'`},
+		{`ıstanbul'ın\x`, `'ıstanbul''ın\\x'`},
+		{"\ue000'", "'\ue000'''"},
+		{"\xff'\\", "'\xff''\\\\'"}, // not UTF-8: bytes pass as they are
+	}
+	for _, tt := range tests {
+		got := quoteLexeme(tt.word)
+		if got != tt.want {
+			t.Errorf("quoteLexeme(%q) = %q, want %q", tt.word, got, tt.want)
+		}
+		if old := replacer(tt.word); got != old {
+			t.Errorf("quoteLexeme(%q) = %q, the replacer's %q", tt.word, got, old)
+		}
+	}
+}
+
 // TestFTSQueryParses: what ftsQuery writes, PostgreSQL reads as a
 // tsquery, whatever the words.
 func TestFTSQueryParses(t *testing.T) {

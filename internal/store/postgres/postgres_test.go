@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/store"
 	"github.com/storyline/storyline/internal/store/postgres/pgtest"
