@@ -226,37 +226,96 @@ func (t *pgTx) SplitVariant(ctx context.Context, id int64, norm string) (int64, 
 	return n.ID, nil
 }
 
-// PutIntel replaces what an article says, in one round trip.
+// Statements of PutIntel, a list a column: one statement a table however
+// many rows. A second mention or figure at one place replaces the first,
+// as SQLite's INSERT OR REPLACE does; the lists hold the last of each
+// place only (intelRows), since one statement cannot update a row twice.
+const (
+	deleteIntelQuery = `WITH m AS (DELETE FROM mention WHERE article = $1), q AS (DELETE FROM quote WHERE article = $1)
+		DELETE FROM figure WHERE article = $1`
+	insertMentionsQuery = `INSERT INTO mention (article, field, start, "end", text, type, title, entity)
+		SELECT $1, u.field, u.start, u."end", u.text, u.type, u.title, NULLIF(u.entity, 0)
+		FROM unnest($2::integer[], $3::integer[], $4::integer[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+			AS u (field, start, "end", text, type, title, entity)
+		ON CONFLICT (article, field, start) DO UPDATE SET "end" = excluded."end",
+		text = excluded.text, type = excluded.type, title = excluded.title, entity = excluded.entity`
+	// Quotes take the next IDs in their order, as one INSERT each would.
+	insertQuotesQuery = `INSERT INTO quote (id, article, start, "end", text, speaker, speaker_entity, via, confidence)
+		SELECT (SELECT COALESCE(MAX(id), 0) FROM quote) + u.n, $1, u.start, u."end", u.text, u.speaker,
+			NULLIF(u.speaker_entity, 0), u.via, u.confidence
+		FROM unnest($2::integer[], $3::integer[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::double precision[])
+			WITH ORDINALITY AS u (start, "end", text, speaker, speaker_entity, via, confidence, n)`
+	insertFiguresQuery = `INSERT INTO figure (article, start, "end", text, value, unit, counts, year, approx, rounding)
+		SELECT $1, u.start, u."end", u.text, u.value, u.unit, u.counts, u.year, u.approx, u.rounding
+		FROM unnest($2::integer[], $3::integer[], $4::text[], $5::double precision[], $6::text[], $7::text[], $8::text[],
+			$9::boolean[], $10::double precision[]) AS u (start, "end", text, value, unit, counts, year, approx, rounding)
+		ON CONFLICT (article, start) DO UPDATE SET "end" = excluded."end",
+		text = excluded.text, value = excluded.value, unit = excluded.unit, counts = excluded.counts, year = excluded.year,
+		approx = excluded.approx, rounding = excluded.rounding`
+)
+
+// PutIntel replaces what an article says, in one round trip of at most
+// four statements.
 func (t *pgTx) PutIntel(ctx context.Context, articleID int64, in store.Intel) error {
-	stmts := []stmt{
-		{"DELETE FROM mention WHERE article = $1", []any{articleID}},
-		{"DELETE FROM quote WHERE article = $1", []any{articleID}},
-		{"DELETE FROM figure WHERE article = $1", []any{articleID}},
+	stmts := []stmt{{deleteIntelQuery, []any{articleID}}}
+	if ms := lastAt(in.Mentions, func(m store.Mention) [2]int { return [2]int{m.Field, m.Start} }); len(ms) > 0 {
+		var (
+			field, start, end = make([]int, len(ms)), make([]int, len(ms)), make([]int, len(ms))
+			text, typ, title  = make([]string, len(ms)), make([]string, len(ms)), make([]string, len(ms))
+			entities          = make([]int64, len(ms))
+		)
+		for i, m := range ms {
+			field[i], start[i], end[i], text[i], typ[i], title[i], entities[i] = m.Field, m.Start, m.End, m.Text, m.Type, m.Title, m.Entity
+		}
+		stmts = append(stmts, stmt{insertMentionsQuery, []any{articleID, field, start, end, text, typ, title, entities}})
 	}
-	// A second mention or figure at one place replaces the first, as
-	// SQLite's INSERT OR REPLACE does.
-	for _, m := range in.Mentions {
-		stmts = append(stmts, stmt{`INSERT INTO mention (article, field, start, "end", text, type, title, entity)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (article, field, start) DO UPDATE SET "end" = excluded."end",
-			text = excluded.text, type = excluded.type, title = excluded.title, entity = excluded.entity`,
-			[]any{articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity)}})
+	if qs := in.Quotes; len(qs) > 0 {
+		var (
+			start, end         = make([]int, len(qs)), make([]int, len(qs))
+			text, speaker, via = make([]string, len(qs)), make([]string, len(qs)), make([]string, len(qs))
+			entities           = make([]int64, len(qs))
+			confidence         = make([]float64, len(qs))
+		)
+		for i, q := range qs {
+			start[i], end[i], text[i], speaker[i], entities[i], via[i], confidence[i] = q.Start, q.End, q.Text, q.Speaker, q.SpeakerEntity, q.Via, q.Confidence
+		}
+		stmts = append(stmts, stmt{insertQuotesQuery, []any{articleID, start, end, text, speaker, entities, via, confidence}})
 	}
-	for _, q := range in.Quotes {
-		stmts = append(stmts, stmt{`INSERT INTO quote (id, article, start, "end", text, speaker, speaker_entity, via, confidence)
-			VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM quote), $1, $2, $3, $4, $5, $6, $7, $8)`,
-			[]any{articleID, q.Start, q.End, q.Text, q.Speaker, nullID(q.SpeakerEntity), q.Via, q.Confidence}})
-	}
-	for _, f := range in.Figures {
-		stmts = append(stmts, stmt{`INSERT INTO figure (article, start, "end", text, value, unit, counts, year, approx, rounding)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (article, start) DO UPDATE SET "end" = excluded."end",
-			text = excluded.text, value = excluded.value, unit = excluded.unit, counts = excluded.counts, year = excluded.year,
-			approx = excluded.approx, rounding = excluded.rounding`,
-			[]any{articleID, f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx, f.Rounding}})
+	if fs := lastAt(in.Figures, func(f store.Figure) int { return f.Start }); len(fs) > 0 {
+		var (
+			start, end               = make([]int, len(fs)), make([]int, len(fs))
+			text, unit, counts, year = make([]string, len(fs)), make([]string, len(fs)), make([]string, len(fs)), make([]string, len(fs))
+			value, rounding          = make([]float64, len(fs)), make([]float64, len(fs))
+			approx                   = make([]bool, len(fs))
+		)
+		for i, f := range fs {
+			start[i], end[i], text[i], value[i], unit[i], counts[i], year[i], approx[i], rounding[i] = f.Start, f.End, f.Text, f.Value, f.Unit, f.Counts, f.Year, f.Approx, f.Rounding
+		}
+		stmts = append(stmts, stmt{insertFiguresQuery, []any{articleID, start, end, text, value, unit, counts, year, approx, rounding}})
 	}
 	if err := t.batch(ctx, stmts...); err != nil {
 		return fmt.Errorf("postgres: intel of article %d: %w", articleID, err)
 	}
 	return nil
+}
+
+// lastAt returns rows without those a later row at the same place (key)
+// replaces, in their order.
+func lastAt[T any, K comparable](rows []T, key func(T) K) []T {
+	last := make(map[K]int, len(rows))
+	for i, r := range rows {
+		last[key(r)] = i
+	}
+	if len(last) == len(rows) {
+		return rows
+	}
+	out := make([]T, 0, len(last))
+	for i, r := range rows {
+		if last[key(r)] == i {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // AddCorrection records a person's correction and returns its ID.
