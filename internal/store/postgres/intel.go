@@ -90,7 +90,7 @@ func (t *pgTx) PutEntity(ctx context.Context, e *entity.Entity) error {
 func (t *pgTx) PutVariant(ctx context.Context, v entity.Variant) error {
 	first, err := encodeTime(v.FirstSeen)
 	if err == nil {
-		_, err = t.exec(ctx, `INSERT INTO entity_variant (`+variantColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		err = t.queue(fmt.Sprintf("postgres: put variant %q", v.Text), `INSERT INTO entity_variant (`+variantColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 			ON CONFLICT (entity, norm) DO UPDATE SET mentions = entity_variant.mentions + excluded.mentions`,
 			v.Entity, v.Norm, v.Text, v.Lang, v.Key, v.Surname, v.Mentions, first, v.Evidence)
 	}
@@ -254,8 +254,8 @@ const (
 		approx = excluded.approx, rounding = excluded.rounding`
 )
 
-// PutIntel replaces what an article says, in one round trip of at most
-// four statements.
+// PutIntel replaces what an article says in at most four statements,
+// queued for the next round trip (pgTx).
 func (t *pgTx) PutIntel(ctx context.Context, articleID int64, in store.Intel) error {
 	stmts := []stmt{{deleteIntelQuery, []any{articleID}}}
 	if ms := lastAt(in.Mentions, func(m store.Mention) [2]int { return [2]int{m.Field, m.Start} }); len(ms) > 0 {
@@ -293,8 +293,11 @@ func (t *pgTx) PutIntel(ctx context.Context, articleID int64, in store.Intel) er
 		}
 		stmts = append(stmts, stmt{insertFiguresQuery, []any{articleID, start, end, text, value, unit, counts, year, approx, rounding}})
 	}
-	if err := t.batch(ctx, stmts...); err != nil {
-		return fmt.Errorf("postgres: intel of article %d: %w", articleID, err)
+	what := fmt.Sprintf("postgres: intel of article %d", articleID)
+	for _, s := range stmts {
+		if err := t.queue(what, s.sql, s.args...); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	return nil
 }

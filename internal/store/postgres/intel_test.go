@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/storyline/storyline/internal/article"
@@ -90,5 +91,64 @@ func TestPutIntelRows(t *testing.T) {
 	}
 	if other, _ := s.Intel(ctx, y); len(other.Quotes) != 1 {
 		t.Errorf("the other article's quotes %+v after replacing the first's", other.Quotes)
+	}
+}
+
+// TestQueuedWrites: a write queued for the next round trip is seen by the
+// statements after it, and when it fails, the call that sent it fails
+// naming it, or Commit does.
+func TestQueuedWrites(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	bad := store.Intel{Mentions: []store.Mention{{Start: 1 << 40, Text: "x", Type: "place"}}}
+	var id int64
+	batch(t, s, func(tx store.Tx) {
+		a := &article.Article{Title: "t", ContentHash: "h"}
+		if err := tx.InsertArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		id = a.ID
+		if err := tx.PutIntel(ctx, id, store.Intel{Mentions: []store.Mention{{Text: "Oslo", Type: "place"}}}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := tx.(*pgTx).queryRow(ctx, "SELECT count(*) FROM mention WHERE article = $1", id).Scan(&n); err != nil || n != 1 {
+			t.Errorf("mentions after PutIntel: %d, %v; want 1", n, err)
+		}
+	})
+
+	tx, err := s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutIntel(ctx, id, bad); err != nil {
+		t.Fatalf("queued: %v", err)
+	}
+	if _, _, err := tx.ArticleByHash(ctx, "h"); err == nil || !strings.Contains(err.Error(), "intel of article") {
+		t.Errorf("the call after a failing write: %v, want its error", err)
+	}
+	tx.Rollback()
+
+	tx, err = s.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutIntel(ctx, id, bad); err != nil {
+		t.Fatalf("queued: %v", err)
+	}
+	if err := tx.Commit(); err == nil || !strings.Contains(err.Error(), "intel of article") {
+		t.Errorf("Commit after a failing write: %v, want its error", err)
+	}
+	// Neither failed batch wrote anything, and the store is usable.
+	if got, err := s.Intel(ctx, id); err != nil || len(got.Mentions) != 1 || got.Mentions[0].Text != "Oslo" {
+		t.Errorf("intel %+v, %v; want the first batch's", got, err)
+	}
+	batch(t, s, func(tx store.Tx) {
+		if err := tx.PutIntel(ctx, id, store.Intel{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got, _ := s.Intel(ctx, id); got.Mentions != nil {
+		t.Errorf("intel %+v after replacing with nothing", got)
 	}
 }

@@ -224,6 +224,9 @@ func (t *pgTx) WriteRows(ctx context.Context, tbl store.CopyTable, rows [][]any)
 		}
 		return nil
 	}
+	if err := t.flush(ctx); err != nil {
+		return fmt.Errorf("postgres: write rows of %s: %w", tbl.Name, err)
+	}
 	if _, err := t.tx.CopyFrom(ctx, pgx.Identifier{tbl.Name}, columnNames(tbl.Columns), pgx.CopyFromRows(out)); err != nil {
 		return fmt.Errorf("postgres: write rows of %s: %w", tbl.Name, err)
 	}

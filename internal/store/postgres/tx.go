@@ -15,11 +15,27 @@ import (
 
 // pgTx is the PostgreSQL store.Tx: one transaction holding the writer's
 // advisory lock. pgx prepares each statement once per connection.
+//
+// Writes that return nothing and whose arguments are checked before they
+// are queued (PutVariant, PutIntel, PutStreamStory) wait for the next
+// statement, to go in its round trip: entity resolution alternates a
+// lookup and an upsert, so an upsert costs no round trip of its own. A
+// queued write that the server refuses fails the call that sent it,
+// which names the write; as after any failed statement, the transaction
+// is lost (store.Tx), and Commit sends what is still queued.
 type pgTx struct {
-	s    *Store
-	ctx  context.Context // Begin's, for Commit
-	tx   pgx.Tx
-	done bool
+	s       *Store
+	ctx     context.Context // Begin's, for Commit
+	tx      pgx.Tx
+	done    bool
+	pending []queued
+}
+
+// queued is a write waiting for the next round trip; what names it in
+// its error.
+type queued struct {
+	stmt
+	what string
 }
 
 var (
@@ -30,25 +46,98 @@ var (
 // errEnded is returned by methods called after Commit or Rollback.
 var errEnded = errors.New("transaction already ended")
 
+// queue holds a write for the next round trip.
+func (t *pgTx) queue(what, sql string, args ...any) error {
+	if t.done {
+		return errEnded
+	}
+	t.pending = append(t.pending, queued{stmt{sql, clean(args)}, what})
+	return nil
+}
+
+// send sends the queued writes, then stmts, in one round trip, and reads
+// the writes' results: the caller reads stmts' and closes the results.
+func (t *pgTx) send(ctx context.Context, stmts ...stmt) (pgx.BatchResults, error) {
+	var b pgx.Batch
+	for _, q := range t.pending {
+		b.Queue(q.sql, q.args...)
+	}
+	for _, s := range stmts {
+		b.Queue(s.sql, clean(s.args)...)
+	}
+	pending := t.pending
+	t.pending = nil
+	br := t.tx.SendBatch(ctx, &b)
+	for _, q := range pending {
+		if _, err := br.Exec(); err != nil {
+			br.Close()
+			return nil, fmt.Errorf("%s: %w", q.what, err)
+		}
+	}
+	return br, nil
+}
+
+// flush sends the queued writes, if any.
+func (t *pgTx) flush(ctx context.Context) error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	br, err := t.send(ctx)
+	if err != nil {
+		return err
+	}
+	return br.Close()
+}
+
 func (t *pgTx) exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	if t.done {
 		return pgconn.CommandTag{}, errEnded
 	}
-	return t.tx.Exec(ctx, sql, clean(args)...)
+	if len(t.pending) == 0 {
+		return t.tx.Exec(ctx, sql, clean(args)...)
+	}
+	br, err := t.send(ctx, stmt{sql, args})
+	if err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return tag, err
 }
 
 func (t *pgTx) query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	if t.done {
 		return nil, errEnded
 	}
-	return t.tx.Query(ctx, sql, clean(args)...)
+	if len(t.pending) == 0 {
+		return t.tx.Query(ctx, sql, clean(args)...)
+	}
+	br, err := t.send(ctx, stmt{sql, args})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
 }
 
 func (t *pgTx) queryRow(ctx context.Context, sql string, args ...any) pgx.Row {
 	if t.done {
 		return errRow{errEnded}
 	}
-	return t.tx.QueryRow(ctx, sql, clean(args)...)
+	if len(t.pending) == 0 {
+		return t.tx.QueryRow(ctx, sql, clean(args)...)
+	}
+	br, err := t.send(ctx, stmt{sql, args})
+	if err != nil {
+		return errRow{err}
+	}
+	return batchRow{br.QueryRow(), br}
 }
 
 // errRow is a row that fails to scan.
@@ -56,17 +145,65 @@ type errRow struct{ err error }
 
 func (r errRow) Scan(...any) error { return r.err }
 
+// batchRow is the row of a query sent after queued writes; Scan ends the
+// batch, freeing the connection.
+type batchRow struct {
+	row pgx.Row
+	br  pgx.BatchResults
+}
+
+func (r batchRow) Scan(dest ...any) error {
+	err := r.row.Scan(dest...)
+	if cerr := r.br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// batchRows are the rows of a query sent after queued writes; closing
+// them, or reading past the last, ends the batch, freeing the connection.
+type batchRows struct {
+	pgx.Rows
+	br     pgx.BatchResults
+	closed bool
+	err    error
+}
+
+func (r *batchRows) Next() bool {
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
+}
+
+func (r *batchRows) Close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.Rows.Close()
+	r.err = r.br.Close()
+}
+
+func (r *batchRows) Err() error {
+	if err := r.Rows.Err(); err != nil {
+		return err
+	}
+	return r.err
+}
+
 // batch sends statements in one round trip; each runs after the one
 // before, so later ones see earlier ones' rows.
 func (t *pgTx) batch(ctx context.Context, stmts ...stmt) error {
 	if t.done {
 		return errEnded
 	}
-	var b pgx.Batch
-	for _, s := range stmts {
-		b.Queue(s.sql, clean(s.args)...)
+	br, err := t.send(ctx, stmts...)
+	if err != nil {
+		return err
 	}
-	return t.tx.SendBatch(ctx, &b).Close()
+	return br.Close()
 }
 
 type stmt struct {
@@ -276,7 +413,7 @@ func (t *pgTx) PutStreamStory(ctx context.Context, s store.StreamStory) error {
 	if err == nil {
 		var last any
 		if last, err = encodeTime(s.Last); err == nil {
-			_, err = t.exec(ctx, `INSERT INTO stream_story (id, first_at, last_at, restamped, changed, active)
+			err = t.queue(fmt.Sprintf("postgres: put stream story %d", s.ID), `INSERT INTO stream_story (id, first_at, last_at, restamped, changed, active)
 				VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET first_at = excluded.first_at,
 				last_at = excluded.last_at, restamped = excluded.restamped, changed = excluded.changed,
 				active = excluded.active`, s.ID, first, last, s.Restamped, s.Changed, s.Active)
@@ -448,7 +585,11 @@ func (t *pgTx) Commit() error {
 	}
 	t.done = true
 	defer t.release()
-	if err := t.tx.Commit(t.ctx); err != nil {
+	err := t.flush(t.ctx)
+	if err == nil {
+		err = t.tx.Commit(t.ctx)
+	}
+	if err != nil {
 		rollback(t.ctx, t.tx)
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
@@ -461,6 +602,7 @@ func (t *pgTx) Rollback() error {
 		return nil
 	}
 	t.done = true
+	t.pending = nil
 	defer t.release()
 	if err := rollback(t.ctx, t.tx); err != nil {
 		return fmt.Errorf("postgres: rollback: %w", err)
