@@ -37,7 +37,11 @@ type Cache struct {
 	keysOf    map[string][]string
 	separated map[[2]int64]bool
 	splits    map[int64][]int64
-	stats     CacheStats
+	// made are the entities this transaction made: none was split from
+	// another, since people split in transactions of their own, entities
+	// that were (and entities are never deleted, so IDs never return).
+	made  map[int64]bool
+	stats CacheStats
 }
 
 // CacheStats counts a Cache's reads: those it answered, and those it
@@ -63,6 +67,7 @@ func (c *Cache) clear() {
 	c.keysOf = map[string][]string{}
 	c.separated = map[[2]int64]bool{}
 	c.splits = map[int64][]int64{}
+	c.made = map[int64]bool{}
 }
 
 // Stats returns the counts of reads so far.
@@ -155,6 +160,7 @@ func (c *Cache) PutEntity(ctx context.Context, e *Entity) error {
 	switch {
 	case isNew:
 		c.roots[e.ID] = e.ID
+		c.made[e.ID] = true
 	case c.roots[e.ID] != e.ID:
 		// Merged into another, whose entry this does not change, or not
 		// known to be no merged one's: a read will tell.
@@ -202,9 +208,7 @@ func (c *Cache) PutVariant(ctx context.Context, v Variant) error {
 		n := v
 		n.FirstSeen = n.FirstSeen.UTC()
 		c.byNorm[v.Norm] = slices.Insert(vs, i, n)
-		// Ties of entity are in no set order (PostgreSQL's norms in
-		// collation order): forget rather than guess where it goes.
-		delete(c.byKey, v.Key)
+		c.joinKey(n)
 		return nil
 	}
 	// Whether the spelling was stored is not known: count it where a
@@ -216,6 +220,24 @@ func (c *Cache) PutVariant(ctx context.Context, v Variant) error {
 	}
 	delete(c.byKey, v.Key)
 	return nil
+}
+
+// joinKey adds the new variant v to the cached list of its key, where the
+// stores order by entity. Another variant of v's entity leaves the order
+// to them (SQLite's in no set order, PostgreSQL's norms in collation
+// order): then the list is forgotten.
+func (c *Cache) joinKey(v Variant) {
+	vs, ok := c.byKey[v.Key]
+	if !ok {
+		return
+	}
+	i, tie := slices.BinarySearchFunc(vs, v.Entity, func(x Variant, id int64) int { return cmpID(x.Entity, id) })
+	if tie {
+		delete(c.byKey, v.Key)
+		return
+	}
+	c.byKey[v.Key] = slices.Insert(vs, i, v)
+	c.keysOf[v.Norm] = append(c.keysOf[v.Norm], v.Key)
 }
 
 // countInKey adds v's mentions to the variant of v's entity and norm in
@@ -251,16 +273,56 @@ func cmpID(a, b int64) int {
 	return 0
 }
 
-// MergeEntities makes m.From part of m.Into. Merges are rare and move
-// variants, mentions and lookups: the cache starts afresh.
+// MergeEntities makes m.From part of m.Into: their variants, and the
+// entity into, change, and lookups of from find into. Whether the other
+// lookups change is the store's business when either entity is not known
+// by the entity it names now: the cache starts afresh.
 func (c *Cache) MergeEntities(ctx context.Context, m Merge) error {
-	c.clear()
-	return c.reg.MergeEntities(ctx, m)
+	into, from := c.roots[m.Into], c.roots[m.From]
+	if into == 0 || from == 0 || c.roots[into] != into || c.roots[from] != from {
+		c.clear()
+		return c.reg.MergeEntities(ctx, m)
+	}
+	if err := c.reg.MergeEntities(ctx, m); err != nil {
+		c.clear()
+		return err
+	}
+	if into == from {
+		return nil
+	}
+	delete(c.entities, into) // its mentions grow
+	delete(c.entities, from)
+	for id, root := range c.roots {
+		if root == from {
+			c.roots[id] = into
+		}
+	}
+	for _, lists := range []map[string][]Variant{c.byNorm, c.byKey} {
+		for k, vs := range lists {
+			if slices.ContainsFunc(vs, func(v Variant) bool { return v.Entity == into || v.Entity == from }) {
+				delete(lists, k)
+			}
+		}
+	}
+	// The stores ask about the IDs given, the reference about the
+	// entities they name: forget what from was asked about.
+	delete(c.splits, from)
+	delete(c.made, from)
+	for k := range c.separated {
+		if k[0] == from || k[1] == from {
+			delete(c.separated, k)
+		}
+	}
+	return nil
 }
 
 // Separated reports whether a person split a and b apart. Only people's
 // corrections split, in transactions of their own.
 func (c *Cache) Separated(ctx context.Context, a, b int64) (bool, error) {
+	if c.made[a] || c.made[b] {
+		c.hit()
+		return false, nil
+	}
 	k := [2]int64{min(a, b), max(a, b)}
 	if sep, ok := c.separated[k]; ok {
 		c.hit()
@@ -276,6 +338,10 @@ func (c *Cache) Separated(ctx context.Context, a, b int64) (bool, error) {
 
 // SplitFrom returns the entities a person split apart from id.
 func (c *Cache) SplitFrom(ctx context.Context, id int64) ([]int64, error) {
+	if c.made[id] {
+		c.hit()
+		return nil, nil
+	}
 	if from, ok := c.splits[id]; ok {
 		c.hit()
 		return slices.Clone(from), nil

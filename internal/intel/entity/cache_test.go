@@ -50,7 +50,7 @@ func TestCacheSameAsRegistry(t *testing.T) {
 	norms := []string{"mark rutte", "rutte", "rutt", "jordan", "tokyo", "東京"}
 	keys := []string{"mrk rt", "rt", "rt", "jrdn", "tk", "tk"} // the usual key of each norm
 	var hits int
-	for seed := range uint64(200) {
+	for seed := range uint64(1000) {
 		rng := rand.New(rand.NewPCG(seed, 1))
 		ref, c := entitytest.NewMem(), newCached()
 		var ids []int64 // of the entities made, merged ones too
@@ -227,5 +227,45 @@ func TestCacheResolvesAlike(t *testing.T) {
 	t.Logf("%d articles: the cache answered %d reads, passed %d on", id, stats.Hits, stats.Misses)
 	if stats.Hits == 0 {
 		t.Error("the cache answered nothing")
+	}
+}
+
+// TestCacheMergedAway: an entity the transaction made, merged into one a
+// person split from another, is asked about as the Registry answers (the
+// reference follows the merge).
+func TestCacheMergedAway(t *testing.T) {
+	ctx := context.Background()
+	mem := entitytest.NewMem()
+	a, b := entity.Entity{Canonical: "Jordan", Type: entity.Person}, entity.Entity{Canonical: "Jordan", Type: entity.Place}
+	if err := mem.PutEntity(ctx, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := mem.PutEntity(ctx, &b); err != nil {
+		t.Fatal(err)
+	}
+	mem.Separate(a.ID, b.ID)
+	c := entity.NewCache(mem)
+	n := entity.Entity{Canonical: "Jordan", Type: entity.Person}
+	if err := c.PutEntity(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	if sep, err := c.Separated(ctx, n.ID, b.ID); err != nil || sep {
+		t.Fatalf("Separated(new, %d) = %v, %v", b.ID, sep, err)
+	}
+	if _, err := c.Entity(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.MergeEntities(ctx, entity.Merge{Into: a.ID, From: n.ID, By: "auto"}); err != nil {
+		t.Fatal(err)
+	}
+	want, _ := mem.SplitFrom(ctx, n.ID)
+	if got, err := c.SplitFrom(ctx, n.ID); err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("SplitFrom(merged) = %v, %v; want %v", got, err, want)
+	}
+	if sep, err := c.Separated(ctx, n.ID, b.ID); err != nil || !sep {
+		t.Errorf("Separated(merged, %d) = %v, %v; want true, as the reference", b.ID, sep, err)
+	}
+	if e, err := c.Entity(ctx, n.ID); err != nil || e.ID != a.ID {
+		t.Errorf("Entity(merged) = %+v, %v; want %d", e, err, a.ID)
 	}
 }
