@@ -66,19 +66,32 @@ func (t *pgTx) Entity(ctx context.Context, id int64) (entity.Entity, error) {
 	return entityByID(ctx, txQuerier{t}, id)
 }
 
+// putEntityQuery inserts an entity, one more than the highest unless its
+// ID is given, or updates it.
+const putEntityQuery = `INSERT INTO entity (id, canonical, type, mentions, first_seen, story)
+	VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM entity)), $2, $3, $4, $5, $6)
+	ON CONFLICT (id) DO UPDATE SET canonical = excluded.canonical, type = excluded.type,
+	mentions = excluded.mentions, first_seen = excluded.first_seen, story = excluded.story
+	RETURNING id`
+
 // PutEntity inserts (zero ID: one more than the highest) or updates an
-// entity.
+// entity. An entity with an ID, whose write returns nothing new, waits
+// for the next round trip (pgTx).
 func (t *pgTx) PutEntity(ctx context.Context, e *entity.Entity) error {
 	first, err := encodeTime(e.FirstSeen)
 	if err != nil {
 		return fmt.Errorf("postgres: put entity %d: %w", e.ID, err)
 	}
+	args := []any{nullID(e.ID), e.Canonical, string(e.Type), e.Mentions, first, nullID(e.Story)}
+	if e.ID != 0 {
+		what := fmt.Sprintf("postgres: put entity %d", e.ID)
+		if err := t.queue(what, putEntityQuery, args...); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
 	var id int64
-	err = t.queryRow(ctx, `INSERT INTO entity (id, canonical, type, mentions, first_seen, story)
-		VALUES (COALESCE($1, (SELECT COALESCE(MAX(id), 0) + 1 FROM entity)), $2, $3, $4, $5, $6)
-		ON CONFLICT (id) DO UPDATE SET canonical = excluded.canonical, type = excluded.type,
-		mentions = excluded.mentions, first_seen = excluded.first_seen, story = excluded.story
-		RETURNING id`, nullID(e.ID), e.Canonical, string(e.Type), e.Mentions, first, nullID(e.Story)).Scan(&id)
+	err = t.queryRow(ctx, putEntityQuery, args...).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: put entity %d: %w", e.ID, err)
 	}

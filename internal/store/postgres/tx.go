@@ -17,12 +17,13 @@ import (
 // advisory lock. pgx prepares each statement once per connection.
 //
 // Writes that return nothing and whose arguments are checked before they
-// are queued (PutVariant, PutIntel, PutStreamStory) wait for the next
-// statement, to go in its round trip: entity resolution alternates a
-// lookup and an upsert, so an upsert costs no round trip of its own. A
-// queued write that the server refuses fails the call that sent it,
-// which names the write; as after any failed statement, the transaction
-// is lost (store.Tx), and Commit sends what is still queued.
+// are queued (PutVariant, PutIntel, PutStreamStory, PutEntity of an
+// entity with an ID) wait for the next statement, to go in its round
+// trip: entity resolution alternates lookups and upserts, so an upsert
+// costs no round trip of its own. A queued write that the server refuses
+// fails the call that sent it, which names the write; as after any failed
+// statement, the transaction is lost (store.Tx). Commit sends what is
+// still queued.
 type pgTx struct {
 	s       *Store
 	ctx     context.Context // Begin's, for Commit
