@@ -277,6 +277,7 @@ type writer struct {
 	p          *Pipeline
 	rep        *Report
 	tx         store.Tx
+	reg        *entity.Cache // tx's entities, cached while it lasts
 	inBatch    int
 	opened     time.Time // when the batch in hand began
 	pending    counts    // the batch in hand's, added to rep at commit
@@ -305,7 +306,7 @@ func (w *writer) begin(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("begin batch: %w", err)
 	}
-	w.tx, w.opened = tx, w.p.now()
+	w.tx, w.reg, w.opened = tx, entity.NewCache(tx), w.p.now()
 	clear(w.titles)
 	return nil
 }
@@ -481,10 +482,18 @@ func lastWord(s string) string {
 	return f[len(f)-1]
 }
 
+// testHookNoEntityCache has the writer resolve against its transaction
+// itself: tests compare what it stores with and without the cache.
+var testHookNoEntityCache bool
+
 // intel resolves the article's names to entities, in the context of its
 // story in the stream, and stores what the article says.
 func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at time.Time, s said) error {
-	rs, err := w.p.res.Resolve(ctx, w.tx, entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
+	var reg entity.Registry = w.reg
+	if testHookNoEntityCache {
+		reg = w.tx
+	}
+	rs, err := w.p.res.Resolve(ctx, reg, entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
 		Title: a.Title, Text: a.Text}, s.mentions)
 	if err != nil {
 		return err
@@ -714,7 +723,7 @@ func (w *writer) commit(ctx context.Context) error {
 	if err == nil {
 		err = w.tx.Commit()
 	}
-	w.tx = nil
+	w.tx, w.reg = nil, nil
 	w.inBatch = 0
 	pending := w.pending
 	w.pending = counts{}
@@ -735,7 +744,7 @@ func (w *writer) commit(ctx context.Context) error {
 func (w *writer) rollback() {
 	if w.tx != nil {
 		_ = w.tx.Rollback()
-		w.tx = nil
+		w.tx, w.reg = nil, nil
 		p := w.pending
 		w.rep.Lost += p.stored + p.copies + p.related
 		w.pending = counts{}
