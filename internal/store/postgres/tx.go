@@ -17,8 +17,8 @@ import (
 // advisory lock. pgx prepares each statement once per connection.
 //
 // Writes that return nothing and whose arguments are checked before they
-// are queued (PutVariant, PutIntel, PutStreamStory, PutEntity of an
-// entity with an ID) wait for the next statement, to go in its round
+// are queued (PutVariant, PutIntel, PutStreamStory; PutEntity and
+// PutStory given an ID) wait for the next statement, to go in its round
 // trip: entity resolution alternates lookups and upserts, so an upsert
 // costs no round trip of its own. A queued write that the server refuses
 // fails the call that sent it, which names the write; as after any failed
@@ -486,7 +486,9 @@ ON CONFLICT (id) DO UPDATE SET headline = excluded.headline, titles = excluded.t
 	langs = excluded.langs, outlets = excluded.outlets, top_terms = excluded.top_terms
 RETURNING id`
 
-// PutStory inserts or replaces a story, and drops its digest.
+// PutStory inserts or replaces a story, and drops its digest. A story
+// with an ID, whose write returns nothing new, waits for the next round
+// trip (pgTx).
 func (t *pgTx) PutStory(ctx context.Context, s *store.Story) error {
 	if s == nil {
 		return errors.New("postgres: put story: nil story")
@@ -503,9 +505,17 @@ func (t *pgTx) PutStory(ctx context.Context, s *store.Story) error {
 	if len(s.Titles) > 0 {
 		titles = s.Titles
 	}
+	args := []any{nullID(s.ID), s.Headline, titles, first, last, s.Articles,
+		nullList(s.Langs), nullList(s.Outlets), nullList(s.TopTerms)}
+	if s.ID != 0 {
+		what := fmt.Sprintf("postgres: put story %d", s.ID)
+		if err := t.queue(what, putStoryQuery, args...); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
 	var id int64
-	err = t.queryRow(ctx, putStoryQuery, nullID(s.ID), s.Headline, titles, first, last, s.Articles,
-		nullList(s.Langs), nullList(s.Outlets), nullList(s.TopTerms)).Scan(&id)
+	err = t.queryRow(ctx, putStoryQuery, args...).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("postgres: put story %d: %w", s.ID, err)
 	}
