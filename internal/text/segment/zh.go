@@ -40,7 +40,12 @@ type zhEntry struct {
 }
 
 type zhDictionary struct {
-	words  map[string]zhEntry
+	// words is keyed by zhHash of the lowercased word, not by the word: no
+	// string, so no pointer for the collector to scan at every cycle, and
+	// 600k words in about a third of the memory (43 MB as strings). A
+	// substring that is no word takes a word's entry only if their 64-bit
+	// hashes collide, about 3·10⁻¹⁴ a lookup.
+	words  map[uint64]zhEntry
 	tags   []string
 	maxLen int // in units (see zhUnits)
 }
@@ -56,7 +61,7 @@ func loadZh() *zhDictionary {
 		if err != nil {
 			return
 		}
-		d := &zhDictionary{words: make(map[string]zhEntry, 600_000)}
+		d := &zhDictionary{words: make(map[uint64]zhEntry, 600_000)}
 		tagIdx := map[string]uint16{}
 		type raw struct {
 			word string
@@ -88,11 +93,25 @@ func loadZh() *zhDictionary {
 		}
 		logTotal := float32(math.Log2(total))
 		for _, r := range rows {
-			d.words[r.word] = zhEntry{logTotal - float32(math.Log2(r.freq)), r.pos}
+			d.words[zhHash(zhOffset, r.word)] = zhEntry{logTotal - float32(math.Log2(r.freq)), r.pos}
 		}
 		zhDict = d
 	})
 	return zhDict
+}
+
+// zhOffset starts a zhHash.
+const zhOffset = 14695981039346656037
+
+// zhHash goes on hashing (64-bit FNV-1a) from h with the bytes of b, so
+// that a word's hash grows with it unit by unit.
+func zhHash[B string | []byte](h uint64, b B) uint64 {
+	const prime = 1099511628211
+	for i := 0; i < len(b); i++ {
+		h ^= uint64(b[i])
+		h *= prime
+	}
+	return h
 }
 
 // zhUnit is one unit of segmentation: a CJK character (or any character
@@ -161,11 +180,14 @@ func ChineseTagged(s string) []Tagged {
 			base = js[cur-1].dist
 		}
 		key = key[:0]
+		h := uint64(zhOffset)
 		shortest := 0
 		for l := 1; l <= d.maxLen && cur+l <= len(units); l++ {
 			u := units[cur+l-1]
+			n := len(key)
 			key = appendLower(key, s[u.start:u.end])
-			e, ok := d.words[string(key)]
+			h = zhHash(h, key[n:])
+			e, ok := d.words[h]
 			if !ok {
 				continue
 			}
