@@ -44,6 +44,16 @@ type Options struct {
 	// of the stories (story.Settle) while it goes on; it always does at its
 	// end. Default 10s: settling copies the assigner's window.
 	SettleEvery time.Duration
+	// SettleShare bounds the part of the writer's time that settling
+	// takes: after a settle that took d, the next waits at least
+	// d·(1/SettleShare − 1). A settle runs Maintain on a copy of the
+	// window, redoing every article since the stream's last Maintain, so
+	// with a full window (~20k articles) one took seconds and, every 10 s,
+	// a fifth of the writer's time at full speed (`storyline bench`, 16k
+	// generated articles over 6 days). Trade: under load, merges and
+	// splits reach readers later (articles still show in their stories at
+	// the next commit). Default 0.1; 1 settles every SettleEvery.
+	SettleShare float64
 	Workers     int // extraction goroutines; default GOMAXPROCS
 	// Words tells names from common words in scripts without case (the
 	// lexicon); nil finds and resolves names without it.
@@ -91,6 +101,9 @@ func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *m
 	}
 	if opt.CommitEvery <= 0 {
 		opt.CommitEvery = 250 * time.Millisecond
+	}
+	if opt.SettleShare <= 0 || opt.SettleShare > 1 {
+		opt.SettleShare = 0.1
 	}
 	if opt.SettleEvery <= 0 {
 		opt.SettleEvery = 10 * time.Second
@@ -204,7 +217,7 @@ func (p *Pipeline) run(ctx context.Context, prepared func(context.Context) iter.
 	// The store's writes must not be cut short by the cancellation that
 	// stops the reading: a batch is committed whole or not at all.
 	wctx := context.WithoutCancel(ctx)
-	w := &writer{p: p, rep: rep, lastSettle: p.now(), dig: p.startDigests(wctx), durable: durable}
+	w := &writer{p: p, rep: rep, lastSettle: p.now(), settleWait: p.opt.SettleEvery, dig: p.startDigests(wctx), durable: durable}
 	defer w.dig.close()
 	defer w.rollback()
 
@@ -282,7 +295,8 @@ type writer struct {
 	opened     time.Time // when the batch in hand began
 	pending    counts    // the batch in hand's, added to rep at commit
 	lastSettle time.Time
-	dig        *digester // nil: no digests
+	settleWait time.Duration // from lastSettle to the next settle
+	dig        *digester     // nil: no digests
 	// titles are those of the originals the batch in hand inserted, which
 	// readers of the store cannot see yet: near-duplicate candidates.
 	titles map[int64]string
@@ -383,7 +397,7 @@ func (w *writer) due(ctx context.Context) error {
 			return err
 		}
 	}
-	if w.tx == nil && w.p.now().Sub(w.lastSettle) >= w.p.opt.SettleEvery {
+	if w.tx == nil && w.p.now().Sub(w.lastSettle) >= w.settleWait {
 		return w.settle(ctx)
 	}
 	return nil
@@ -392,7 +406,7 @@ func (w *writer) due(ctx context.Context) error {
 // untilDue is the time left until due has work: the batch in hand's
 // commit, or else the next settle.
 func (w *writer) untilDue() time.Duration {
-	at := w.lastSettle.Add(w.p.opt.SettleEvery)
+	at := w.lastSettle.Add(w.settleWait)
 	if w.tx != nil {
 		at = w.opened.Add(w.p.opt.CommitEvery)
 	}
@@ -754,10 +768,14 @@ func (w *writer) rollback() {
 // settle writes the settled view of the stories (see story.Settle) in a
 // batch of its own: only what differs from what readers see now.
 func (w *writer) settle(ctx context.Context) error {
-	w.lastSettle = w.p.now()
+	start := w.p.now()
+	w.lastSettle = start
 	if !w.p.m.unsettled(w.p.asg) {
 		return nil
 	}
+	defer func() {
+		w.settleWait = settleWait(w.p.opt.SettleEvery, w.p.now().Sub(start), w.p.opt.SettleShare)
+	}()
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
@@ -774,6 +792,13 @@ func (w *writer) settle(ctx context.Context) error {
 	}
 	w.dig.submit(written)
 	return nil
+}
+
+// settleWait is the time from the start of a settle that took took to the
+// next: every, or longer, so that settling takes at most share of the
+// writer's time (see Options.SettleShare).
+func settleWait(every, took time.Duration, share float64) time.Duration {
+	return max(every, time.Duration(float64(took)*(1/share-1)))
 }
 
 func storeStory(s story.Summary) *store.Story {
