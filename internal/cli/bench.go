@@ -24,6 +24,7 @@ import (
 	"github.com/storyline/storyline/internal/loadgen"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
+	"github.com/storyline/storyline/internal/text/segment"
 )
 
 const benchUsage = `Runs the whole pipeline, as storyline ingest does, into a fresh store, and
@@ -118,11 +119,17 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, p, _, err := openPipeline(ctx, e, loc, "bench", ef, ingest.Options{CommitEvery: *commitEvery})
+	st, p, lex, err := openPipeline(ctx, e, loc, "bench", ef, ingest.Options{CommitEvery: *commitEvery})
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	// A service loads its dictionaries as it starts (see run): loaded on
+	// first use instead, they would count seconds of one article's wait.
+	segment.Preload()
+	if err := lex.Preload(ctx); err != nil {
+		e.log.Warn("bench: lexicons", "err", err)
+	}
 	if n, _, err := st.Counts(ctx); err != nil || n > 0 {
 		return errors.Join(err, usageErr("%s already holds %d articles: the benchmark starts from an empty store", loc, n))
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/intel/digest"
 	"github.com/storyline/storyline/internal/live"
+	"github.com/storyline/storyline/internal/text/segment"
 	"github.com/storyline/storyline/internal/web"
 )
 
@@ -74,6 +75,16 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	// The dictionaries (lexicons, Japanese and Chinese segmentation) load
+	// now, in the background, rather than on the first word of each
+	// language, where a load (up to seconds) would
+	// hold that article and every one behind it.
+	go func() {
+		segment.Preload()
+		if err := lex.Preload(ctx); err != nil {
+			e.log.Warn("lexicons", "err", err)
+		}
+	}()
 	// A story without a stored digest (not settled with --digests, or
 	// beyond a settle's budget) gets one built when read, its evidence
 	// weighed by the model the last checkpoint stored: the writer's own

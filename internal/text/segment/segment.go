@@ -37,6 +37,14 @@ func Kagome() *tokenizer.Tokenizer {
 	return jaTok
 }
 
+// Preload loads the Japanese and Chinese dictionaries now rather than on
+// first use, where loading (about a second each) holds the first article
+// of either language and every one behind it.
+func Preload() {
+	Kagome()
+	loadZh()
+}
+
 // Word is one word of a segmented text.
 type Word struct {
 	Surface string // as written
