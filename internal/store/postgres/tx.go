@@ -18,7 +18,9 @@ import (
 //
 // Writes that return nothing and whose arguments are checked before they
 // are queued (PutVariant, PutIntel, PutStreamStory; PutEntity and
-// PutStory given an ID) wait for the next statement, to go in its round
+// PutStory given an ID; SetStemmed and Place of an article this
+// transaction inserted, which cannot miss it) wait for the next
+// statement, to go in its round
 // trip: entity resolution alternates lookups and upserts, so an upsert
 // costs no round trip of its own. A queued write that the server refuses
 // fails the call that sent it, which names the write; as after any failed
@@ -30,6 +32,7 @@ type pgTx struct {
 	tx      pgx.Tx
 	done    bool
 	pending []queued
+	mine    map[int64]bool // the articles InsertArticle stored
 }
 
 // queued is a write waiting for the next round trip; what names it in
@@ -331,6 +334,10 @@ func (t *pgTx) InsertArticle(ctx context.Context, a *article.Article) error {
 		return fmt.Errorf("postgres: insert article %q: %w", a.Input, err)
 	}
 	a.ID = id
+	if t.mine == nil {
+		t.mine = map[int64]bool{}
+	}
+	t.mine[id] = true
 	return nil
 }
 
@@ -338,9 +345,17 @@ func (t *pgTx) InsertArticle(ctx context.Context, a *article.Article) error {
 // replace those of weight C in the index. An article not yet indexed
 // stays so, for Open to index whole.
 func (t *pgTx) SetStemmed(ctx context.Context, articleID int64, stemmed string) error {
-	tag, err := t.exec(ctx, `UPDATE article SET stemmed = $1,
+	const query = `UPDATE article SET stemmed = $1,
 		fts = CASE WHEN fts IS NULL THEN NULL ELSE ts_filter(fts, '{a,b}') || $3::tsvector END
-		WHERE id = $2`, stemmed, articleID, stemmedVector(stemmed))
+		WHERE id = $2`
+	if t.mine[articleID] {
+		what := fmt.Sprintf("postgres: set article %d stemmed", articleID)
+		if err := t.queue(what, query, stemmed, articleID, stemmedVector(stemmed)); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	tag, err := t.exec(ctx, query, stemmed, articleID, stemmedVector(stemmed))
 	if err == nil {
 		err = mustAffect(tag, articleID)
 	}
@@ -375,8 +390,16 @@ func (t *pgTx) Place(ctx context.Context, articleID int64, p store.Placement) er
 	if err != nil {
 		return fmt.Errorf("postgres: place article %d: %w", articleID, err)
 	}
-	tag, err := t.exec(ctx, "UPDATE article SET story = $1, stream_story = $2, stream_at = $3, evicted = $4 WHERE id = $5",
-		nullID(p.Story), nullID(p.Stream), at, p.Evicted, articleID)
+	const query = "UPDATE article SET story = $1, stream_story = $2, stream_at = $3, evicted = $4 WHERE id = $5"
+	args := []any{nullID(p.Story), nullID(p.Stream), at, p.Evicted, articleID}
+	if t.mine[articleID] {
+		what := fmt.Sprintf("postgres: place article %d", articleID)
+		if err := t.queue(what, query, args...); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	tag, err := t.exec(ctx, query, args...)
 	if err == nil {
 		err = mustAffect(tag, articleID)
 	}
