@@ -14,9 +14,11 @@ import (
 // what a write changes is updated in place or forgotten.
 //
 // A Cache must not outlive its transaction: between two, other processes
-// (another assigner on PostgreSQL, a person's correction) may write. Nor
-// may anything write entities, variants or splits in the transaction
-// other than through it. It is not safe for concurrent use.
+// (another assigner on PostgreSQL, a person's correction) may write;
+// within one, none can, since the stores' write transactions exclude
+// each other. Nor may anything write entities, variants or splits in the
+// transaction other than through it. Times come back in UTC, as the
+// stores keep them. It is not safe for concurrent use.
 //
 // StoryVariants goes to the store every time: it depends on the mentions
 // the writer stores after each article (not through the Registry) and on
