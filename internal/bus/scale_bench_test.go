@@ -322,9 +322,14 @@ func BenchmarkScaleOut(b *testing.B) {
 //	statements            109–111             190
 //	workers-fed, PG       0.08–0.13           0.4–0.8
 //
-// Entity resolution sends most of the statements: one INSERT per mention
+// Entity resolution sent most of the statements: one INSERT per mention
 // (25 an ECB+ article, 52 an HTML page), then entity and variant lookups
-// and upserts one by one. BenchmarkScaleOut on the same machine: ECB+
+// and upserts one by one. Later the same day (load 1.4–6.9), with a
+// transaction's entity reads cached (entity.Cache), each article's intel
+// written in at most four statements and writes that return nothing sent
+// with the next statement: 41–44 round trips and 73–77 statements an
+// ECB+ article, 76 and 119 an HTML page; ceiling on PostgreSQL 56–75
+// ECB+ articles/s, 49–50 HTML pages/s. BenchmarkScaleOut on the same machine: ECB+
 // 20–43 articles/s with one worker, 15–43 with two; HTML 9–19 with one,
 // 8–18 with two: in no run did the second worker help. The assigner, and
 // the two cores it shares with PostgreSQL and the workers, are the limit.
