@@ -59,7 +59,7 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 	for _, m := range s.members {
 		for _, f := range m.forms {
 			if cur, ok := forms[f.k]; !ok || m.seq < cur.seq {
-				forms[f.k] = given{m.seq, f.s}
+				forms[f.k] = given{m.seq, m.formOf(f)}
 			}
 		}
 	}
@@ -82,7 +82,9 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 			continue
 		}
 		seen[strings.ToLower(sf)] = true
-		out = append(out, sf)
+		// A copy: a slice would keep its member's forms alive with the
+		// story's summary after the member has gone.
+		out = append(out, strings.Clone(sf))
 		if len(out) == n {
 			break
 		}
