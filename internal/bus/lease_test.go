@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/storyline/storyline/internal/article"
 	"github.com/storyline/storyline/internal/bus/bustest"
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/langid"
@@ -318,14 +317,7 @@ func TestStandbyTakesOver(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	var order []string
-	err = st.Articles(ctx, func(a *article.Article) error {
-		order = append(order, a.ExternalID)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	order := storedOrder(t, ctx, st)
 	want := make([]string, len(its))
 	for i, it := range its {
 		want[i] = it.Page.ExternalID

@@ -224,6 +224,23 @@ func inProcess(t *testing.T, its []source.Item) []string {
 	return partitionOf(t, st)
 }
 
+// storedOrder lists the stored articles' input IDs in the order they were
+// stored (article ID order).
+func storedOrder(t *testing.T, ctx context.Context, st interface {
+	Articles(context.Context, func(*article.Article) error) error
+}) []string {
+	t.Helper()
+	var order []string
+	err := st.Articles(ctx, func(a *article.Article) error {
+		order = append(order, a.ExternalID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return order
+}
+
 func partitionOf(t *testing.T, st store.Store) []string {
 	t.Helper()
 	by := map[int64][]string{}
@@ -283,14 +300,7 @@ func TestDeadWorkersItemsWaitedFor(t *testing.T) {
 		t.Errorf("%d stories over the bus, %d in process: they differ", len(got), len(want))
 	}
 	// Stored in ingest sequence: IDs are given in the order of storing.
-	var order []string
-	err = st.Articles(ctx, func(a *article.Article) error {
-		order = append(order, a.ExternalID)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	order := storedOrder(t, ctx, st)
 	for i, it := range its {
 		if i >= len(order) || order[i] != it.Page.ExternalID {
 			t.Fatalf("article %d stored is %v, want %s: not in ingest sequence", i+1, order[min(i, len(order)-1)], it.Page.ExternalID)
@@ -369,14 +379,7 @@ func TestServerRestart(t *testing.T) {
 	if err != nil || werr != nil {
 		t.Fatalf("assigner: %v; worker: %v", err, werr)
 	}
-	var order []string
-	err = st.Articles(ctx, func(a *article.Article) error {
-		order = append(order, a.ExternalID)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	order := storedOrder(t, ctx, st)
 	select {
 	case n := <-restarted:
 		if n >= int64(len(its)) {
