@@ -2,10 +2,8 @@ package entity_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -171,14 +169,7 @@ func TestCacheSameAsRegistry(t *testing.T) {
 // transaction per story, and wants the mentions, entities, variants and
 // merges of resolving them without one.
 func TestCacheResolvesAlike(t *testing.T) {
-	b, err := os.ReadFile("testdata/gold.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var g goldFile
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	g := readGold(t)
 	ctx := context.Background()
 	r := entity.Resolver{Words: words(t)}
 	ref, mem := entitytest.NewMem(), entitytest.NewMem()

@@ -33,8 +33,8 @@ type found struct {
 	entity int64
 }
 
-// resolveGold runs Find and Resolve over the gold stories in order.
-func resolveGold(t *testing.T) ([]found, map[string]int, *entitytest.Mem) {
+// readGold reads the hand-written gold stories.
+func readGold(t *testing.T) goldFile {
 	t.Helper()
 	b, err := os.ReadFile("testdata/gold.json")
 	if err != nil {
@@ -44,6 +44,13 @@ func resolveGold(t *testing.T) ([]found, map[string]int, *entitytest.Mem) {
 	if err := json.Unmarshal(b, &g); err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+// resolveGold runs Find and Resolve over the gold stories in order.
+func resolveGold(t *testing.T) ([]found, map[string]int, *entitytest.Mem) {
+	t.Helper()
+	g := readGold(t)
 	reg := entitytest.NewMem()
 	r := entity.Resolver{Words: words(t)}
 	var out []found
