@@ -409,7 +409,14 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 // reassign gives each member of s that arrived after sequence number since
 // a second chance: scored against s without itself and against the other
 // candidate stories with today's IDF, it moves when another story fits
-// clearly better. Each article gets one second chance, at the first
+// clearly better. "Better" is by margin over the threshold that applies, as
+// in assignment: a translation held by its source's story on the
+// cross-language score (threshold CrossThreshold) had been moved to any
+// same-language story of its topic whose full score was 0.05 higher
+// (Hamilton's Russian Grand Prix into the Abu Dhabi finale; English
+// Omicron news away from their Russian sources). Comparing margins raised
+// WMT dev pairwise precision 0.848 → 0.902 on the checking half (BCubed F1
+// 0.953 → 0.962) and left ECB+ (one language) unchanged. Each article gets one second chance, at the first
 // Maintain after it arrived, which keeps the pass's cost proportional to
 // the articles that arrived since the last one.
 func (a *Assigner) reassign(s *story, since int64) []Event {
@@ -423,12 +430,14 @@ func (a *Assigner) reassign(s *story, since int64) []Event {
 			continue
 		}
 		a.detach(s, i)
-		own := 0.0
+		own, ownMargin := 0.0, math.Inf(-1)
 		if len(s.members) > 0 {
-			own, _ = a.score(m, s)
+			var th float64
+			own, th = a.score(m, s)
+			ownMargin = own - th
 		}
-		best, sc := a.best(m, s.id)
-		if best != nil && sc > own+a.cfg.MoveMargin {
+		best, sc, margin := a.bestMargin(m, s.id)
+		if best != nil && margin > ownMargin+a.cfg.MoveMargin {
 			a.add(best, m)
 			if len(s.members) == 0 {
 				// The story's only article moved: the story is merged away.

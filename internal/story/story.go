@@ -993,6 +993,14 @@ func (a *Assigner) candidates(v, skel vec, skip int64) []*story {
 // best returns the story m should join (nil for a new one) and the best
 // score seen.
 func (a *Assigner) best(m *member, skip int64) (*story, float64) {
+	best, sc, _ := a.bestMargin(m, skip)
+	return best, sc
+}
+
+// bestMargin is best with the margin of the best story's score over the
+// threshold that applies to it (see score), which is how stories scored
+// on different scales, within a language and across, compare.
+func (a *Assigner) bestMargin(m *member, skip int64) (*story, float64, float64) {
 	var best *story
 	bestScore, bestMargin := 0.0, math.Inf(-1)
 	for _, s := range a.candidates(m.vec, m.skel, skip) {
@@ -1005,9 +1013,9 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 		}
 	}
 	if best == nil || bestMargin < 0 {
-		return nil, bestScore
+		return nil, bestScore, bestMargin
 	}
-	return best, bestScore
+	return best, bestScore, bestMargin
 }
 
 // inTime reports whether m's own time falls within a window of s's dated
