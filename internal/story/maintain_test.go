@@ -73,6 +73,10 @@ func TestMaintainAbsorb(t *testing.T) {
 			[]st{{1, 4, one(0), day.Add(6 * time.Hour)}, {9, 1, near(0.2, 0), day}}, 0},
 		{"small story stopped growing", Config{}, day.Add(13 * time.Hour),
 			[]st{{1, 4, one(0), day.Add(13 * time.Hour)}, {9, 1, near(0.2, 0), day}}, 1},
+		{"small hosts do not count", Config{}, time.Time{},
+			[]st{{1, 4, one(0), time.Time{}}, {2, 2, one(1), time.Time{}}, {9, 1, near(0.15, 0.25), time.Time{}}}, 1},
+		{"two small stories", Config{}, time.Time{},
+			[]st{{1, 3, one(0), time.Time{}}, {9, 1, near(0.25, 0), time.Time{}}}, 0},
 		{"disabled", Config{AbsorbSize: -1}, time.Time{},
 			[]st{{1, 4, one(0), time.Time{}}, {9, 1, near(0.2, 0), time.Time{}}}, 0},
 	} {
@@ -125,5 +129,58 @@ func TestMaintainAbsorbLater(t *testing.T) {
 	evs := a.Maintain(day.Add(13 * time.Hour))
 	if len(evs) != 1 || evs[0].Kind != "merge" || evs[0].Story != 1 || evs[0].Other != 9 {
 		t.Fatalf("events %+v, want story 9 absorbed by story 1", evs)
+	}
+}
+
+// TestReassignByMargin checks that Maintain compares a move by the margin
+// of each score over the threshold that applies to it: an article held by
+// its translation on the cross-language score (threshold CrossThreshold)
+// stays there rather than go to a story in its own language whose full
+// score is higher but lower over Threshold. Vectors are hand-made so that
+// every score is known.
+func TestReassignByMargin(t *testing.T) {
+	unit := func(es ...ent) vec {
+		v := vec(es)
+		v.normalize()
+		return v
+	}
+	anchor := unit(ent{10, 0.6}, ent{11, 0.8})
+	for _, c := range []struct {
+		name string
+		fit  float64 // cosine of the article to the same-language story
+		move bool
+	}{
+		// Own story: cross score 0.36 (anchors without the top term),
+		// margin 0.24 over CrossThreshold 0.12.
+		{"topic story, lower margin", 0.45, false}, // margin 0.14
+		{"clearly better", 0.75, true},             // margin 0.44
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := New(Config{AbsorbSize: -1}, nil)
+			src := a.open(1, time.Time{})
+			a.seq++
+			a.add(src, &member{id: 1, lang: "en", seq: a.seq, vec: unit(ent{0, 1}), anchor: anchor})
+			a.seq++
+			tr := &member{id: 2, lang: "hr", seq: a.seq, vec: unit(ent{5, 1}), anchor: anchor}
+			a.add(src, tr)
+			other := a.open(2, time.Time{})
+			for i := int64(3); i <= 6; i++ {
+				a.seq++
+				a.add(other, &member{id: i, lang: "hr", seq: a.seq,
+					vec: unit(ent{5, c.fit}, ent{6, math.Sqrt(1 - c.fit*c.fit)})})
+			}
+			moved := false
+			for _, ev := range a.Maintain(time.Time{}) {
+				t.Logf("%+v", ev)
+				for _, id := range ev.Articles {
+					if id == 2 {
+						moved = true
+					}
+				}
+			}
+			if moved != c.move {
+				t.Errorf("translation moved: %v, want %v", moved, c.move)
+			}
+		})
 	}
 }
