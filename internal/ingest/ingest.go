@@ -352,6 +352,9 @@ func (w *writer) item(ctx context.Context, prep Prepared) error {
 		}
 		return nil
 	}
+	if err := w.maintainDue(ctx); err != nil {
+		return err
+	}
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
@@ -553,11 +556,6 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 	}
 	a.Story = vis
 	w.p.m.held[a.ID] = held{stream: d.Story, vis: vis}
-	if asg.MaintainDue() {
-		if err := w.maintain(ctx); err != nil {
-			return 0, at, err
-		}
-	}
 	return d.Story, at, w.flush(ctx)
 }
 
@@ -623,6 +621,31 @@ func (w *writer) titleOf(ctx context.Context, id int64) (string, error) {
 }
 
 // maintain runs the stream's Maintain pass and records its moves.
+// maintainDue runs the stream's Maintain pass when it is due, before the
+// next item is placed. The batch in hand commits first: at a full window
+// the pass takes up to a second, and the articles placed before it would
+// have waited for it to become visible (storyline bench --articles 30000
+// --days 11: p90 ingest→visible 400 → 310 ms; p99, set by the items that
+// arrive during the pause, stayed at 1.0–1.1 s). The pass's moves go in
+// the next batch. A restart resumes from a commit made between items,
+// where the checkpoint says the pass is due, and runs it before the next
+// item as an uninterrupted run does.
+func (w *writer) maintainDue(ctx context.Context) error {
+	if !w.p.asg.MaintainDue() {
+		return nil
+	}
+	if err := w.commit(ctx); err != nil {
+		return err
+	}
+	if err := w.begin(ctx); err != nil {
+		return err
+	}
+	if err := w.maintain(ctx); err != nil {
+		return err
+	}
+	return w.flush(ctx)
+}
+
 func (w *writer) maintain(ctx context.Context) error {
 	return w.record(ctx, w.p.asg.Maintain(time.Time{}))
 }
