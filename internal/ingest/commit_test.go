@@ -77,8 +77,8 @@ func TestSettleWait(t *testing.T) {
 		want        time.Duration
 	}{
 		{10 * time.Second, 50 * time.Millisecond, 0.1, 10 * time.Second}, // a quick settle: every
-		{10 * time.Second, 2 * time.Second, 0.1, 18 * time.Second},        // a slow one: a tenth of the time
-		{10 * time.Second, 2 * time.Second, 1, 10 * time.Second},          // share 1: every
+		{10 * time.Second, 2 * time.Second, 0.1, 18 * time.Second},       // a slow one: a tenth of the time
+		{10 * time.Second, 2 * time.Second, 1, 10 * time.Second},         // share 1: every
 		{time.Second, 3 * time.Second, 0.5, 3 * time.Second},
 	} {
 		if got := settleWait(c.every, c.took, c.share); got != c.want {

@@ -52,7 +52,7 @@ type zhDictionary struct {
 
 var (
 	zhDictOnce sync.Once
-	zhDict *zhDictionary
+	zhDict     *zhDictionary
 )
 
 func loadZh() *zhDictionary {
