@@ -62,6 +62,10 @@ type Translator interface {
 type Translit struct {
 	Latin func(string) string
 	Key   func(string) string
+	// Liquid, optional, keys a name with l and r in one class, or ""
+	// (see translit.LiquidKey), indexed as k:~; Key's key is indexed too
+	// only when both is true.
+	Liquid func(string) (key string, both bool)
 }
 
 // Analyzer turns article text into a Doc. The zero value is usable: no
@@ -240,8 +244,16 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 				// Ideographs have no transliteration table and key to
 				// themselves: such a key meets no other script and would
 				// only dilute the script-neutral terms of a Chinese text.
-				if k := tl.Key(stripArticle(spoken)); utf8.RuneCountInString(k) >= 2 && !hasHan(k) {
+				name := stripArticle(spoken)
+				lk, both := "", true
+				if tl.Liquid != nil {
+					lk, both = tl.Liquid(name)
+				}
+				if k := tl.Key(name); both && utf8.RuneCountInString(k) >= 2 && !hasHan(k) {
 					b.add("k:"+k, w, t.Surface)
+				}
+				if utf8.RuneCountInString(lk) >= 2 && !hasHan(lk) {
+					b.add("k:~"+lk, w, t.Surface)
 				}
 			}
 			if len(gl) > 0 {

@@ -197,6 +197,28 @@ func TestAnalyzeCrossScript(t *testing.T) {
 	}
 }
 
+// TestAnalyzeLiquidKeys: kana have one liquid, so a Japanese text's names
+// meet Latin and Cyrillic names with an l (Scholz, Lenin) by their liquid
+// keys (k:~), and names with an r by their keys as before (Rutte).
+func TestAnalyzeLiquidKeys(t *testing.T) {
+	en := keys(Analyze("en", "", "Chancellor Scholz quoted Lenin before meeting Mark Rutte in Warsaw."))
+	ru := keys(Analyze("ru", "", "Канцлер Шольц процитировал Ленина на встрече в Варшаве."))
+	ja := keys(Analyze("ja", "", "ショルツ首相はレーニンを引用し、ルッテ氏と会談した。"))
+	for _, k := range []string{"k:~xrs", "k:~rn", "k:rt"} {
+		if en[k] == 0 || ja[k] == 0 {
+			t.Errorf("%s: en %v, ja %v", k, en[k], ja[k])
+		}
+	}
+	if ru["k:~xrs"] == 0 {
+		t.Errorf("Russian Шольц has no liquid key: %v", ru)
+	}
+	// A name with an l is not also indexed by its plain key, so that two
+	// names of one script meet by the liquid key only when both have an l.
+	if en["k:xls"] != 0 {
+		t.Errorf("Scholz is indexed by its plain key too: %v", en)
+	}
+}
+
 type fakeLex map[string][]string
 
 func (f fakeLex) English(lang, w string) []string { return f[w] }

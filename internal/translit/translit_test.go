@@ -212,3 +212,41 @@ func BenchmarkKey(b *testing.B) {
 	b.ReportMetric(float64(b.N*len(words))/b.Elapsed().Seconds(), "words/s")
 	_ = n
 }
+
+func TestLiquidKey(t *testing.T) {
+	// Each name and its kana spelling share a liquid key.
+	for _, p := range [][2]string{
+		{"Lenin", "レーニン"},
+		{"Scholz", "ショルツ"},
+		{"Villa", "ヴィラ"},
+		{"Berlin", "ベルリン"},
+		{"Poland", "ポーランド"},
+		{"Rutte", "ルッテ"},
+	} {
+		a, _ := LiquidKey(p[0])
+		b, both := LiquidKey(p[1])
+		if !both {
+			t.Errorf("LiquidKey(%q): kana's Key must apply too", p[1])
+		}
+		if p[0] == "Rutte" {
+			a = Key(p[0]) // no l: Key says all, and matches the kana's liquid key
+		}
+		if a == "" || a != b {
+			t.Errorf("LiquidKey(%q) = %q, LiquidKey(%q) = %q: want equal", p[0], a, p[1], b)
+		}
+	}
+	// A name with no l in a script that tells l from r has none.
+	for _, s := range []string{"Rutte", "Trump", "Макрон", "Paris"} {
+		if k, both := LiquidKey(s); k != "" || !both {
+			t.Errorf("LiquidKey(%q) = %q, want none", s, k)
+		}
+	}
+	// Two names of one script meet only where both have an l: Lutte is
+	// indexed by its liquid key alone, Rutte by its Key alone.
+	if lk, both := LiquidKey("Lutte"); lk == "" || both {
+		t.Errorf("LiquidKey(Lutte) = %q, %v: want a liquid key that replaces Key's", lk, both)
+	}
+	if lk, _ := LiquidKey("Rutte"); lk != "" {
+		t.Errorf("LiquidKey(Rutte) = %q, want none", lk)
+	}
+}
