@@ -18,6 +18,8 @@ import (
 //	@12      a month (language-independent)
 //	e:rutte  a name-like token, folded to lowercase without accents
 //	k:rt     a transliteration key: names in any script that sound alike
+//	k:~xrs   the same with l and r in one class, for a name with an l
+//	         (Scholz) or in kana (ショルツ), which has one liquid
 //	x:govern an English gloss of a foreign word (from a Translator)
 //	p:pande  a Latin-script word's first letters, folded (cognates)
 type Term struct {
