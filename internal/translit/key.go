@@ -237,22 +237,35 @@ func Near(a, b string) bool {
 // them (on the ECB+ dev set's capitalised words, long keys shared by two
 // or more words rose from 25% to 33%).
 func LiquidKey(s string) (key string, both bool) {
-	kana := false
-	for _, r := range s {
-		if unicode.In(r, unicode.Hiragana, unicode.Katakana) && r != 'ー' && r != '・' {
-			kana = true
-			break
-		}
-	}
+	kana := OneLiquid(s)
 	k := Key(s)
 	if !kana && !strings.Contains(k, "l") {
 		return "", true
 	}
-	// Folding may leave a class twice in a row (Berlin: brln → brrn),
-	// which Skeleton would have collapsed: so must this.
+	return FoldLiquid(k), kana
+}
+
+// OneLiquid reports whether s is written in a script with one liquid for
+// l and r (kana), where a key's r may stand for either.
+func OneLiquid(s string) bool {
+	for _, r := range s {
+		if unicode.In(r, unicode.Hiragana, unicode.Katakana) && r != 'ー' && r != '・' {
+			return true
+		}
+	}
+	return false
+}
+
+// FoldLiquid puts l and r of a key in one class, collapsing the repeats
+// that leaves as Skeleton would have (Berlin: brln → brn).
+func FoldLiquid(key string) string {
+	if !strings.Contains(key, "l") {
+		return key
+	}
 	var b strings.Builder
+	b.Grow(len(key))
 	var last rune = -1
-	for _, r := range k {
+	for _, r := range key {
 		if r == 'l' {
 			r = 'r'
 		}
@@ -261,5 +274,5 @@ func LiquidKey(s string) (key string, both bool) {
 		}
 		last = r
 	}
-	return b.String(), kana
+	return b.String()
 }

@@ -550,11 +550,11 @@ func (r *Resolver) place(ctx context.Context, reg Registry, art Article, story [
 	why := ""
 	for _, v := range story {
 		switch {
-		case multi && v.Key == c.best.FullKey():
+		case multi && sameKey(v.Text, v.Key, c.best.Text, c.best.FullKey()):
 			hits, why = append(hits, v), "spelt with the same sounds as "+v.Text+" in the same story"
-		case !multi && oneWordPerson && v.Surname == c.best.Keys[0] && utf8.RuneCountInString(v.Key) > utf8.RuneCountInString(v.Surname):
+		case !multi && oneWordPerson && sameKey(v.Text, v.Surname, c.best.Text, c.best.Keys[0]) && utf8.RuneCountInString(v.Key) > utf8.RuneCountInString(v.Surname):
 			hits, why = append(hits, v), "the surname of "+v.Text+" in the same story"
-		case !multi && v.Key == c.best.Keys[0]:
+		case !multi && sameKey(v.Text, v.Key, c.best.Text, c.best.Keys[0]):
 			hits, why = append(hits, v), "spelt with the same sounds as "+v.Text+" in the same story"
 		case multi && c.typ == Person && nearName(c.best.Keys, v):
 			hits, why = append(hits, v), "the same first name and a near surname as "+v.Text+" in the same story"
@@ -590,6 +590,20 @@ func (r *Resolver) place(ctx context.Context, reg Registry, art Article, story [
 		}
 	}
 	return 0, "", nil
+}
+
+// sameKey reports whether two names, in the same story, have one key:
+// equal keys, or, when either is written in kana, whose one liquid stands
+// for l and r alike, keys equal with l and r in one class (ショルツ and
+// Scholz: xrs, xls).
+func sameKey(aText, aKey, bText, bKey string) bool {
+	if aKey == bKey {
+		return true
+	}
+	if !translit.OneLiquid(aText) && !translit.OneLiquid(bText) {
+		return false
+	}
+	return translit.FoldLiquid(aKey) == translit.FoldLiquid(bKey)
 }
 
 // sameType keeps the variants whose entity is of type t.
