@@ -620,7 +620,6 @@ func (w *writer) titleOf(ctx context.Context, id int64) (string, error) {
 	return o.Title, nil
 }
 
-// maintain runs the stream's Maintain pass and records its moves.
 // maintainDue runs the stream's Maintain pass when it is due, before the
 // next item is placed. The batch in hand commits first: at a full window
 // the pass takes up to a second, and the articles placed before it would
@@ -646,6 +645,7 @@ func (w *writer) maintainDue(ctx context.Context) error {
 	return w.flush(ctx)
 }
 
+// maintain runs the stream's Maintain pass and records its moves.
 func (w *writer) maintain(ctx context.Context) error {
 	return w.record(ctx, w.p.asg.Maintain(time.Time{}))
 }

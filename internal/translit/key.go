@@ -227,8 +227,8 @@ func Near(a, b string) bool {
 
 // LiquidKey returns the key of a name with l and r in one class, for
 // matching it against a script with one liquid: kana write Lenin, Scholz
-// and Villa as レーニン, ショルツ and ヴィラ, whose keys (rnn, xrs, fr) miss
-// Lenin's, Scholz's and Villa's (lnn, xls, fl). It returns "" for a name
+// and Villa as レーニン, ショルツ and ヴィラ, whose keys (rn, xrs, fr) miss
+// Lenin's, Scholz's and Villa's (ln, xls, fl). It returns "" for a name
 // with no l in a script that tells l from r: Key already says all. both
 // reports whether Key's key still applies beside it: for kana, whose r
 // may stand for either, it does; for a name with an l the liquid key
