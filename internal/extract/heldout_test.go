@@ -176,16 +176,10 @@ func leaveOneOut(t *testing.T, ab *ablation) string {
 	t.Helper()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-52s | %-8s %-8s %-8s | %-8s | pages moved, leave one out / alone (ΔF1)\n", "rule", "ΔP", "ΔR", "ΔF1", "alone ΔF1")
-	zero := defaultConfig
-	zero.rules = 0
+	_, _, _, zero := ruleConfigs(0)
 	zs, zp := ab.score(t, zero)[eval.All], perPage(t, ab, zero)
 	for _, rn := range ruleNames {
-		with := defaultConfig
-		with.rules |= rn.r
-		without := with
-		without.rules &^= rn.r
-		one := defaultConfig
-		one.rules = rn.r
+		with, without, one, _ := ruleConfigs(rn.r)
 		ws, wo, os := ab.score(t, with)[eval.All], ab.score(t, without)[eval.All], ab.score(t, one)[eval.All]
 		verdict := ""
 		if keptRules&rn.r == 0 {

@@ -24,6 +24,20 @@ type ablation struct {
 	raw   map[htmlConfig][]*extraction // by cfg with post-extraction rules cleared
 }
 
+// ruleConfigs returns the configurations that measure rule r: the kept
+// rules with it (all kept, and r, for a dropped rule) and without it
+// (leave one out); go-trafilatura with the kept focus plus r alone, and
+// with no rule at all.
+func ruleConfigs(r rule) (with, without, one, zero htmlConfig) {
+	with = defaultConfig
+	with.rules |= r
+	without = with
+	without.rules &^= r
+	one, zero = defaultConfig, defaultConfig
+	one.rules, zero.rules = r, 0
+	return with, without, one, zero
+}
+
 func newAblation(t *testing.T) *ablation {
 	pages, err := LoadScrapinghub(shared.Path(t, "data/extraction-scrapinghub"))
 	if err != nil {
@@ -107,12 +121,7 @@ func TestRuleAblation(t *testing.T) {
 	fmt.Fprintf(&b, "\nleave one out: kept rules with minus without this one; alone: go-trafilatura plus this rule only\n")
 	fmt.Fprintf(&b, "%-52s | %-8s %-8s %-8s | %-12s | verdict\n", "rule", "ΔF1 tun", "ΔF1 chk", "ΔR chk", "alone ΔF1 chk")
 	for _, rn := range ruleNames {
-		// Leave-one-out: the full set of kept (or all, for a dropped
-		// rule) rules with and without this one.
-		with := defaultConfig
-		with.rules |= rn.r
-		without := with
-		without.rules &^= rn.r
+		with, without, one, zero := ruleConfigs(rn.r)
 		ws := kept
 		if with.rules != defaultConfig.rules {
 			ws = ab.score(t, with)
@@ -121,11 +130,6 @@ func TestRuleAblation(t *testing.T) {
 		dT := ws[eval.Tuning].F1 - wo[eval.Tuning].F1
 		dC := ws[eval.Checking].F1 - wo[eval.Checking].F1
 		dR := ws[eval.Checking].R - wo[eval.Checking].R
-		// Alone: go-trafilatura (kept focus) plus this rule only.
-		one := defaultConfig
-		one.rules = rn.r
-		zero := defaultConfig
-		zero.rules = 0
 		ones, zs := ab.score(t, one), ab.score(t, zero)
 		dA := ones[eval.Checking].F1 - zs[eval.Checking].F1
 		isKept := keptRules&rn.r != 0
