@@ -109,6 +109,37 @@ func TestMaintainAbsorb(t *testing.T) {
 	}
 }
 
+// TestAbsorbOneLanguage checks that only a small story in one language is
+// absorbed: one whose articles are in two languages was found across
+// languages and is left to the merge step.
+func TestAbsorbOneLanguage(t *testing.T) {
+	for _, c := range []struct {
+		langs  []string
+		absorb bool
+	}{
+		{[]string{"en", "en"}, true},
+		{[]string{"en", "hr"}, false},
+	} {
+		a := New(Config{}, nil)
+		host := a.open(1, time.Time{})
+		for i := int64(1); i <= 4; i++ {
+			a.seq++
+			a.add(host, &member{id: i, lang: "en", seq: a.seq, vec: vec{{0, 1}}})
+		}
+		// Cosine 0.2 to the host: over AbsorbThreshold, under Threshold
+		// and MergeThreshold.
+		small := a.open(9, time.Time{})
+		for i, l := range c.langs {
+			a.seq++
+			a.add(small, &member{id: int64(5 + i), lang: l, seq: a.seq, vec: vec{{0, 0.2}, {1, math.Sqrt(1 - 0.04)}}})
+		}
+		evs := a.Maintain(time.Time{})
+		if got := len(evs) == 1 && evs[0].Kind == "merge" && evs[0].Story == 1; got != c.absorb {
+			t.Errorf("small story in %v: events %+v, want absorbed %v", c.langs, evs, c.absorb)
+		}
+	}
+}
+
 // TestMaintainAbsorbLater checks that a small story too young to be
 // absorbed at one pass is absorbed at a later one, though nothing was
 // added to it in between.
