@@ -67,12 +67,12 @@ func TestWMTTranslations(t *testing.T) {
 		if half != eval.Checking || lex == nil {
 			continue
 		}
-		// Floors sit under the checking half's 0.968 BCubed F1 and 0.910
+		// Floors sit under the checking half's 0.970 BCubed F1 and 0.931
 		// pairwise precision (gold stories are documents, so two
 		// documents about one event count as an error; see the set's
 		// README).
-		if bc.F1 < 0.95 || pw.P < 0.88 {
-			t.Errorf("checking half: BCubed F1 %.3f, pairwise P %.3f below floors 0.95 / 0.88", bc.F1, pw.P)
+		if bc.F1 < 0.95 || pw.P < 0.90 {
+			t.Errorf("checking half: BCubed F1 %.3f, pairwise P %.3f below floors 0.95 / 0.90", bc.F1, pw.P)
 		}
 	}
 }
