@@ -40,7 +40,7 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 		if s == nil {
 			continue
 		}
-		for _, o := range a.candidates(s.centroid(), s.skelCentroid(), s.id) {
+		for _, o := range a.candidates(a.sumQuery(s.centroid(), s.skelCentroid()), s.id) {
 			if a.stories[s.id] == nil {
 				break
 			}
@@ -123,7 +123,7 @@ func (a *Assigner) absorb() []Event {
 		}
 		var best *story
 		bestSim, next := 0.0, 0.0
-		for _, o := range a.candidates(s.centroid(), nil, s.id) {
+		for _, o := range a.candidates(a.sumQuery(s.centroid(), nil), s.id) {
 			if a.stories[o.id] == nil || a.isApart(s.id, o.id) || a.farInTime(s, o) {
 				continue
 			}
@@ -184,11 +184,11 @@ func (a *Assigner) changedIDs() []int64 {
 }
 
 // centroid returns the story's sum vector, for candidate lookup.
-func (s *story) centroid() vec { return s.sum }
+func (s *story) centroid() sumVec { return s.sum }
 
 // skelCentroid returns the story's sum of script-neutral vectors, for
 // candidate lookup across scripts.
-func (s *story) skelCentroid() vec { return s.ssum }
+func (s *story) skelCentroid() sumVec { return s.ssum }
 
 // avgLink is the mean similarity over all pairs of members of s and o: the
 // sums of unit vectors make it one dot product.
@@ -221,12 +221,12 @@ func crossLink(s, o *story) float64 {
 }
 
 // sumDot is the dot product of two sorted sums.
-func sumDot(x, y vec) float64 {
+func sumDot(x, y sumVec) float64 {
 	if len(x) > len(y) {
 		x, y = y, x
 	}
 	var d float64
-	x.each(y, func(e ent, w float64) { d += e.w * w })
+	each(x, y, func(e sent, w float64) { d += e.w * w })
 	return d
 }
 
@@ -254,12 +254,12 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	if len(ms) < 2 {
 		return ms, nil
 	}
-	sum := make(map[uint64]float64)
+	sum := make(map[termKey]float64)
 	var n2 float64
 	for _, m := range ms {
 		addMap(sum, &n2, f(m), 1)
 	}
-	far := func(c map[uint64]float64, skip *member) *member {
+	far := func(c map[termKey]float64, skip *member) *member {
 		var best *member
 		bs := math.Inf(1)
 		for _, m := range ms {
@@ -268,7 +268,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 			}
 			var d float64
 			for _, e := range f(m) {
-				d += e.w * c[e.k]
+				d += float64(e.w) * c[e.k]
 			}
 			if d < bs {
 				best, bs = m, d
@@ -277,14 +277,14 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		return best
 	}
 	s1 := far(sum, nil)
-	c1 := make(map[uint64]float64)
+	c1 := make(map[termKey]float64)
 	for _, e := range f(s1) {
-		c1[e.k] = e.w
+		c1[e.k] = float64(e.w)
 	}
 	s2 := far(c1, s1)
-	c2 := make(map[uint64]float64)
+	c2 := make(map[termKey]float64)
 	for _, e := range f(s2) {
-		c2[e.k] = e.w
+		c2[e.k] = float64(e.w)
 	}
 	side := make([]bool, len(ms))
 	for iter := 0; iter < 10; iter++ {
@@ -292,8 +292,8 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		for i, m := range ms {
 			var d1, d2 float64
 			for _, e := range f(m) {
-				d1 += e.w * c1[e.k]
-				d2 += e.w * c2[e.k]
+				d1 += float64(e.w) * c1[e.k]
+				d2 += float64(e.w) * c2[e.k]
 			}
 			b := d2 > d1
 			if b != side[i] || iter == 0 {
@@ -304,7 +304,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 		if !moved && iter > 0 {
 			break
 		}
-		c1, c2 = make(map[uint64]float64), make(map[uint64]float64)
+		c1, c2 = make(map[termKey]float64), make(map[termKey]float64)
 		var z1, z2 float64
 		for i, m := range ms {
 			if side[i] {
@@ -326,7 +326,7 @@ func bisect(ms []*member, f func(*member) vec) (x, y []*member) {
 	return x, y
 }
 
-func scale(c map[uint64]float64, n2 float64) {
+func scale(c map[termKey]float64, n2 float64) {
 	if n2 <= 0 {
 		return
 	}
@@ -339,7 +339,7 @@ func scale(c map[uint64]float64, n2 float64) {
 // cohesion returns the mean pairwise similarity within ms and between ms and
 // os.
 func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
-	s1, s2 := make(map[uint64]float64), make(map[uint64]float64)
+	s1, s2 := make(map[termKey]float64), make(map[termKey]float64)
 	var n1, n2 float64
 	for _, m := range ms {
 		addMap(s1, &n1, f(m), 1)

@@ -48,12 +48,14 @@ func TestMaintainAbsorb(t *testing.T) {
 		v    vec       // must be unit length
 		last time.Time // publication time of every member
 	}
-	one := func(k uint64) vec { return vec{{k, 1}} }
+	one := func(k termKey) vec { return vec{{k, 1}} }
 	// near returns a unit vector with weights x on term 0 and y on term 1
 	// (its similarities to one(0) and one(1)), the rest on term 2. They
 	// stay below Threshold and MergeThreshold, so that only absorption
 	// can join the stories.
-	near := func(x, y float64) vec { return vec{{0, x}, {1, y}, {2, math.Sqrt(1 - x*x - y*y)}} }
+	near := func(x, y float64) vec {
+		return vec{{0, float32(x)}, {1, float32(y)}, {2, float32(math.Sqrt(1 - x*x - y*y))}}
+	}
 	for _, c := range []struct {
 		name    string
 		cfg     Config
@@ -131,7 +133,7 @@ func TestAbsorbOneLanguage(t *testing.T) {
 		small := a.open(9, time.Time{})
 		for i, l := range c.langs {
 			a.seq++
-			a.add(small, &member{id: int64(5 + i), lang: l, seq: a.seq, vec: vec{{0, 0.2}, {1, math.Sqrt(1 - 0.04)}}})
+			a.add(small, &member{id: int64(5 + i), lang: l, seq: a.seq, vec: vec{{0, 0.2}, {1, float32(math.Sqrt(1 - 0.04))}}})
 		}
 		evs := a.Maintain(time.Time{})
 		if got := len(evs) == 1 && evs[0].Kind == "merge" && evs[0].Story == 1; got != c.absorb {
@@ -153,7 +155,7 @@ func TestMaintainAbsorbLater(t *testing.T) {
 	}
 	small := a.open(9, day)
 	a.seq++
-	a.add(small, &member{id: 5, t: day, seq: a.seq, vec: vec{{0, 0.2}, {1, math.Sqrt(1 - 0.04)}}})
+	a.add(small, &member{id: 5, t: day, seq: a.seq, vec: vec{{0, 0.2}, {1, float32(math.Sqrt(1 - 0.04))}}})
 	if evs := a.Maintain(day.Add(time.Hour)); len(evs) != 0 {
 		t.Fatalf("young story absorbed: %+v", evs)
 	}
@@ -198,7 +200,7 @@ func TestReassignByMargin(t *testing.T) {
 			for i := int64(3); i <= 6; i++ {
 				a.seq++
 				a.add(other, &member{id: i, lang: "hr", seq: a.seq,
-					vec: unit(ent{5, c.fit}, ent{6, math.Sqrt(1 - c.fit*c.fit)})})
+					vec: unit(ent{5, float32(c.fit)}, ent{6, float32(math.Sqrt(1 - c.fit*c.fit))})})
 			}
 			moved := false
 			for _, ev := range a.Maintain(time.Time{}) {

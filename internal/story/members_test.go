@@ -111,7 +111,7 @@ func checkSums(t *testing.T, a *Assigner) {
 		}
 		for _, c := range []struct {
 			name        string
-			got, want   vec
+			got, want   sumVec
 			gotN, wantN float64
 		}{
 			{"sum", s.sum, r.sum, s.norm2, r.norm2},
@@ -122,12 +122,12 @@ func checkSums(t *testing.T, a *Assigner) {
 			if d := math.Abs(c.gotN - c.wantN); d > 1e-9 {
 				t.Errorf("story %d: %s norm² %.12f, recomputed %.12f", id, c.name, c.gotN, c.wantN)
 			}
-			if !slices.IsSortedFunc(c.got, func(x, y ent) int { return cmp.Compare(x.k, y.k) }) {
+			if !slices.IsSortedFunc(c.got, func(x, y sent) int { return cmp.Compare(x.k, y.k) }) {
 				t.Errorf("story %d: %s not sorted by term", id, c.name)
 			}
 			for k := range union(c.got, c.want) {
-				if d := math.Abs(c.got.get(k) - c.want.get(k)); d > 1e-9 {
-					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, c.got.get(k), c.want.get(k))
+				if d := math.Abs(get(c.got, k) - get(c.want, k)); d > 1e-9 {
+					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, get(c.got, k), get(c.want, k))
 					break
 				}
 			}
@@ -141,8 +141,8 @@ func checkSums(t *testing.T, a *Assigner) {
 	}
 }
 
-func union(a, b vec) map[uint64]bool {
-	u := make(map[uint64]bool, len(a)+len(b))
+func union(a, b sumVec) map[termKey]bool {
+	u := make(map[termKey]bool, len(a)+len(b))
 	for _, e := range a {
 		u[e.k] = true
 	}

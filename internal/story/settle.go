@@ -130,7 +130,7 @@ func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 		cfg: a.cfg, model: a.model, nextID: a.nextID, now: a.now, seq: a.seq, maintSeq: a.maintSeq,
 		assigned: a.assigned, maintAt: a.maintAt, epochDocs: a.epochDocs, epochSeq: a.epochSeq,
 		stories: make(map[int64]*story, len(a.stories)),
-		index:   make(map[uint64][]int64, len(a.index)),
+		index:   make(map[termKey][]int64, len(a.index)),
 		owner:   maps.Clone(a.owner),
 		dirty:   make(map[int64]bool),
 		touched: make(map[int64]bool),

@@ -130,12 +130,12 @@ func TestHeadlineCore(t *testing.T) {
 
 func TestCentroidCosButOne(t *testing.T) {
 	v := vec{{1, 0.8}, {2, 0.6}}
-	one := vec{{1, 1}}
+	one := sumVec{{1, 1}}
 	if got := centroidCosButOne(v, one, 1); got != 0 {
 		t.Errorf("one shared term: %v, want 0", got)
 	}
-	two := vec{{1, 0.6}, {2, 0.8}}
-	if got, want := centroidCosButOne(v, two, 1), 0.48; math.Abs(got-want) > 1e-9 {
+	two := sumVec{{1, 0.6}, {2, 0.8}}
+	if got, want := centroidCosButOne(v, two, 1), 0.48; math.Abs(got-want) > 1e-7 {
 		t.Errorf("two shared terms: %v, want %v (the smaller contribution)", got, want)
 	}
 }
@@ -145,9 +145,9 @@ func TestCentroidCosButOne(t *testing.T) {
 func TestAddSum(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	randVec := func() vec {
-		m := map[uint64]float64{}
+		m := map[termKey]float32{}
 		for range r.IntN(20) {
-			m[uint64(r.IntN(40))] = r.Float64()
+			m[termKey(r.IntN(40))] = r.Float32()
 		}
 		var v vec
 		for k, w := range m {
@@ -156,8 +156,8 @@ func TestAddSum(t *testing.T) {
 		slices.SortFunc(v, func(a, b ent) int { return cmp.Compare(a.k, b.k) })
 		return v
 	}
-	var sum vec
-	want := map[uint64]float64{}
+	var sum sumVec
+	want := map[termKey]float64{}
 	var n2, wantN2 float64
 	var added []vec
 	for i := range 300 {
@@ -190,5 +190,29 @@ func TestAddSum(t *testing.T) {
 	}
 	if len(sum) != 0 || n2 != 0 {
 		t.Errorf("after taking everything out: %d terms, norm² %v", len(sum), n2)
+	}
+}
+
+// TestVectorizeFoldedKeys checks that two terms of one article whose IDs
+// fold to one key make one entry: vectors stay sorted with unique keys,
+// which every merge of two vectors assumes.
+func TestVectorizeFoldedKeys(t *testing.T) {
+	const a, x = uint64(1)<<32 | 2, uint64(5)<<32 | 5
+	b := a ^ x // folds like a: both halves change alike
+	if keyOf(a) != keyOf(b) {
+		t.Fatalf("keys %d, %d: want one", keyOf(a), keyOf(b))
+	}
+	asg := New(Config{}, nil)
+	m := &member{terms: []heldTerm{{id: a, n: 1}, {id: a + 1, n: 1}, {id: b, n: 1}}}
+	slices.SortFunc(m.terms, func(x, y heldTerm) int { return cmp.Compare(keyOf(x.id), keyOf(y.id)) })
+	asg.vectorize(m)
+	if len(m.vec) != 2 {
+		t.Fatalf("vector %v: want 2 entries", m.vec)
+	}
+	if !slices.IsSortedFunc(m.vec, func(x, y ent) int { return cmp.Compare(x.k, y.k) }) || m.vec[0].k == m.vec[1].k {
+		t.Errorf("vector %v: not sorted by unique keys", m.vec)
+	}
+	if n := dot(m.vec, m.vec); math.Abs(n-1) > 1e-6 {
+		t.Errorf("|v|² = %v, want 1", n)
 	}
 }

@@ -306,7 +306,7 @@ type member struct {
 	forms    []form
 	formText string
 	// posts are the terms under which the member indexes its story.
-	posts []uint64
+	posts []termKey
 	years []string // years mentioned
 	dated bool     // t is the article's publication time, not the stream's
 	// home is the story whose tally counts the article (nil while
@@ -314,15 +314,41 @@ type member struct {
 	home *story
 }
 
-// ent is one dimension of a vec: a term ID (termID of the term's key).
-type ent struct {
-	k uint64
-	w float64
+// termKey is a term's ID (text.TermID of its key) folded to 32 bits, the
+// key of vectors, sums and the index. A window holds tens of millions of
+// vector entries (about 650 an article), and halving them (32-bit keys and
+// float32 weights, 8 bytes an entry instead of 16) took 111 MiB off the
+// live heap at 20k generated articles (623 → 512 MiB, `storyline bench
+// --articles 20000 --days 7`); no dev-set score moved in its fourth
+// decimal. Two terms of one article folding to one key (about once in
+// 50,000 articles) count as one; between two articles a chance match of
+// two keys moves a cosine less than the rounding of float32 weights does.
+type termKey uint32
+
+func keyOf(id uint64) termKey { return termKey(id ^ id>>32) }
+
+type weight interface{ ~float32 | ~float64 }
+
+// entry is one dimension of a sparse vector.
+type entry[W weight] struct {
+	k termKey
+	w W
 }
 
-// vec is a sparse vector sorted by term ID: integer keys make the many
-// dot products of scoring cheap.
+// ent is an entry of a member's vector: float32 weights of unit vectors
+// are exact enough for cosines.
+type ent = entry[float32]
+
+// vec is a member's sparse vector, sorted by key, keys unique: integer
+// keys make the many dot products of scoring cheap.
 type vec []ent
+
+// sent is an entry of a story's sum of member vectors: float64, so that
+// adding and removing members leaves no drift (see addSum).
+type sent = entry[float64]
+
+// sumVec is a story's sum of member vectors, sorted by key.
+type sumVec []sent
 
 func dot(a, b vec) float64 {
 	var s float64
@@ -334,7 +360,7 @@ func dot(a, b vec) float64 {
 		case a[i].k > b[j].k:
 			j++
 		default:
-			s += a[i].w * b[j].w
+			s += float64(a[i].w) * float64(b[j].w)
 			i++
 			j++
 		}
@@ -342,9 +368,13 @@ func dot(a, b vec) float64 {
 	return s
 }
 
-// top returns the n heaviest entries, heaviest first (ties by ID).
-func (v vec) top(n int) vec {
-	out := append(vec(nil), v...)
+// heaviest returns the n heaviest entries of v, heaviest first (ties by
+// key), with float64 weights.
+func heaviest[W weight](v []entry[W], n int) []sent {
+	out := make([]sent, len(v))
+	for i, e := range v {
+		out[i] = sent{e.k, float64(e.w)}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].w != out[j].w {
 			return out[i].w > out[j].w
@@ -357,13 +387,23 @@ func (v vec) top(n int) vec {
 	return out
 }
 
+// appendEnt appends (k, w) to v, built in key order, adding w to the last
+// entry when two terms fold to one key.
+func appendEnt(v vec, k termKey, w float64) vec {
+	if n := len(v); n > 0 && v[n-1].k == k {
+		v[n-1].w += float32(w)
+		return v
+	}
+	return append(v, ent{k, float32(w)})
+}
+
 // form is the readable form of a term: formText[off:off+n] of its
 // member. Offsets rather than a string each keep a window's ~800k forms
 // out of the collector's way: a string is a pointer and an object to mark
 // at every cycle, and the collector took a third of the CPU at 100k
 // generated articles (perf profile of `storyline bench`).
 type form struct {
-	k      uint64
+	k      termKey
 	off, n uint32
 }
 
@@ -373,13 +413,13 @@ func (m *member) formOf(f form) string { return m.formText[f.off : f.off+f.n] }
 type story struct {
 	id      int64
 	members []*member
-	sum     vec     // sum of member vectors (see sums.go)
+	sum     sumVec  // sum of member vectors (see sums.go)
 	norm2   float64 // |sum|²
-	asum    vec     // sum of member anchor vectors
+	asum    sumVec  // sum of member anchor vectors
 	anorm2  float64
-	esum    vec // sum of member name vectors
+	esum    sumVec // sum of member name vectors
 	enorm2  float64
-	ssum    vec // sum of member script-neutral vectors
+	ssum    sumVec // sum of member script-neutral vectors
 	snorm2  float64
 	langs   map[string]int
 	years   map[string]int // members mentioning each year
@@ -387,7 +427,7 @@ type story struct {
 	last    time.Time
 	// posted counts, for each term under which the index lists the story,
 	// the members posting it: the index is a function of the members held.
-	posted  map[uint64]int32
+	posted  map[termKey]int32
 	heapIdx int
 	changed bool // since the last Maintain
 	// dated counts the members held whose time is their own; a story with
@@ -411,7 +451,7 @@ type Assigner struct {
 	// index lists, for each term, the stories it indexes (see post). A
 	// slice, not a set: most terms index one or two stories, and a map
 	// per term cost a window of singletons about 12 KB a story.
-	index  map[uint64][]int64
+	index  map[termKey][]int64
 	owner  map[int64]int64 // article → story, active stories only
 	nextID int64
 	now    time.Time // stream time: latest publication time seen
@@ -455,7 +495,7 @@ func New(cfg Config, lex *lexicon.Lexicon) *Assigner {
 		cfg:     cfg,
 		model:   text.NewDecayingModel(cfg.DFHalfLife),
 		stories: make(map[int64]*story),
-		index:   make(map[uint64][]int64),
+		index:   make(map[termKey][]int64),
 		owner:   make(map[int64]int64),
 		nextID:  1,
 		dirty:   make(map[int64]bool),
@@ -558,8 +598,8 @@ func (a *Assigner) member(art *article.Article, d *text.Doc, t time.Time, seq in
 	}
 	a.vectorize(m)
 	// Readable forms of the heaviest words and names, for story summaries.
-	top := make(map[uint64]bool, a.cfg.IndexTerms)
-	for _, e := range m.vec.top(a.cfg.IndexTerms) {
+	top := make(map[termKey]bool, a.cfg.IndexTerms)
+	for _, e := range heaviest(m.vec, a.cfg.IndexTerms) {
 		top[e.k] = true
 	}
 	// A surface form is a slice of the article's text: the forms are
@@ -570,7 +610,7 @@ func (a *Assigner) member(art *article.Article, d *text.Doc, t time.Time, seq in
 		if text.IsAnchor(tm.Key) && !isEntity(tm.Key) {
 			continue
 		}
-		if k := text.TermID(tm.Key); top[k] {
+		if k := keyOf(text.TermID(tm.Key)); top[k] {
 			if sf := d.Surface[tm.Key]; sf != "" {
 				m.forms = append(m.forms, form{k, uint32(sb.Len()), uint32(len(sf))})
 				sb.WriteString(sf)
@@ -629,13 +669,13 @@ func (a *Assigner) vectorize(m *member) {
 			// only: in the full vector they would count every English
 			// word twice.
 			if t.tags&tagGloss == 0 {
-				m.vec = append(m.vec, ent{t.id, x})
+				m.vec = appendEnt(m.vec, keyOf(t.id), x)
 			}
 			if t.tags&tagCross != 0 {
-				m.anchor = append(m.anchor, ent{t.id, x})
+				m.anchor = appendEnt(m.anchor, keyOf(t.id), x)
 			}
 			if t.tags&tagEntity != 0 {
-				m.ents = append(m.ents, ent{t.id, x})
+				m.ents = appendEnt(m.ents, keyOf(t.id), x)
 			}
 		}
 		// Name keys are down-weighted among all terms (within one
@@ -647,7 +687,7 @@ func (a *Assigner) vectorize(m *member) {
 				kw = 1
 			}
 			if kw != 0 {
-				m.skel = append(m.skel, ent{t.id, base * kw})
+				m.skel = appendEnt(m.skel, keyOf(t.id), base*kw)
 			}
 		}
 	}
@@ -675,7 +715,7 @@ const (
 	tagNeutral             // scriptNeutral
 )
 
-// holdTerms returns the terms a member keeps, sorted by ID like its vectors.
+// holdTerms returns the terms a member keeps, sorted by key like its vectors.
 func holdTerms(ts []text.Term) []heldTerm {
 	out := make([]heldTerm, len(ts))
 	for i, t := range ts {
@@ -694,7 +734,14 @@ func holdTerms(ts []text.Term) []heldTerm {
 		}
 		out[i] = h
 	}
-	slices.SortFunc(out, func(x, y heldTerm) int { return cmp.Compare(x.id, y.id) })
+	// In key order, so that vectorize builds its vectors sorted, and by
+	// ID among the terms of one key, so that the order is the text's alone.
+	slices.SortFunc(out, func(x, y heldTerm) int {
+		if c := cmp.Compare(keyOf(x.id), keyOf(y.id)); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.id, y.id)
+	})
 	return out
 }
 
@@ -727,14 +774,14 @@ func isEntity(key string) bool { return len(key) > 2 && key[:2] == "e:" }
 func (v vec) normalize() {
 	var s float64
 	for _, e := range v {
-		s += e.w * e.w
+		s += float64(e.w) * float64(e.w)
 	}
 	if s == 0 {
 		return
 	}
 	s = 1 / math.Sqrt(s)
 	for i := range v {
-		v[i].w *= s
+		v[i].w = float32(float64(v[i].w) * s)
 	}
 }
 
@@ -801,7 +848,7 @@ func (a *Assigner) ObserveDoc(art *article.Article, d *text.Doc) time.Time {
 func (a *Assigner) open(id int64, t time.Time) *story {
 	s := &story{
 		id:    id,
-		langs: make(map[string]int), years: make(map[string]int), posted: make(map[uint64]int32),
+		langs: make(map[string]int), years: make(map[string]int), posted: make(map[termKey]int32),
 		first: t, last: t,
 	}
 	a.stories[id] = s
@@ -885,10 +932,10 @@ func (a *Assigner) touch(id int64) {
 // post indexes s under m's heaviest terms. The script-neutral terms are
 // posted too, so that an article in another script finds the story.
 func (a *Assigner) post(s *story, m *member) {
-	terms := append(m.vec.top(a.cfg.IndexTerms), m.skel.top(a.cfg.IndexTerms/2)...)
+	terms := append(heaviest(m.vec, a.cfg.IndexTerms), heaviest(m.skel, a.cfg.IndexTerms/2)...)
 	m.posts = m.posts[:0]
 	for _, e := range terms {
-		if slicesContains(m.posts, e.k) {
+		if slices.Contains(m.posts, e.k) {
 			continue
 		}
 		m.posts = append(m.posts, e.k)
@@ -897,15 +944,6 @@ func (a *Assigner) post(s *story, m *member) {
 		}
 		a.index[e.k] = append(a.index[e.k], s.id)
 	}
-}
-
-func slicesContains(xs []uint64, k uint64) bool {
-	for _, x := range xs {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // unpostMember takes m's terms out of s's postings.
@@ -920,7 +958,7 @@ func (a *Assigner) unpostMember(s *story, m *member) {
 	m.posts = nil
 }
 
-func (a *Assigner) unindex(k uint64, id int64) {
+func (a *Assigner) unindex(k termKey, id int64) {
 	p := a.index[k]
 	if i := slices.Index(p, id); i >= 0 {
 		p[i] = p[len(p)-1]
@@ -938,7 +976,7 @@ func (a *Assigner) unpost(s *story) {
 	for k := range s.posted {
 		a.unindex(k, s.id)
 	}
-	s.posted = make(map[uint64]int32)
+	s.posted = make(map[termKey]int32)
 	for _, m := range s.members {
 		m.posts = nil
 	}
@@ -946,18 +984,19 @@ func (a *Assigner) unpost(s *story) {
 
 // addMap adds sign·v to the map sum, keeping |sum|² current (the
 // transient sums of Maintain's 2-means).
-func addMap(sum map[uint64]float64, norm2 *float64, v vec, sign float64) {
+func addMap(sum map[termKey]float64, norm2 *float64, v vec, sign float64) {
 	var d, vv float64
 	for _, e := range v {
-		d += sum[e.k] * e.w
-		vv += e.w * e.w
+		w := float64(e.w)
+		d += sum[e.k] * w
+		vv += w * w
 	}
 	*norm2 += 2*sign*d + vv
 	if *norm2 < 1e-12 {
 		*norm2 = 0
 	}
 	for _, e := range v {
-		x := sum[e.k] + sign*e.w
+		x := sum[e.k] + sign*float64(e.w)
 		if math.Abs(x) < 1e-12 {
 			delete(sum, e.k)
 		} else {
@@ -966,11 +1005,24 @@ func addMap(sum map[uint64]float64, norm2 *float64, v vec, sign float64) {
 	}
 }
 
-// candidates returns up to cfg.Candidates active stories sharing heavy
-// terms with v, best first, skipping the story skip.
-func (a *Assigner) candidates(v, skel vec, skip int64) []*story {
+// query returns the terms that look up candidate stories: the heaviest
+// of v and, so that an article in another script finds its story, of its
+// script-neutral skel.
+func (a *Assigner) query(v vec, skel vec) []sent {
+	return append(heaviest(v, a.cfg.QueryTerms), heaviest(skel, a.cfg.QueryTerms/2)...)
+}
+
+// sumQuery is query for a story's sums.
+func (a *Assigner) sumQuery(v, skel sumVec) []sent {
+	return append(heaviest(v, a.cfg.QueryTerms), heaviest(skel, a.cfg.QueryTerms/2)...)
+}
+
+// candidates returns up to cfg.Candidates active stories sharing the
+// query's terms, best first (by the query weights of the terms they
+// share), skipping the story skip.
+func (a *Assigner) candidates(q []sent, skip int64) []*story {
 	acc := make(map[int64]float64)
-	for _, e := range append(v.top(a.cfg.QueryTerms), skel.top(a.cfg.QueryTerms/2)...) {
+	for _, e := range q {
 		p := a.index[e.k]
 		if len(p) > a.cfg.MaxPosting {
 			continue
@@ -1018,7 +1070,7 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 func (a *Assigner) bestMargin(m *member, skip int64) (*story, float64, float64) {
 	var best *story
 	bestScore, bestMargin := 0.0, math.Inf(-1)
-	for _, s := range a.candidates(m.vec, m.skel, skip) {
+	for _, s := range a.candidates(a.query(m.vec, m.skel), skip) {
 		if !a.inTime(m, s) {
 			continue
 		}
@@ -1101,25 +1153,25 @@ func (a *Assigner) score(m *member, s *story) (float64, float64) {
 
 // centroidCosButOne is centroidCos without the largest single term's
 // contribution (see score).
-func centroidCosButOne(v vec, sum vec, norm2 float64) float64 {
+func centroidCosButOne(v vec, sum sumVec, norm2 float64) float64 {
 	if norm2 <= 0 {
 		return 0
 	}
 	var d, top float64
-	v.each(sum, func(e ent, w float64) {
-		c := e.w * w
+	each(v, sum, func(e ent, w float64) {
+		c := float64(e.w) * w
 		d += c
 		top = max(top, c)
 	})
 	return (d - top) / math.Sqrt(norm2)
 }
 
-func centroidCos(v vec, sum vec, norm2 float64) float64 {
+func centroidCos(v vec, sum sumVec, norm2 float64) float64 {
 	if norm2 <= 0 {
 		return 0
 	}
 	var d float64
-	v.each(sum, func(e ent, w float64) { d += e.w * w })
+	each(v, sum, func(e ent, w float64) { d += float64(e.w) * w })
 	return d / math.Sqrt(norm2)
 }
 

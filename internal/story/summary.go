@@ -46,7 +46,7 @@ func (a *Assigner) Summary(id int64) (Summary, bool) {
 // one per form (case-insensitive), skipping numbers and keys.
 func (a *Assigner) topTerms(s *story, n int) []string {
 	type kw struct {
-		k uint64
+		k termKey
 		w float64
 	}
 	// A term reads as its earliest member held writes it, whatever order
@@ -55,7 +55,7 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 		seq int64
 		s   string
 	}
-	forms := make(map[uint64]given)
+	forms := make(map[termKey]given)
 	for _, m := range s.members {
 		for _, f := range m.forms {
 			if cur, ok := forms[f.k]; !ok || m.seq < cur.seq {
@@ -65,7 +65,7 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 	}
 	ks := make([]kw, 0, len(forms))
 	for k := range forms {
-		ks = append(ks, kw{k, s.sum.get(k)})
+		ks = append(ks, kw{k, get(s.sum, k)})
 	}
 	sort.Slice(ks, func(i, j int) bool {
 		if ks[i].w != ks[j].w {
