@@ -202,9 +202,14 @@ func TestVectorizeFoldedKeys(t *testing.T) {
 	if keyOf(a) != keyOf(b) {
 		t.Fatalf("keys %d, %d: want one", keyOf(a), keyOf(b))
 	}
+	for _, id := range []uint64{a, b, 0, ^uint64(0)} {
+		if got := newHeldTerm(id, 1).id(); got != id {
+			t.Errorf("held term of ID %#x gives back %#x", id, got)
+		}
+	}
 	asg := New(Config{}, nil)
-	m := &member{terms: []heldTerm{{id: a, n: 1}, {id: a + 1, n: 1}, {id: b, n: 1}}}
-	slices.SortFunc(m.terms, func(x, y heldTerm) int { return cmp.Compare(keyOf(x.id), keyOf(y.id)) })
+	m := &member{terms: []heldTerm{newHeldTerm(a, 1), newHeldTerm(a+1, 1), newHeldTerm(b, 1)}, termMeta: make([]uint8, 3)}
+	slices.SortFunc(m.terms, func(x, y heldTerm) int { return cmp.Compare(x.k, y.k) })
 	asg.vectorize(m)
 	if len(m.vec) != 2 {
 		t.Fatalf("vector %v: want 2 entries", m.vec)

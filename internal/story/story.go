@@ -297,10 +297,13 @@ type member struct {
 	t      time.Time
 	seq    int64 // arrival order: the article's ID when it has one
 	terms  []heldTerm
-	vec    vec // unit vector, all terms
-	anchor vec // unit vector, language-independent terms only
-	ents   vec // unit vector, names only
-	skel   vec // unit vector, script-neutral terms: name keys, numbers, months, glosses
+	// termMeta holds, for each of terms, its kind and tag bits (see
+	// heldMeta), apart: in heldTerm they would pad it to 16 bytes.
+	termMeta []uint8
+	vec      vec // unit vector, all terms
+	anchor   vec // unit vector, language-independent terms only
+	ents     vec // unit vector, names only
+	skel     vec // unit vector, script-neutral terms: name keys, numbers, months, glosses
 	// forms holds readable forms of the heaviest terms, sorted by term ID,
 	// for story summaries; their text is in formText, one string.
 	forms    []form
@@ -591,7 +594,8 @@ func (a *Assigner) newMember(art *article.Article, d *text.Doc) *member {
 // member makes the member of art, weighted with the model as it stands.
 func (a *Assigner) member(art *article.Article, d *text.Doc, t time.Time, seq int64) *member {
 	m := &member{id: art.ID, lang: d.Lang, title: art.Title, source: art.Source, t: t, seq: seq,
-		terms: holdTerms(d.Terms), dated: !art.Published.IsZero()}
+		dated: !art.Published.IsZero()}
+	m.terms, m.termMeta = holdTerms(d.Terms)
 	for _, tm := range d.Terms {
 		if len(tm.Key) == 5 && tm.Key[0] == '#' && (tm.Key[1:3] == "19" || tm.Key[1:3] == "20") {
 			m.years = append(m.years, tm.Key)
@@ -648,47 +652,49 @@ func (a *Assigner) epoch() {
 func (a *Assigner) vectorize(m *member) {
 	w := a.cfg.Weights
 	var nv, na, ne, ns int
-	for _, t := range m.terms {
-		nv += int(^t.tags & tagGloss)
-		na += int(t.tags&tagCross) >> 1
-		ne += int(t.tags&tagEntity) >> 2
-		ns += int(t.tags&tagNeutral) >> 3
+	for _, b := range m.termMeta {
+		tags := metaTags(b)
+		nv += int(^tags & tagGloss)
+		na += int(tags&tagCross) >> 1
+		ne += int(tags&tagEntity) >> 2
+		ns += int(tags&tagNeutral) >> 3
 	}
 	m.vec, m.anchor, m.ents, m.skel = make(vec, 0, nv), make(vec, 0, na), make(vec, 0, ne), make(vec, 0, ns)
-	for _, t := range m.terms {
+	for i, t := range m.terms {
 		if t.n <= 0 {
 			continue
 		}
-		idf := a.model.IDFOf(t.id)
+		kind, tags := metaKind(m.termMeta[i]), metaTags(m.termMeta[i])
+		idf := a.model.IDFOf(t.id())
 		if w.IDFPower != 0 && w.IDFPower != 1 {
 			idf = math.Pow(idf, w.IDFPower)
 		}
 		base := (1 + math.Log(float64(t.n))) * idf
-		if kw := w.Of(t.kind); kw != 0 {
+		if kw := w.Of(kind); kw != 0 {
 			x := base * kw
 			// English glosses stand in for words across languages
 			// only: in the full vector they would count every English
 			// word twice.
-			if t.tags&tagGloss == 0 {
-				m.vec = appendEnt(m.vec, keyOf(t.id), x)
+			if tags&tagGloss == 0 {
+				m.vec = appendEnt(m.vec, t.k, x)
 			}
-			if t.tags&tagCross != 0 {
-				m.anchor = appendEnt(m.anchor, keyOf(t.id), x)
+			if tags&tagCross != 0 {
+				m.anchor = appendEnt(m.anchor, t.k, x)
 			}
-			if t.tags&tagEntity != 0 {
-				m.ents = appendEnt(m.ents, keyOf(t.id), x)
+			if tags&tagEntity != 0 {
+				m.ents = appendEnt(m.ents, t.k, x)
 			}
 		}
 		// Name keys are down-weighted among all terms (within one
 		// script they repeat the names), but across scripts they are
 		// most of the evidence.
-		if t.tags&tagNeutral != 0 {
-			kw := w.Of(t.kind)
-			if t.kind == text.TermTranslit {
+		if tags&tagNeutral != 0 {
+			kw := w.Of(kind)
+			if kind == text.TermTranslit {
 				kw = 1
 			}
 			if kw != 0 {
-				m.skel = appendEnt(m.skel, keyOf(t.id), base*kw)
+				m.skel = appendEnt(m.skel, t.k, base*kw)
 			}
 		}
 	}
@@ -702,12 +708,21 @@ func (a *Assigner) vectorize(m *member) {
 // again at an epoch takes, and no key string. Term keys and headers had
 // been about 10 KB a member and most of the pointers the collector scanned
 // (heap profile of `storyline bench`, 30k generated articles over 11 days).
+// The ID is kept as its key and high half (12 bytes with the count, and
+// the kind and tags in member.termMeta: 13 a term instead of 16, 25 MiB
+// at 30k generated articles).
 type heldTerm struct {
-	id   uint64 // text.TermID of the key
-	n    float32
-	kind text.TermKind
-	tags uint8 // tag* bits: the vectors the term enters
+	k  termKey // keyOf the term's ID
+	hi uint32  // the ID's high half: with k, the ID
+	n  float32
 }
+
+func newHeldTerm(id uint64, n float32) heldTerm {
+	return heldTerm{k: keyOf(id), hi: uint32(id >> 32), n: n}
+}
+
+// id returns text.TermID of the term's key.
+func (t heldTerm) id() uint64 { return uint64(t.hi)<<32 | uint64(uint32(t.k)^t.hi) }
 
 const (
 	tagGloss   = 1 << iota // an English gloss (x:)
@@ -716,34 +731,56 @@ const (
 	tagNeutral             // scriptNeutral
 )
 
-// holdTerms returns the terms a member keeps, sorted by key like its vectors.
-func holdTerms(ts []text.Term) []heldTerm {
-	out := make([]heldTerm, len(ts))
+// A term's meta byte holds its kind in the low 3 bits and its tags above.
+const kindBits = 3
+
+// Every text.TermKind fits in kindBits: the array length goes negative
+// and the build fails when a kind is added past them.
+var _ [1<<kindBits - 1 - int(text.TermCognate)]struct{}
+
+func heldMeta(kind text.TermKind, tags uint8) uint8 { return uint8(kind) | tags<<kindBits }
+func metaKind(b uint8) text.TermKind                { return text.TermKind(b & (1<<kindBits - 1)) }
+func metaTags(b uint8) uint8                        { return b >> kindBits }
+
+// holdTerms returns the terms a member keeps and their meta bytes, sorted
+// by key like its vectors.
+func holdTerms(ts []text.Term) ([]heldTerm, []uint8) {
+	type full struct {
+		id   uint64
+		t    heldTerm
+		meta uint8
+	}
+	all := make([]full, len(ts))
 	for i, t := range ts {
-		h := heldTerm{id: text.TermID(t.Key), n: float32(t.N), kind: text.KindOf(t.Key)}
+		var tags uint8
 		if !notGloss(t.Key) {
-			h.tags |= tagGloss
+			tags |= tagGloss
 		}
 		if crossAnchor(t.Key) {
-			h.tags |= tagCross
+			tags |= tagCross
 		}
 		if isEntity(t.Key) {
-			h.tags |= tagEntity
+			tags |= tagEntity
 		}
 		if scriptNeutral(t.Key) {
-			h.tags |= tagNeutral
+			tags |= tagNeutral
 		}
-		out[i] = h
+		id := text.TermID(t.Key)
+		all[i] = full{id, newHeldTerm(id, float32(t.N)), heldMeta(text.KindOf(t.Key), tags)}
 	}
 	// In key order, so that vectorize builds its vectors sorted, and by
 	// ID among the terms of one key, so that the order is the text's alone.
-	slices.SortFunc(out, func(x, y heldTerm) int {
-		if c := cmp.Compare(keyOf(x.id), keyOf(y.id)); c != 0 {
+	slices.SortFunc(all, func(x, y full) int {
+		if c := cmp.Compare(x.t.k, y.t.k); c != 0 {
 			return c
 		}
 		return cmp.Compare(x.id, y.id)
 	})
-	return out
+	held, meta := make([]heldTerm, len(all)), make([]uint8, len(all))
+	for i, f := range all {
+		held[i], meta[i] = f.t, f.meta
+	}
+	return held, meta
 }
 
 // scriptNeutral keeps the terms that can match between any two scripts:
