@@ -123,7 +123,7 @@ func (a *Assigner) absorb() []Event {
 		}
 		var best *story
 		bestSim, next := 0.0, 0.0
-		for _, o := range a.candidates(a.sumQuery(s.centroid(), nil), s.id) {
+		for _, o := range a.candidates(a.sumQuery(s.centroid(), sumVec{}), s.id) {
 			if a.stories[o.id] == nil || a.isApart(s.id, o.id) || a.farInTime(s, o) {
 				continue
 			}
@@ -218,16 +218,6 @@ func crossLink(s, o *story) float64 {
 	}
 	n := float64(len(s.members) * len(o.members))
 	return math.Max(sumDot(s.ssum, o.ssum), sumDot(s.asum, o.asum)) / n
-}
-
-// sumDot is the dot product of two sorted sums.
-func sumDot(x, y sumVec) float64 {
-	if len(x) > len(y) {
-		x, y = y, x
-	}
-	var d float64
-	each(x, y, func(e sent, w float64) { d += e.w * w })
-	return d
 }
 
 // merge moves every member of gone into keep.
@@ -394,7 +384,7 @@ func (a *Assigner) trySplit(s *story) (Event, bool) {
 	}
 	a.unpost(s)
 	s.members = nil
-	s.sum, s.asum, s.esum, s.ssum = nil, nil, nil, nil
+	s.sum, s.asum, s.esum, s.ssum = sumVec{}, sumVec{}, sumVec{}, sumVec{}
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	s.langs = make(map[string]int)
 	s.years = make(map[string]int)

@@ -1,7 +1,6 @@
 package story
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -122,12 +121,12 @@ func checkSums(t *testing.T, a *Assigner) {
 			if d := math.Abs(c.gotN - c.wantN); d > 1e-9 {
 				t.Errorf("story %d: %s norm² %.12f, recomputed %.12f", id, c.name, c.gotN, c.wantN)
 			}
-			if !slices.IsSortedFunc(c.got, func(x, y sent) int { return cmp.Compare(x.k, y.k) }) {
+			if !slices.IsSorted(c.got.k) || len(c.got.k) != len(c.got.w) {
 				t.Errorf("story %d: %s not sorted by term", id, c.name)
 			}
 			for k := range union(c.got, c.want) {
-				if d := math.Abs(get(c.got, k) - get(c.want, k)); d > 1e-9 {
-					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, get(c.got, k), get(c.want, k))
+				if d := math.Abs(c.got.get(k) - c.want.get(k)); d > 1e-9 {
+					t.Errorf("story %d: %s[%d] = %.12f, recomputed %.12f", id, c.name, k, c.got.get(k), c.want.get(k))
 					break
 				}
 			}
@@ -142,12 +141,12 @@ func checkSums(t *testing.T, a *Assigner) {
 }
 
 func union(a, b sumVec) map[termKey]bool {
-	u := make(map[termKey]bool, len(a)+len(b))
-	for _, e := range a {
-		u[e.k] = true
+	u := make(map[termKey]bool, a.len()+b.len())
+	for _, k := range a.k {
+		u[k] = true
 	}
-	for _, e := range b {
-		u[e.k] = true
+	for _, k := range b.k {
+		u[k] = true
 	}
 	return u
 }

@@ -168,7 +168,7 @@ func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 		n := new(story)
 		*n = *s
 		ss[s] = n
-		n.sum, n.asum, n.esum, n.ssum = slices.Clone(s.sum), slices.Clone(s.asum), slices.Clone(s.esum), slices.Clone(s.ssum)
+		n.sum, n.asum, n.esum, n.ssum = s.sum.clone(), s.asum.clone(), s.esum.clone(), s.ssum.clone()
 		n.langs, n.years, n.posted = maps.Clone(s.langs), maps.Clone(s.years), maps.Clone(s.posted)
 		n.tally.outlets, n.tally.langs, n.tally.titles = maps.Clone(s.tally.outlets), maps.Clone(s.tally.langs), maps.Clone(s.tally.titles)
 		n.tally.outletList, n.tally.langList = slices.Clone(s.tally.outletList), slices.Clone(s.tally.langList)

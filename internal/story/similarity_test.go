@@ -130,11 +130,11 @@ func TestHeadlineCore(t *testing.T) {
 
 func TestCentroidCosButOne(t *testing.T) {
 	v := vec{{1, 0.8}, {2, 0.6}}
-	one := sumVec{{1, 1}}
+	one := sumVec{k: []termKey{1}, w: []float64{1}}
 	if got := centroidCosButOne(v, one, 1); got != 0 {
 		t.Errorf("one shared term: %v, want 0", got)
 	}
-	two := sumVec{{1, 0.6}, {2, 0.8}}
+	two := sumVec{k: []termKey{1, 2}, w: []float64{0.6, 0.8}}
 	if got, want := centroidCosButOne(v, two, 1), 0.48; math.Abs(got-want) > 1e-7 {
 		t.Errorf("two shared terms: %v, want %v (the smaller contribution)", got, want)
 	}
@@ -173,23 +173,23 @@ func TestAddSum(t *testing.T) {
 		if math.Abs(n2-wantN2) > 1e-9 {
 			t.Fatalf("step %d: norm² %v, want %v", i, n2, wantN2)
 		}
-		if len(sum) != len(want) {
-			t.Fatalf("step %d: %d terms, want %d", i, len(sum), len(want))
+		if sum.len() != len(want) || len(sum.w) != len(want) {
+			t.Fatalf("step %d: %d keys, %d weights, want %d", i, sum.len(), len(sum.w), len(want))
 		}
-		for j, e := range sum {
-			if j > 0 && sum[j-1].k >= e.k {
+		for j, k := range sum.k {
+			if j > 0 && sum.k[j-1] >= k {
 				t.Fatalf("step %d: not sorted at %d", i, j)
 			}
-			if math.Abs(e.w-want[e.k]) > 1e-9 {
-				t.Fatalf("step %d: term %d = %v, want %v", i, e.k, e.w, want[e.k])
+			if math.Abs(sum.w[j]-want[k]) > 1e-9 {
+				t.Fatalf("step %d: term %d = %v, want %v", i, k, sum.w[j], want[k])
 			}
 		}
 	}
 	for _, v := range added {
 		addSum(&sum, &n2, v, -1)
 	}
-	if len(sum) != 0 || n2 != 0 {
-		t.Errorf("after taking everything out: %d terms, norm² %v", len(sum), n2)
+	if sum.len() != 0 || n2 != 0 {
+		t.Errorf("after taking everything out: %d terms, norm² %v", sum.len(), n2)
 	}
 }
 

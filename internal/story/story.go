@@ -331,28 +331,23 @@ type termKey uint32
 
 func keyOf(id uint64) termKey { return termKey(id ^ id>>32) }
 
-type weight interface{ ~float32 | ~float64 }
-
-// entry is one dimension of a sparse vector.
-type entry[W weight] struct {
+// ent is one dimension of a member's vector: float32 weights of unit
+// vectors are exact enough for cosines.
+type ent struct {
 	k termKey
-	w W
+	w float32
 }
-
-// ent is an entry of a member's vector: float32 weights of unit vectors
-// are exact enough for cosines.
-type ent = entry[float32]
 
 // vec is a member's sparse vector, sorted by key, keys unique: integer
 // keys make the many dot products of scoring cheap.
 type vec []ent
 
-// sent is an entry of a story's sum of member vectors: float64, so that
-// adding and removing members leaves no drift (see addSum).
-type sent = entry[float64]
-
-// sumVec is a story's sum of member vectors, sorted by key.
-type sumVec []sent
+// sent is a weighted key in float64: an entry of a story's sums (see
+// sumVec) or of a query.
+type sent struct {
+	k termKey
+	w float64
+}
 
 func dot(a, b vec) float64 {
 	var s float64
@@ -374,21 +369,32 @@ func dot(a, b vec) float64 {
 
 // heaviest returns the n heaviest entries of v, heaviest first (ties by
 // key), with float64 weights.
-func heaviest[W weight](v []entry[W], n int) []sent {
+func heaviest(v vec, n int) []sent {
 	out := make([]sent, len(v))
 	for i, e := range v {
 		out[i] = sent{e.k, float64(e.w)}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].w != out[j].w {
-			return out[i].w > out[j].w
-		}
-		return out[i].k < out[j].k
-	})
-	if len(out) > n {
-		out = out[:n]
+	return topSents(out, n)
+}
+
+// heaviest is heaviest for a sum.
+func (s sumVec) heaviest(n int) []sent {
+	out := make([]sent, s.len())
+	for i, k := range s.k {
+		out[i] = sent{k, s.w[i]}
 	}
-	return out
+	return topSents(out, n)
+}
+
+// topSents sorts es heaviest first (ties by key) and keeps n.
+func topSents(es []sent, n int) []sent {
+	sort.Slice(es, func(i, j int) bool {
+		if es[i].w != es[j].w {
+			return es[i].w > es[j].w
+		}
+		return es[i].k < es[j].k
+	})
+	return es[:min(len(es), n)]
 }
 
 // appendEnt appends (k, w) to v, built in key order, adding w to the last
@@ -1052,7 +1058,7 @@ func (a *Assigner) query(v vec, skel vec) []sent {
 
 // sumQuery is query for a story's sums.
 func (a *Assigner) sumQuery(v, skel sumVec) []sent {
-	return append(heaviest(v, a.cfg.QueryTerms), heaviest(skel, a.cfg.QueryTerms/2)...)
+	return append(v.heaviest(a.cfg.QueryTerms), skel.heaviest(a.cfg.QueryTerms/2)...)
 }
 
 // candidates returns up to cfg.Candidates active stories sharing the
@@ -1218,7 +1224,7 @@ func centroidCos(v vec, sum sumVec, norm2 float64) float64 {
 func (a *Assigner) refresh(s *story) {
 	a.unpost(s)
 	s.view.valid = false
-	s.sum, s.asum, s.esum, s.ssum = s.sum[:0], s.asum[:0], s.esum[:0], s.ssum[:0]
+	s.sum, s.asum, s.esum, s.ssum = s.sum.emptied(), s.asum.emptied(), s.esum.emptied(), s.ssum.emptied()
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	for _, m := range s.members {
 		a.vectorize(m)

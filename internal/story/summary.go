@@ -65,7 +65,7 @@ func (a *Assigner) topTerms(s *story, n int) []string {
 	}
 	ks := make([]kw, 0, len(forms))
 	for k := range forms {
-		ks = append(ks, kw{k, get(s.sum, k)})
+		ks = append(ks, kw{k, s.sum.get(k)})
 	}
 	sort.Slice(ks, func(i, j int) bool {
 		if ks[i].w != ks[j].w {

@@ -5,25 +5,43 @@ import (
 	"slices"
 )
 
-// A story's sums of member vectors are vecs too: sorted by term ID, added
-// to by merging. As maps they cost about three times the memory (a window
-// holds thousands of stories, most of one or two articles) and every
-// score probed them term by term.
+// A story's sums of member vectors are sorted like vecs, added to by
+// merging. As maps they cost about three times the memory (a window holds
+// thousands of stories, most of one or two articles) and every score
+// probed them term by term. Their weights stay float64: a sum is built by
+// adds and removals in arrival order, and rebuilt in ID order on a
+// restart; float64 keeps the two equal far below any threshold.
+
+// sumVec is a story's sum of member vectors, sorted by key, keys unique.
+// Keys and weights are two slices, 12 bytes an entry where a slice of
+// (key, float64) pairs pads to 16: a story's sums hold every term its
+// members have, 82 MB at 30k generated articles.
+type sumVec struct {
+	k []termKey
+	w []float64
+}
+
+func (s sumVec) len() int { return len(s.k) }
+
+func (s sumVec) clone() sumVec { return sumVec{slices.Clone(s.k), slices.Clone(s.w)} }
+
+// emptied returns s with no entries, keeping its storage.
+func (s sumVec) emptied() sumVec { return sumVec{s.k[:0], s.w[:0]} }
 
 // addSum adds sign·v to the sorted sum, keeping |sum|² current. Terms that
 // cancel out (|w| < 1e-12) leave the sum.
 func addSum(sum *sumVec, norm2 *float64, v vec, sign float64) {
-	s := *sum
+	ks, ws := sum.k, sum.w
 	var d, vv float64
-	fresh := 0 // v's terms s lacks, that will enter it
+	fresh := 0 // v's terms the sum lacks, that will enter it
 	i := 0
 	for _, e := range v {
 		w := float64(e.w)
-		for i < len(s) && s[i].k < e.k {
+		for i < len(ks) && ks[i] < e.k {
 			i++
 		}
-		if i < len(s) && s[i].k == e.k {
-			d += s[i].w * w
+		if i < len(ks) && ks[i] == e.k {
+			d += ws[i] * w
 		} else if math.Abs(sign*w) >= 1e-12 {
 			fresh++
 		}
@@ -33,8 +51,9 @@ func addSum(sum *sumVec, norm2 *float64, v vec, sign float64) {
 	if *norm2 < 1e-12 {
 		*norm2 = 0
 	}
-	n := len(s)
-	s = slices.Grow(s, fresh)[:n+fresh]
+	n := len(ks)
+	ks = slices.Grow(ks, fresh)[:n+fresh]
+	ws = slices.Grow(ws, fresh)[:n+fresh]
 	// Merge from the back, so that nothing is moved twice and no second
 	// slice is needed.
 	i, k := n-1, n+fresh-1
@@ -42,42 +61,41 @@ func addSum(sum *sumVec, norm2 *float64, v vec, sign float64) {
 	for j := len(v) - 1; j >= 0; j-- {
 		e := v[j]
 		w := float64(e.w)
-		for i >= 0 && s[i].k > e.k {
-			s[k] = s[i]
+		for i >= 0 && ks[i] > e.k {
+			ks[k], ws[k] = ks[i], ws[i]
 			i--
 			k--
 		}
-		if i >= 0 && s[i].k == e.k {
-			x := s[i].w + sign*w
+		if i >= 0 && ks[i] == e.k {
+			x := ws[i] + sign*w
 			cancelled = cancelled || math.Abs(x) < 1e-12
-			s[k] = sent{e.k, x}
+			ks[k], ws[k] = e.k, x
 			i--
 			k--
 			continue
 		}
 		if x := sign * w; math.Abs(x) >= 1e-12 {
-			s[k] = sent{e.k, x}
+			ks[k], ws[k] = e.k, x
 			k--
 		}
 	}
 	if cancelled {
-		s = slices.DeleteFunc(s, func(e sent) bool { return math.Abs(e.w) < 1e-12 })
+		out := 0
+		for j := range ks {
+			if math.Abs(ws[j]) >= 1e-12 {
+				ks[out], ws[out] = ks[j], ws[j]
+				out++
+			}
+		}
+		ks, ws = ks[:out], ws[:out]
 	}
-	*sum = s
+	sum.k, sum.w = ks, ws
 }
 
-// get returns the weight of key k in the sorted v.
-func get[W weight](v []entry[W], k termKey) float64 {
-	if i, ok := slices.BinarySearchFunc(v, k, func(e entry[W], k termKey) int {
-		switch {
-		case e.k < k:
-			return -1
-		case e.k > k:
-			return 1
-		}
-		return 0
-	}); ok {
-		return float64(v[i].w)
+// get returns the weight of key k in s.
+func (s sumVec) get(k termKey) float64 {
+	if i, ok := slices.BinarySearch(s.k, k); ok {
+		return s.w[i]
 	}
 	return 0
 }
@@ -85,22 +103,48 @@ func get[W weight](v []entry[W], k termKey) float64 {
 // each calls fn, in v's order, with each entry of v and the weight of its
 // key in the sorted sum (0 when absent): a merge when the two are of like
 // size, a binary search per entry when sum is much longer.
-func each[V, S weight](v []entry[V], sum []entry[S], fn func(e entry[V], w float64)) {
-	if len(sum) > 8*len(v) {
+func each(v vec, sum sumVec, fn func(e ent, w float64)) {
+	if sum.len() > 8*len(v) {
 		for _, e := range v {
-			fn(e, get(sum, e.k))
+			fn(e, sum.get(e.k))
 		}
 		return
 	}
-	i := 0
+	ks, i := sum.k, 0
 	for _, e := range v {
-		for i < len(sum) && sum[i].k < e.k {
+		for i < len(ks) && ks[i] < e.k {
 			i++
 		}
-		if i < len(sum) && sum[i].k == e.k {
-			fn(e, float64(sum[i].w))
+		if i < len(ks) && ks[i] == e.k {
+			fn(e, sum.w[i])
 		} else {
 			fn(e, 0)
 		}
 	}
+}
+
+// sumDot is the dot product of two sums: a merge when they are of like
+// size, a binary search per entry of the shorter when the other is much
+// longer.
+func sumDot(x, y sumVec) float64 {
+	if x.len() > y.len() {
+		x, y = y, x
+	}
+	var d float64
+	if y.len() > 8*x.len() {
+		for i, k := range x.k {
+			d += x.w[i] * y.get(k)
+		}
+		return d
+	}
+	j := 0
+	for i, k := range x.k {
+		for j < len(y.k) && y.k[j] < k {
+			j++
+		}
+		if j < len(y.k) && y.k[j] == k {
+			d += x.w[i] * y.w[j]
+		}
+	}
+	return d
 }
