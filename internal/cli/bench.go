@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -66,7 +67,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	data := fs.String("data", "", "store folder, empty or new (default: a temporary one, removed at the end)")
 	storeURL := fs.String("store", "", "the store, empty or new, instead of --data: sqlite:DIR or postgres://… with the tables in the schema --name")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to this file")
-	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the ingest to this file")
+	memProfile := fs.String("memprofile", "", "write a heap profile at the end of the ingest to this file, and one to FILE.N at each count the summary quotes memory at (10k, 50k, 100k, 200k…): what grows with history shows in their difference")
 	streamOut := fs.String("stream-out", "", "write the generated stream to this JSONL file and stop (no ingest)")
 	commitEvery := fs.Duration("commit-every", 0, "commit the batch in hand once this old (0: the pipeline's default, see ingest.Options.CommitEvery)")
 	sharedDir := fs.String("shared", sharedDefault(""), "the shared folder whose dev sets the stream is made of (env STORYLINE_SHARED)")
@@ -139,7 +140,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	}
 	defer ro.Close()
 
-	b := &bench{out: e.stdout, asJSON: *asJSON, every: *every, queued: map[string]int{}}
+	b := &bench{out: e.stdout, asJSON: *asJSON, every: *every, queued: map[string]int{}, heapAt: *memProfile, log: e.log}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -248,6 +249,9 @@ type bench struct {
 	last     mark            // at the previous report
 	rssAt    map[int]procMem
 	lastSeen time.Time
+
+	heapAt string // heap profiles at the rssAt counts go to heapAt.N
+	log    *slog.Logger
 }
 
 type arrival struct {
@@ -403,6 +407,13 @@ func (b *bench) report(now time.Time) {
 	for _, n := range benchRSSAt {
 		if b.articles == n {
 			b.rssAt[n] = l.procMem
+			if b.heapAt != "" {
+				// After the memory is read: the profile's collection
+				// would lower it.
+				if err := writeHeapProfile(fmt.Sprintf("%s.%d", b.heapAt, n)); err != nil {
+					b.log.Warn("bench: heap profile", "articles", n, "err", err)
+				}
+			}
 		}
 	}
 	b.last = mark{at: now, cpu: cpu, articles: b.articles, lat: len(b.lat)}
