@@ -25,6 +25,7 @@ type sqliteTx struct {
 	// per call for a query passed as text, cost the writer as much as
 	// running them (a tenth of its time, bench profile).
 	cache    *stmtCache
+	ckpt     *checkpointer // told of each commit
 	prepared map[string]*sql.Stmt
 	done     bool
 	insert   *sql.Stmt
@@ -566,6 +567,9 @@ func (t *sqliteTx) Commit() error {
 	// driver, so the batch is lost whole and the connection comes back clean.
 	if err := t.tx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	if t.ckpt != nil {
+		t.ckpt.committed()
 	}
 	return nil
 }
