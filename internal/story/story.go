@@ -370,31 +370,89 @@ func dot(a, b vec) float64 {
 // heaviest returns the n heaviest entries of v, heaviest first (ties by
 // key), with float64 weights.
 func heaviest(v vec, n int) []sent {
-	out := make([]sent, len(v))
-	for i, e := range v {
-		out[i] = sent{e.k, float64(e.w)}
+	t := newTop(n, len(v))
+	for _, e := range v {
+		t.add(sent{e.k, float64(e.w)})
 	}
-	return topSents(out, n)
+	return t.sorted()
 }
 
 // heaviest is heaviest for a sum.
 func (s sumVec) heaviest(n int) []sent {
-	out := make([]sent, s.len())
+	t := newTop(n, s.len())
 	for i, k := range s.k {
-		out[i] = sent{k, s.w[i]}
+		t.add(sent{k, s.w[i]})
 	}
-	return topSents(out, n)
+	return t.sorted()
 }
 
-// topSents sorts es heaviest first (ties by key) and keeps n.
-func topSents(es []sent, n int) []sent {
-	sort.Slice(es, func(i, j int) bool {
-		if es[i].w != es[j].w {
-			return es[i].w > es[j].w
+// top keeps the n heaviest entries given to it in a heap, lightest at the
+// root. Sorting a story's whole sum to take its 40 heaviest terms was 5%
+// of the CPU of a 20k-article stream (bench profile); this is one
+// comparison for most entries. Keys are unique within a vector and break
+// ties, so the order is total: the result does not depend on the order
+// the entries come in.
+type top struct {
+	h []sent
+	n int
+}
+
+func newTop(n, of int) *top { return &top{h: make([]sent, 0, max(min(n, of), 0)), n: n} }
+
+// lighter orders entries lightest first: by weight, then by key, the
+// greater key counting as lighter.
+func lighter(a, b sent) bool {
+	if a.w != b.w {
+		return a.w < b.w
+	}
+	return a.k > b.k
+}
+
+func (t *top) add(e sent) {
+	if len(t.h) < t.n {
+		t.h = append(t.h, e)
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !lighter(t.h[i], t.h[p]) {
+				break
+			}
+			t.h[i], t.h[p] = t.h[p], t.h[i]
+			i = p
 		}
-		return es[i].k < es[j].k
+		return
+	}
+	if t.n <= 0 || !lighter(t.h[0], e) {
+		return
+	}
+	t.h[0] = e
+	for i := 0; ; {
+		l, least := 2*i+1, i
+		if l < len(t.h) && lighter(t.h[l], t.h[least]) {
+			least = l
+		}
+		if r := l + 1; r < len(t.h) && lighter(t.h[r], t.h[least]) {
+			least = r
+		}
+		if least == i {
+			break
+		}
+		t.h[i], t.h[least] = t.h[least], t.h[i]
+		i = least
+	}
+}
+
+// sorted returns the entries kept, heaviest first.
+func (t *top) sorted() []sent {
+	slices.SortFunc(t.h, func(a, b sent) int {
+		switch {
+		case lighter(b, a):
+			return -1
+		case lighter(a, b):
+			return 1
+		}
+		return 0
 	})
-	return es[:min(len(es), n)]
+	return t.h
 }
 
 // appendEnt appends (k, w) to v, built in key order, adding w to the last

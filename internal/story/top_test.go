@@ -1,0 +1,45 @@
+package story
+
+import (
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+)
+
+// heaviest must keep what sorting the whole vector and cutting it kept,
+// in the same order, ties included.
+func TestHeaviestAsFullSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 500 {
+		m := rng.IntN(200)
+		n := rng.IntN(60) - 5 // zero and below keep nothing
+		var v vec
+		var s sumVec
+		k := termKey(0)
+		for range m {
+			k += termKey(1 + rng.IntN(5))
+			w := float32(rng.IntN(8)) / 4 // few weights: many ties
+			v = append(v, ent{k, w})
+			s.k = append(s.k, k)
+			s.w = append(s.w, float64(w))
+		}
+		want := make([]sent, len(v))
+		for i, e := range v {
+			want[i] = sent{e.k, float64(e.w)}
+		}
+		sort.Slice(want, func(i, j int) bool {
+			if want[i].w != want[j].w {
+				return want[i].w > want[j].w
+			}
+			return want[i].k < want[j].k
+		})
+		want = want[:max(min(n, len(want)), 0)]
+		if got := heaviest(v, n); !slices.Equal(got, want) {
+			t.Fatalf("round %d (m %d, n %d): heaviest\n got %v\nwant %v", round, m, n, got, want)
+		}
+		if got := s.heaviest(n); !slices.Equal(got, want) {
+			t.Fatalf("round %d (m %d, n %d): sumVec.heaviest\n got %v\nwant %v", round, m, n, got, want)
+		}
+	}
+}
