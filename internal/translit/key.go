@@ -248,8 +248,25 @@ func LiquidKey(s string) (key string, both bool) {
 // OneLiquid reports whether s is written in a script with one liquid for
 // l and r (kana), where a key's r may stand for either.
 func OneLiquid(s string) bool {
+	// Every kana letter is U+3041 or above, three or four bytes in UTF-8
+	// led by 0xE3 or above: a name in Latin, Cyrillic, Greek or Arabic
+	// letters has none, and the writer asks this of every name of a
+	// story for each one it places (2% of its time on a 20k stream).
+	if !hasByteFrom(s, 0xE3) {
+		return false
+	}
 	for _, r := range s {
 		if unicode.In(r, unicode.Hiragana, unicode.Katakana) && r != 'ー' && r != '・' {
+			return true
+		}
+	}
+	return false
+}
+
+// hasByteFrom reports whether s has a byte b or above.
+func hasByteFrom(s string, b byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= b {
 			return true
 		}
 	}
