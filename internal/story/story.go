@@ -370,7 +370,7 @@ func dot(a, b vec) float64 {
 // heaviest returns the n heaviest entries of v, heaviest first (ties by
 // key), with float64 weights.
 func heaviest(v vec, n int) []sent {
-	t := newTop(n, len(v))
+	t := newTop[sent](n, len(v))
 	for _, e := range v {
 		t.add(sent{e.k, float64(e.w)})
 	}
@@ -379,41 +379,49 @@ func heaviest(v vec, n int) []sent {
 
 // heaviest is heaviest for a sum.
 func (s sumVec) heaviest(n int) []sent {
-	t := newTop(n, s.len())
+	t := newTop[sent](n, s.len())
 	for i, k := range s.k {
 		t.add(sent{k, s.w[i]})
 	}
 	return t.sorted()
 }
 
-// top keeps the n heaviest entries given to it in a heap, lightest at the
+// top keeps the n heaviest items given to it in a heap, lightest at the
 // root. Sorting a story's whole sum to take its 40 heaviest terms was 5%
-// of the CPU of a 20k-article stream (bench profile); this is one
-// comparison for most entries. Keys are unique within a vector and break
-// ties, so the order is total: the result does not depend on the order
-// the entries come in.
-type top struct {
-	h []sent
+// of the CPU of a 20k-article stream (bench profile), and sorting every
+// story a query met to take the best few 1.4%; this is one comparison
+// for most items. Items break ties between equal weights by a unique key,
+// so the order is total: the result does not depend on the order the
+// items come in.
+type top[T ranked[T]] struct {
+	h []T
 	n int
 }
 
-func newTop(n, of int) *top { return &top{h: make([]sent, 0, max(min(n, of), 0)), n: n} }
+// ranked is an item of a top: lighter orders items lightest first.
+type ranked[T any] interface {
+	lighter(T) bool
+}
 
-// lighter orders entries lightest first: by weight, then by key, the
-// greater key counting as lighter.
-func lighter(a, b sent) bool {
+// lighter orders entries by weight, then by key, the greater key counting
+// as lighter.
+func (a sent) lighter(b sent) bool {
 	if a.w != b.w {
 		return a.w < b.w
 	}
 	return a.k > b.k
 }
 
-func (t *top) add(e sent) {
+func newTop[T ranked[T]](n, of int) *top[T] {
+	return &top[T]{h: make([]T, 0, max(min(n, of), 0)), n: n}
+}
+
+func (t *top[T]) add(e T) {
 	if len(t.h) < t.n {
 		t.h = append(t.h, e)
 		for i := len(t.h) - 1; i > 0; {
 			p := (i - 1) / 2
-			if !lighter(t.h[i], t.h[p]) {
+			if !t.h[i].lighter(t.h[p]) {
 				break
 			}
 			t.h[i], t.h[p] = t.h[p], t.h[i]
@@ -421,16 +429,16 @@ func (t *top) add(e sent) {
 		}
 		return
 	}
-	if t.n <= 0 || !lighter(t.h[0], e) {
+	if t.n <= 0 || !t.h[0].lighter(e) {
 		return
 	}
 	t.h[0] = e
 	for i := 0; ; {
 		l, least := 2*i+1, i
-		if l < len(t.h) && lighter(t.h[l], t.h[least]) {
+		if l < len(t.h) && t.h[l].lighter(t.h[least]) {
 			least = l
 		}
-		if r := l + 1; r < len(t.h) && lighter(t.h[r], t.h[least]) {
+		if r := l + 1; r < len(t.h) && t.h[r].lighter(t.h[least]) {
 			least = r
 		}
 		if least == i {
@@ -441,13 +449,13 @@ func (t *top) add(e sent) {
 	}
 }
 
-// sorted returns the entries kept, heaviest first.
-func (t *top) sorted() []sent {
-	slices.SortFunc(t.h, func(a, b sent) int {
+// sorted returns the items kept, heaviest first.
+func (t *top[T]) sorted() []T {
+	slices.SortFunc(t.h, func(a, b T) int {
 		switch {
-		case lighter(b, a):
+		case b.lighter(a):
 			return -1
-		case lighter(a, b):
+		case a.lighter(b):
 			return 1
 		}
 		return 0
@@ -1136,28 +1144,31 @@ func (a *Assigner) candidates(q []sent, skip int64) []*story {
 			}
 		}
 	}
-	type cand struct {
-		id int64
-		w  float64
-	}
-	cs := make([]cand, 0, len(acc))
+	t := newTop[cand](a.cfg.Candidates, len(acc))
 	for id, w := range acc {
-		cs = append(cs, cand{id, w})
+		t.add(cand{id, w})
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		if cs[i].w != cs[j].w {
-			return cs[i].w > cs[j].w
-		}
-		return cs[i].id < cs[j].id
-	})
-	if len(cs) > a.cfg.Candidates {
-		cs = cs[:a.cfg.Candidates]
-	}
+	cs := t.sorted()
 	out := make([]*story, len(cs))
 	for i, c := range cs {
 		out[i] = a.stories[c.id]
 	}
 	return out
+}
+
+// cand is a story a query met, with the weight of the terms it met.
+type cand struct {
+	id int64
+	w  float64
+}
+
+// lighter orders candidates by weight, then by ID, the greater ID counting
+// as lighter.
+func (a cand) lighter(b cand) bool {
+	if a.w != b.w {
+		return a.w < b.w
+	}
+	return a.id > b.id
 }
 
 // best returns the story m should join (nil for a new one) and the best

@@ -43,3 +43,30 @@ func TestHeaviestAsFullSort(t *testing.T) {
 		}
 	}
 }
+
+// The candidates a query keeps are the heaviest, ties to the lower ID, as
+// a full sort would keep them.
+func TestTopCandidatesAsFullSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 500 {
+		n := rng.IntN(50)
+		var all []cand
+		for _, id := range rng.Perm(rng.IntN(300)) {
+			all = append(all, cand{int64(id), float64(rng.IntN(6)) / 2})
+		}
+		tp := newTop[cand](n, len(all))
+		for _, c := range all {
+			tp.add(c)
+		}
+		sort.Slice(all, func(i, j int) bool {
+			if all[i].w != all[j].w {
+				return all[i].w > all[j].w
+			}
+			return all[i].id < all[j].id
+		})
+		want := all[:min(n, len(all))]
+		if got := tp.sorted(); !slices.Equal(got, want) {
+			t.Fatalf("round %d (n %d): got %v, want %v", round, n, got, want)
+		}
+	}
+}
