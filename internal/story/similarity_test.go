@@ -202,11 +202,6 @@ func TestVectorizeFoldedKeys(t *testing.T) {
 	if keyOf(a) != keyOf(b) {
 		t.Fatalf("keys %d, %d: want one", keyOf(a), keyOf(b))
 	}
-	for _, id := range []uint64{a, b, 0, ^uint64(0)} {
-		if got := newHeldTerm(id, 1).id(); got != id {
-			t.Errorf("held term of ID %#x gives back %#x", id, got)
-		}
-	}
 	asg := New(Config{}, nil)
 	m := &member{terms: []heldTerm{newHeldTerm(a, 1), newHeldTerm(a+1, 1), newHeldTerm(b, 1)}, termMeta: make([]uint8, 3)}
 	slices.SortFunc(m.terms, func(x, y heldTerm) int { return cmp.Compare(x.k, y.k) })

@@ -317,8 +317,9 @@ type member struct {
 	home *story
 }
 
-// termKey is a term's ID (text.TermID of its key) folded to 32 bits, the
-// key of vectors, sums and the index. A window holds tens of millions of
+// termKey is a term's ID (text.TermID of its key) folded to 32 bits
+// (text.FoldID), the key of vectors, sums, the index and the model's
+// document frequencies. A window holds tens of millions of
 // vector entries (about 650 an article), and halving them (32-bit keys and
 // float32 weights, 8 bytes an entry instead of 16) took 111 MiB off the
 // live heap at 20k generated articles (623 → 512 MiB, `storyline bench
@@ -329,7 +330,7 @@ type member struct {
 // scores, adding the product of two light weights.
 type termKey uint32
 
-func keyOf(id uint64) termKey { return termKey(id ^ id>>32) }
+func keyOf(id uint64) termKey { return termKey(text.FoldID(id)) }
 
 // ent is one dimension of a member's vector: float32 weights of unit
 // vectors are exact enough for cosines.
@@ -737,7 +738,7 @@ func (a *Assigner) vectorize(m *member) {
 			continue
 		}
 		kind, tags := metaKind(m.termMeta[i]), metaTags(m.termMeta[i])
-		idf := a.model.IDFOf(t.id())
+		idf := a.model.IDFOf(uint32(t.k))
 		if w.IDFPower != 0 && w.IDFPower != 1 {
 			idf = math.Pow(idf, w.IDFPower)
 		}
@@ -780,22 +781,16 @@ func (a *Assigner) vectorize(m *member) {
 // again at an epoch takes, and no key string. Term keys and headers had
 // been about 10 KB a member and most of the pointers the collector scanned
 // (heap profile of `storyline bench`, 30k generated articles over 11 days).
-// The ID is kept as its key and high half (12 bytes with the count, and
-// the kind and tags in member.termMeta: 13 a term instead of 16; held
-// terms took 94 MB instead of 140 at 30k generated articles, the size
-// classes of their slices shrinking too).
+// The term is kept as its key alone, the fold text.Model counts it under
+// (8 bytes with the count, and the kind and tags in member.termMeta: 9 a
+// term; 16 with the ID whole, 13 with its high half as well, which took
+// 112 MB at 200k generated articles).
 type heldTerm struct {
-	k  termKey // keyOf the term's ID
-	hi uint32  // the ID's high half: with k, the ID
-	n  float32
+	k termKey // keyOf the term's ID
+	n float32
 }
 
-func newHeldTerm(id uint64, n float32) heldTerm {
-	return heldTerm{k: keyOf(id), hi: uint32(id >> 32), n: n}
-}
-
-// id returns text.TermID of the term's key.
-func (t heldTerm) id() uint64 { return uint64(t.hi)<<32 | uint64(uint32(t.k)^t.hi) }
+func newHeldTerm(id uint64, n float32) heldTerm { return heldTerm{k: keyOf(id), n: n} }
 
 const (
 	tagGloss   = 1 << iota // an English gloss (x:)

@@ -2,6 +2,7 @@ package text
 
 import (
 	"encoding/binary"
+	"maps"
 	"reflect"
 	"slices"
 	"testing"
@@ -95,5 +96,38 @@ func TestModelDecodesKeyedVersion(t *testing.T) {
 	}
 	if !reflect.DeepEqual(&got, m) {
 		t.Fatalf("version 1 decodes to %+v, want %+v", got, *m)
+	}
+}
+
+// TestModelDecodesIDVersion: a model encoded with its terms' 64-bit IDs
+// (version 2, what stores written before 32-bit folds hold) decodes to
+// the model the same documents give now.
+func TestModelDecodesIDVersion(t *testing.T) {
+	docs := []string{"Floods in Marvale", "Marvale floods recede", "Budget talks"}
+	m := NewDecayingModel(5)
+	var an Analyzer
+	df := map[uint64]int{}
+	for _, s := range docs {
+		d := an.Analyze("en", "", s)
+		m.Add(d)
+		for _, tm := range d.Terms {
+			df[TermID(tm.Key)]++
+		}
+	}
+	ids := slices.Sorted(maps.Keys(df))
+	b := binary.AppendUvarint(nil, modelCodecIDs)
+	for _, v := range []int{m.n, m.seen, m.halfLife, len(ids)} {
+		b = binary.AppendUvarint(b, uint64(v))
+	}
+	for _, id := range ids {
+		b = binary.LittleEndian.AppendUint64(b, id)
+		b = binary.AppendUvarint(b, uint64(df[id]))
+	}
+	var got Model
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(&got, m) {
+		t.Fatalf("version 2 decodes to %+v, want %+v", got, *m)
 	}
 }
