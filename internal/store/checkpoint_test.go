@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -37,5 +38,51 @@ func TestCheckpointerCopiesTheLog(t *testing.T) {
 			t.Fatalf("database file %d bytes 10 s after the commit (%d before): the log was not copied back", size(), before)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// The log must not grow without bound while batches follow one another
+// without a pause and a reader polls, as during an ingest: SQLite only
+// rewinds the log when a write transaction starts with every frame copied
+// back, which a checkpointer beside a busy writer alone never sees.
+func TestLogStaysBoundedUnderSteadyWrites(t *testing.T) {
+	s, dir := openTest(t)
+	ro, err := OpenReadOnly(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	stop := make(chan struct{})
+	polled := make(chan struct{})
+	go func() {
+		defer close(polled)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			_, _, _ = ro.Counts(context.Background())
+		}
+	}()
+	body := strings.Repeat("Words that fill a page of the database and of its log. ", 400)
+	const batches, perBatch = 200, 5 // ~22 MB of text in all
+	for b := range batches {
+		batch(t, s, func(tx Tx) {
+			for i := range perBatch {
+				insert(t, tx, &article.Article{Title: fmt.Sprint("article ", b, " ", i), Text: body})
+			}
+		})
+	}
+	close(stop)
+	<-polled
+	fi, err := os.Stat(filepath.Join(dir, FileName+"-wal"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SQLite's own bound is 1,000 pages (4 MiB) past a checkpoint, plus
+	// the batch that crossed it.
+	if fi.Size() > 12<<20 {
+		t.Errorf("log %d MiB after %d batches: it grows with the input", fi.Size()>>20, batches)
 	}
 }
