@@ -4,30 +4,30 @@ import (
 	"context"
 	"database/sql"
 	"sync"
-	"time"
 )
 
-// checkpointEvery is how often, at most, the checkpointer copies the
-// write-ahead log back into the database file.
-const checkpointEvery = time.Second
+// autoCheckpointPages is SQLite's wal_autocheckpoint on a writable store:
+// after a commit that leaves this many pages in the write-ahead log, the
+// committing connection copies the log back into the database file and
+// the next write transaction rewinds it. SQLite's default, 1,000 pages,
+// made the writer do nearly all the copying (5 s of its 136 s on a
+// 20k-article bench run, during which no article was placed): a batch
+// writes hundreds of pages. At 4,000 (16 MiB of log at most, plus a
+// batch) the checkpointer has copied all but the last batch's pages by
+// then. A var so that a test can bound the log with less writing.
+var autoCheckpointPages = 4000
 
-// checkpointer runs passive checkpoints of a writable store in the
-// background, after commits, at most every checkpointEvery. SQLite's own
-// rule (after a commit that leaves 1,000 pages or more in the log) makes
-// the committing connection copy the log back: that was 5 s of the
-// writer's 136 s on a 20k-article bench run, during which no article was
-// placed. The checkpointer copies most of it beside the writer (WAL lets a
-// checkpoint and a write transaction run at once), so that SQLite's rule,
-// which stays on, finds little left to copy.
+// checkpointer runs a passive checkpoint of a writable store after each
+// commit, on a connection of its own, beside the writer (WAL lets a
+// checkpoint and a write transaction run at once). Passive: it never
+// waits for a reader or the writer and copies what it can.
 //
-// It cannot replace that rule: SQLite rewinds the log only when a write
-// transaction starts with every frame copied back, and a writer that
-// begins its next batch as it commits one never starts so unless it
-// copied the last frames itself. With the rule off, the log grew to 2 GB
-// over a 20k-article run (TestLogStaysBoundedUnderSteadyWrites).
-//
-// Passive: it never waits for a reader or the writer and copies what it
-// can; what it could not is copied next time.
+// It cannot replace SQLite's own checkpoint (autoCheckpointPages): SQLite
+// rewinds the log only when a write transaction starts with every frame
+// copied back, and a writer that begins its next batch as it commits one
+// never starts so unless it copied the last frames itself. Without it the
+// log grew to 2 GB over a 20k-article run
+// (TestLogStaysBoundedUnderSteadyWrites).
 type checkpointer struct {
 	db   *sql.DB
 	due  chan struct{} // a commit happened
@@ -52,8 +52,6 @@ func (c *checkpointer) committed() {
 
 func (c *checkpointer) run() {
 	defer close(c.done)
-	pause := time.NewTimer(0)
-	defer pause.Stop()
 	for {
 		select {
 		case <-c.stop:
@@ -63,12 +61,6 @@ func (c *checkpointer) run() {
 		// An error (the database busy or closing) only leaves pages in the
 		// log for the next checkpoint or for the close.
 		_, _ = c.db.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
-		pause.Reset(checkpointEvery)
-		select {
-		case <-c.stop:
-			return
-		case <-pause.C:
-		}
 	}
 }
 

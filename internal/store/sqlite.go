@@ -95,11 +95,12 @@ func openDB(ctx context.Context, dir string) (*SQLite, error) {
 	// 20k articles, and the difference grows with the store up to the old
 	// cap, at no CPU cost measured (storyline bench, 8k articles side by
 	// side: 19.1 and 19.2 ms an article); the rest is read through the OS
-	// page cache, which counts in no process's RSS. SQLite's automatic
-	// checkpoint stays on (see checkpointer).
+	// page cache, which counts in no process's RSS. wal_autocheckpoint:
+	// see autoCheckpointPages.
 	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(memory)" +
-		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)&_txlock=immediate"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)" +
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", autoCheckpointPages) + "&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
