@@ -722,7 +722,9 @@ func (a *Assigner) epochDue() bool {
 // articles and summing them touches that story alone and reads the model,
 // so stories are weighted on every core (GOMAXPROCS), each by one
 // goroutine in member order, which keeps every sum the sequential one;
-// the index, shared, is then rebuilt in ID order.
+// the index, shared, is then rebuilt in ID order. On 2 cores, the 20k
+// stream's p99 ingest→visible fell from 1,382 to 904 ms (`storyline
+// bench --articles 20000 --days 7`, run in turn with the binary before).
 func (a *Assigner) epoch() {
 	a.epochDocs, a.epochSeq, a.snapDue = a.model.Docs(), a.seq, true
 	ids := a.sortedIDs()
