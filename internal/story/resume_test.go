@@ -255,3 +255,38 @@ func TestSettleCoversStoriesAboutToClose(t *testing.T) {
 		t.Errorf("no settled summary for the old article's story")
 	}
 }
+
+// TestSettleLeavesTheStreamAlone settles one of two runs of the ECB+ dev
+// stream often, and expects the same decisions and stories from both: a
+// settle's copy shares the live index, sums and postings until it changes
+// them (see own), and a write through to the live ones would show here.
+func TestSettleLeavesTheStreamAlone(t *testing.T) {
+	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	cfg := Config{MaintainEvery: 300}
+	plain, settling := New(cfg, nil), New(cfg, nil)
+	moves := 0
+	for i, d := range docs {
+		art := func() *article.Article { return &article.Article{ID: int64(i + 1), Lang: d.Lang, Text: d.Text} }
+		// A settle that splits reserves the halves' IDs, so the stream's
+		// later stories are numbered on from there: IDs may differ.
+		want, got := plain.Assign(art()), settling.Assign(art())
+		if got.New != want.New || math.Abs(got.Score-want.Score) > 1e-9 {
+			t.Fatalf("article %d: decision %+v with settles, %+v without", i+1, got, want)
+		}
+		for _, x := range []*Assigner{plain, settling} {
+			if x.MaintainDue() {
+				x.Maintain(time.Time{})
+			}
+		}
+		if i%40 == 39 {
+			moves += len(settling.Settle(nil).Events)
+		}
+	}
+	if moves == 0 {
+		t.Fatal("no settle moved an article: the test shows nothing")
+	}
+	if partition(settled(settling)) != partition(settled(plain)) {
+		t.Error("settled stories differ with settles along the way")
+	}
+	t.Logf("%d articles, %d moves made by settles", len(docs), moves)
+}

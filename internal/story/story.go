@@ -507,7 +507,10 @@ type story struct {
 	last    time.Time
 	// posted counts, for each term under which the index lists the story,
 	// the members posting it: the index is a function of the members held.
-	posted  map[termKey]int32
+	posted map[termKey]int32
+	// shared marks a Settle's copy of a story whose sums and posted are
+	// still the live story's: own copies them before the first change.
+	shared  bool
 	heapIdx int
 	changed bool // since the last Maintain
 	// dated counts the members held whose time is their own; a story with
@@ -531,7 +534,13 @@ type Assigner struct {
 	// index lists, for each term, the stories it indexes (see post). A
 	// slice, not a set: most terms index one or two stories, and a map
 	// per term cost a window of singletons about 12 KB a story.
-	index  map[termKey][]int64
+	index map[termKey][]int64
+	// base is, in a Settle's copy, the live assigner's index, read through
+	// and never written: index holds only the lists the copy changed (an
+	// emptied one as nil). Copying the whole index for every settle made
+	// each settle allocate it afresh (38 MB at 200k generated articles),
+	// the peaks of the process's memory. Nil in the live assigner.
+	base   map[termKey][]int64
 	owner  map[int64]int64 // article → story, active stories only
 	nextID int64
 	now    time.Time // stream time: latest publication time seen
@@ -753,6 +762,7 @@ func (a *Assigner) epoch() {
 // alone: epoch runs it on several stories at once.
 func (a *Assigner) reweigh(s *story) [][]sent {
 	s.view.valid = false
+	s.own()
 	s.sum, s.asum, s.esum, s.ssum = s.sum.emptied(), s.asum.emptied(), s.esum.emptied(), s.ssum.emptied()
 	s.norm2, s.anorm2, s.enorm2, s.snorm2 = 0, 0, 0, 0
 	terms := make([][]sent, len(s.members))
@@ -1030,6 +1040,7 @@ func (s *story) count(m *member, sign int) {
 // countVecs adds m's vectors, language and years to s's sums (sign 1) or
 // takes them out (sign -1).
 func (s *story) countVecs(m *member, sign int) {
+	s.own()
 	f := float64(sign)
 	addSum(&s.sum, &s.norm2, m.vec, f)
 	addSum(&s.asum, &s.anorm2, m.anchor, f)
@@ -1094,6 +1105,7 @@ func (a *Assigner) postedTerms(m *member) []sent {
 
 // postTerms indexes s under terms, m's postedTerms.
 func (a *Assigner) postTerms(s *story, m *member, terms []sent) {
+	s.own()
 	m.posts = m.posts[:0]
 	for _, e := range terms {
 		if slices.Contains(m.posts, e.k) {
@@ -1103,12 +1115,24 @@ func (a *Assigner) postTerms(s *story, m *member, terms []sent) {
 		if s.posted[e.k]++; s.posted[e.k] > 1 {
 			continue
 		}
-		a.index[e.k] = append(a.index[e.k], s.id)
+		p, _ := a.posting(e.k)
+		a.index[e.k] = append(p, s.id)
 	}
+}
+
+// posting returns the stories indexed under k, and whether the list is
+// the live index's, read through by a Settle's copy: the caller must not
+// write it in place. It comes clipped, so an append copies it.
+func (a *Assigner) posting(k termKey) (p []int64, shared bool) {
+	if p, ok := a.index[k]; ok || a.base == nil {
+		return p, false
+	}
+	return slices.Clip(a.base[k]), true
 }
 
 // unpostMember takes m's terms out of s's postings.
 func (a *Assigner) unpostMember(s *story, m *member) {
+	s.own()
 	for _, k := range m.posts {
 		if s.posted[k]--; s.posted[k] > 0 {
 			continue
@@ -1120,20 +1144,27 @@ func (a *Assigner) unpostMember(s *story, m *member) {
 }
 
 func (a *Assigner) unindex(k termKey, id int64) {
-	p := a.index[k]
+	p, shared := a.posting(k)
 	if i := slices.Index(p, id); i >= 0 {
+		if shared {
+			p = slices.Clone(p)
+		}
 		p[i] = p[len(p)-1]
 		p = p[:len(p)-1]
-		if len(p) == 0 {
-			delete(a.index, k)
-		} else {
+		switch {
+		case len(p) > 0:
 			a.index[k] = p
+		case a.base != nil:
+			a.index[k] = nil // gone, though base still lists it
+		default:
+			delete(a.index, k)
 		}
 	}
 }
 
 // unpost takes s out of the index altogether.
 func (a *Assigner) unpost(s *story) {
+	s.own()
 	for k := range s.posted {
 		a.unindex(k, s.id)
 	}
@@ -1184,7 +1215,7 @@ func (a *Assigner) sumQuery(v, skel sumVec) []sent {
 func (a *Assigner) candidates(q []sent, skip int64) []*story {
 	acc := make(map[int64]float64)
 	for _, e := range q {
-		p := a.index[e.k]
+		p, _ := a.posting(e.k)
 		if len(p) > a.cfg.MaxPosting {
 			continue
 		}
