@@ -65,9 +65,19 @@ func TokenizeLang(lang, s string) []Token {
 	return tokenize(s, nil)
 }
 
+// tokenBytes is about the bytes of text per token: 6 in English prose
+// (a word of five letters and a space), fewer in Chinese and Japanese
+// (three bytes a character, words of one to three), more in Cyrillic,
+// Greek and Arabic (two bytes a letter). Too small a guess costs one more
+// growth of the slice; too large, memory the article's analysis frees.
+const tokenBytes = 6
+
 func tokenize(s string, seg func(string) []segment.Word) []Token {
 	s = ASCIIDigits(s)
-	var toks []Token
+	// Sized for a token every tokenBytes bytes, so that a whole article's
+	// tokens rarely grow the slice: growing it copied every token again and
+	// was the pipeline's largest allocation.
+	toks := make([]Token, 0, len(s)/tokenBytes+1)
 	sentStart := true
 	line := 0
 	for i := 0; i < len(s); {
