@@ -146,7 +146,9 @@ func Find(lang, title, text string, words Words) []Mention {
 // letters, digits and marks, with inner apostrophes, hyphens and the dots
 // of abbreviations ("U.S.").
 func split(s string) []word {
-	var ws []word
+	// Sized for a word every six bytes (text.tokenBytes says why): grown
+	// word by word, this slice was 5% of the bytes the pipeline allocated.
+	ws := make([]word, 0, len(s)/6+1)
 	sent, punct := true, false
 	line := 0
 	for i := 0; i < len(s); {
