@@ -89,17 +89,23 @@ func openDB(ctx context.Context, dir string) (*SQLite, error) {
 	// lock at BEGIN, so two batches never deadlock upgrading read locks.
 	// synchronous=FULL: a committed batch survives power loss, at one fsync
 	// per batch. temp_store=memory keeps statement journals (written for
-	// every multi-row insert) off the disk. mmap_size caps the database
-	// mapped into memory, which counts in the process's RSS as far as it
-	// is read: 64 MiB, not 1 GiB, kept the ingest's RSS 144 MiB lower at
-	// 20k articles, and the difference grows with the store up to the old
-	// cap, at no CPU cost measured (storyline bench, 8k articles side by
-	// side: 19.1 and 19.2 ms an article); the rest is read through the OS
-	// page cache, which counts in no process's RSS. wal_autocheckpoint:
+	// every multi-row insert) off the disk. mmap_size(0): nothing of the
+	// database is mapped into memory. Mapped pages count in the process's
+	// RSS as far as they are read, once for each connection that maps
+	// them: at 64 MiB a connection, the ingest's file-backed RSS swung
+	// between 64 and 165 MiB from 50k to 140k generated articles (the
+	// writer's and a reader's maps both full), and RSS with it, above 1 GB.
+	// Unmapped, pages are read through the OS page cache, which counts in
+	// no process's RSS, into SQLite's own cache (cache_size, 16 MiB a
+	// connection, a bound). 64 MiB → 0 on the 20k generated run
+	// (storyline bench --articles 20000 --days 7): file-backed RSS 102–108
+	// → 46–47 MiB, no CPU cost seen (9.38 against 9.02 ms an article, one
+	// pair in turn; runs of one binary differ by ±4%); BenchmarkSearch's
+	// queries no slower (p50 3–41 ms against 5–47). wal_autocheckpoint:
 	// see autoCheckpointPages.
 	dsn := path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(memory)" +
-		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)" +
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(0)" +
 		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", autoCheckpointPages) + "&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -128,9 +134,10 @@ func OpenReadOnly(ctx context.Context, dir string) (*SQLite, error) {
 	}
 	// mode=ro: no write can start, so no lock beyond WAL's shared reads.
 	// query_only stops a stray write early with a clear error. mmap_size
-	// as the writer's, for the same reason.
+	// as the writer's, for the same reason, the more so as a server keeps
+	// up to maxIdleConns readers, each of which would map the file anew.
 	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(10000)&_pragma=query_only(1)" +
-		"&_pragma=cache_size(-16000)&_pragma=mmap_size(67108864)"
+		"&_pragma=cache_size(-16000)&_pragma=mmap_size(0)"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
