@@ -121,12 +121,12 @@ func (st *Settlement) Summary(id int64) (Summary, bool) {
 	return sum, ok
 }
 
-// own gives a Settle's copy of a story sums and postings of its own, before
-// it changes them: until then they are the live story's, which does not
+// own gives a story of a Settle's copy sums and postings of its own before
+// it changes them. Until then it reads the live story's, which do not
 // change while the copy lives (the writer settles between articles). Most
 // stories a settle copies never change, and copying all of their sums and
 // postings made every settle allocate them afresh (about 60 MB of sums at
-// 200k generated articles), the peaks of the process's memory.
+// 200k generated articles): the peaks of the process's memory.
 func (s *story) own() {
 	if !s.shared {
 		return
@@ -138,9 +138,9 @@ func (s *story) own() {
 
 // clone returns a copy of the assigner's stories, index and clock for
 // Settle (the index, sums and postings copied only where the copy changes
-// them, see base and own), and the copy of each active story by ID, which stays
-// reachable after the copy merges it away. The model is shared: Maintain
-// only reads it.
+// them: see base and own), and the copy of each active story by ID, which
+// stays reachable after the copy merges it away. The model is shared:
+// Maintain only reads it.
 func (a *Assigner) clone() (*Assigner, map[int64]*story) {
 	c := &Assigner{
 		cfg: a.cfg, model: a.model, nextID: a.nextID, now: a.now, seq: a.seq, maintSeq: a.maintSeq,
