@@ -142,13 +142,18 @@ func Find(lang, title, text string, words Words) []Mention {
 	return out
 }
 
+// wordBytes is about the bytes of text per word, for sizing split's slice:
+// as text.tokenBytes, whose comment gives the trade (too small a guess
+// costs one more growth, too large memory the article frees).
+const wordBytes = 6
+
 // split splits s into words with their offsets. A word is a run of
 // letters, digits and marks, with inner apostrophes, hyphens and the dots
 // of abbreviations ("U.S.").
 func split(s string) []word {
-	// Sized for a word every six bytes (text.tokenBytes says why): grown
-	// word by word, this slice was 5% of the bytes the pipeline allocated.
-	ws := make([]word, 0, len(s)/6+1)
+	// Grown word by word, this slice was 5% of the bytes the pipeline
+	// allocated.
+	ws := make([]word, 0, len(s)/wordBytes+1)
 	sent, punct := true, false
 	line := 0
 	for i := 0; i < len(s); {
