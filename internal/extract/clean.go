@@ -56,5 +56,5 @@ func isTitleLine(p, n, title, rawTitle string) bool {
 
 // normWords lower-cases s and keeps only its words, single-spaced.
 func normWords(s string) string {
-	return strings.Join(tokenRe.FindAllString(strings.ToLower(s), -1), " ")
+	return strings.Join(words(strings.ToLower(s)), " ")
 }
