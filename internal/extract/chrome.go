@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,6 +48,13 @@ type chromePattern struct {
 	kind rule
 	re   *regexp.Regexp
 	src  string // file:line, for errors and tests
+	// need holds strings, case-folded (fold), one of which every match
+	// contains; nil when the pattern has none worth looking for. Most
+	// patterns are a word anywhere in the line ("\bsubscribe\b"), which
+	// the regexp package tries at every offset, case-insensitively, with
+	// no literal to skip ahead to: they were most of chromeLine's cost,
+	// and chromeLine a tenth of HTML extraction's (BenchmarkHTML).
+	need []string
 }
 
 var chromePatterns = func() []chromePattern {
@@ -90,7 +98,12 @@ func compileChrome(name string, es []langdata.Entry) ([]chromePattern, error) {
 		if err != nil {
 			return nil, fmt.Errorf("chrome file %s:%d: %w", name, e.Line, err)
 		}
-		out = append(out, chromePattern{kind: chromeKinds[e.Section], re: re, src: fmt.Sprintf("%s:%d", name, e.Line)})
+		tree, err := syntax.Parse("(?i)"+e.Text, syntax.Perl)
+		if err != nil {
+			return nil, fmt.Errorf("chrome file %s:%d: %w", name, e.Line, err)
+		}
+		out = append(out, chromePattern{kind: chromeKinds[e.Section], re: re, src: fmt.Sprintf("%s:%d", name, e.Line),
+			need: needed(tree)})
 	}
 	return out, nil
 }
@@ -113,10 +126,19 @@ func chromeLine(p string, rules rule) *chromePattern {
 		return nil
 	}
 	prose := words >= proseMinWords && endsSentence(p)
+	var folded string
 	for i := range chromePatterns {
 		c := &chromePatterns[i]
 		if rules&c.kind == 0 {
 			continue
+		}
+		if c.need != nil {
+			if folded == "" {
+				folded = fold(p)
+			}
+			if !containsAny(folded, c.need) {
+				continue
+			}
 		}
 		loc := c.re.FindStringIndex(p)
 		if loc == nil {
@@ -143,4 +165,90 @@ func startsSentence(p string, i int) bool {
 	}
 	r, _ := utf8.DecodeLastRuneInString(before)
 	return strings.ContainsRune(`.!?…:;|()[]"“”«»–—-。！？`, r)
+}
+
+// minNeed is the shortest string, in runes, worth looking for before a
+// pattern runs: one or two letters are in nearly every line.
+const minNeed = 3
+
+// needed returns strings, folded, one of which every match of re
+// contains, or nil. It reads only what surely must match: literals,
+// groups, alternations whose every branch needs something, repetitions
+// of at least one, and the best-needing part of a sequence.
+func needed(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) < minNeed {
+			return nil
+		}
+		return []string{fold(string(re.Rune))}
+	case syntax.OpCapture, syntax.OpPlus:
+		return needed(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil
+		}
+		return needed(re.Sub[0])
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			n := needed(sub)
+			if n == nil {
+				return nil
+			}
+			out = append(out, n...)
+		}
+		return out
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if n := needed(sub); n != nil && (best == nil || shortest(n) > shortest(best)) {
+				best = n
+			}
+		}
+		return best
+	}
+	return nil
+}
+
+func shortest(ss []string) int {
+	m := -1
+	for _, s := range ss {
+		if n := utf8.RuneCountInString(s); m < 0 || n < m {
+			m = n
+		}
+	}
+	return m
+}
+
+// fold maps each rune of s to the least rune of its case-folding orbit
+// (s, S and ſ to S), as the regexp package folds under (?i): a match of a
+// pattern in s is a match of its folded literals in fold(s). Bytes that
+// are not UTF-8 become U+FFFD, which no literal of the files holds.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case 'a' <= r && r <= 'z':
+			r -= 'a' - 'A' // the orbits of a–z hold nothing below A–Z
+		case r >= utf8.RuneSelf:
+			m := r
+			for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+				m = min(m, f)
+			}
+			r = m
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }

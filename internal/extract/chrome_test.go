@@ -2,6 +2,8 @@ package extract
 
 import (
 	"context"
+	"regexp/syntax"
+	"slices"
 	"strings"
 	"testing"
 
@@ -149,6 +151,66 @@ func FuzzChromeLine(f *testing.F) {
 		}
 		for i := range p {
 			startsSentence(p, i) // any offset, valid rune start or not
+		}
+	})
+}
+
+// A pattern's needed strings are a filter only: every line it matches
+// holds one of them, folded.
+func TestChromeNeeds(t *testing.T) {
+	lines := []string{
+		"Subscribe now", "SUBSCRIBE", "ſubſcribe today", // ſ folds to s
+		"Jetzt ABONNIEREN", "Nur für Abonnenten", "NUR FÜR ABONNENTINNEN",
+		"Sign up for our newsletter", "Get the Guardian app", "Photo by Jane Doe",
+		"Réservé aux abonnés", "RÉSERVÉE AUX ABONNÉS", "Suscríbete", "SUBSKRYBUJ",
+	}
+	needing := 0
+	for _, c := range chromePatterns {
+		if c.need == nil {
+			continue
+		}
+		needing++
+		for _, l := range lines {
+			if c.re.MatchString(l) && !containsAny(fold(l), c.need) {
+				t.Errorf("%s matches %q but needs one of %q", c.src, l, c.need)
+			}
+		}
+	}
+	// The word patterns anywhere in a line are why the filter exists.
+	if needing < 10 {
+		t.Errorf("%d patterns need a string; the files' word patterns should", needing)
+	}
+	for _, tc := range []struct {
+		re   string
+		want []string
+	}{
+		{`\bsubscribe\b`, []string{"SUBSCRIBE"}},
+		{`\bsuscr[ií]bete\b`, []string{"SUSCR"}},
+		{`\b(photograph|photo|image)\s+(by|courtesy|credit)\b`, []string{"PHOTO", "IMAGE"}},
+		{`^page \d{1,3} of \d{1,3}$`, []string{"PAGE "}},
+		{`^by$`, nil}, // too short to look for
+		{`(news)?letter`, []string{"LETTER"}},
+		{`(?-i:^(?:By|BY)(\s+\p{Lu}[\p{L}.'-]*){1,4}$)`, nil},
+	} {
+		tree, err := syntax.Parse("(?i)"+tc.re, syntax.Perl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := needed(tree); !slices.Equal(got, tc.want) {
+			t.Errorf("needed(%s) = %q, want %q", tc.re, got, tc.want)
+		}
+	}
+}
+
+func FuzzChromeNeeds(f *testing.F) {
+	f.Add("Jetzt abonnieren")
+	f.Add("ſubscribe")
+	f.Add("Photo  BY x")
+	f.Fuzz(func(t *testing.T, p string) {
+		for _, c := range chromePatterns {
+			if c.need != nil && c.re.MatchString(p) && !containsAny(fold(p), c.need) {
+				t.Errorf("%s matches %q but needs one of %q", c.src, p, c.need)
+			}
 		}
 	})
 }
