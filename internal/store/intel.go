@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/storyline/storyline/internal/article"
@@ -338,6 +339,26 @@ func (t *sqliteTx) SplitVariant(ctx context.Context, id int64, norm string) (int
 	return n.ID, nil
 }
 
+// mentionRows is how many mentions one statement inserts. An article
+// has twenty or so, and inserting them a row at a time cost more in
+// statement overhead (database/sql, the driver, the statement's reset)
+// than in SQLite's own work (bench profile, 20k generated articles).
+// 16 rows are 128 parameters, far under SQLite's limit.
+const mentionRows = 16
+
+const mentionColumns = 8
+
+// mentionInserts[n] inserts n mentions (n ≤ mentionRows); one text for
+// each n, so that each is prepared once.
+var mentionInserts = func() []string {
+	qs := make([]string, mentionRows+1)
+	for n := 1; n <= mentionRows; n++ {
+		qs[n] = "INSERT OR REPLACE INTO mention (article, field, start, end, text, type, title, entity) VALUES " +
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+	}
+	return qs
+}()
+
 // PutIntel replaces what an article says.
 func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) error {
 	for _, q := range []string{"DELETE FROM mention WHERE article = ?", "DELETE FROM quote WHERE article = ?", "DELETE FROM figure WHERE article = ?"} {
@@ -345,16 +366,17 @@ func (t *sqliteTx) PutIntel(ctx context.Context, articleID int64, in Intel) erro
 			return fmt.Errorf("store: intel of article %d: %w", articleID, err)
 		}
 	}
-	put, err := t.prepare(ctx, &t.stmts.putMention, `INSERT OR REPLACE INTO mention (article, field, start, end, text, type, title, entity)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("store: intel of article %d: %w", articleID, err)
-	}
-	for _, m := range in.Mentions {
-		_, err := put.ExecContext(ctx, articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity))
-		if err != nil {
-			return fmt.Errorf("store: mention in article %d: %w", articleID, err)
+	args := make([]any, 0, mentionColumns*min(len(in.Mentions), mentionRows))
+	for ms := in.Mentions; len(ms) > 0; {
+		n := min(len(ms), mentionRows)
+		args = args[:0]
+		for _, m := range ms[:n] {
+			args = append(args, articleID, m.Field, m.Start, m.End, m.Text, m.Type, m.Title, nullID(m.Entity))
 		}
+		if _, err := t.exec(ctx, mentionInserts[n], args...); err != nil {
+			return fmt.Errorf("store: mentions in article %d: %w", articleID, err)
+		}
+		ms = ms[n:]
 	}
 	for _, q := range in.Quotes {
 		_, err := t.exec(ctx, `INSERT INTO quote (article, start, end, text, speaker, speaker_entity, via, confidence)

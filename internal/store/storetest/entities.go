@@ -89,6 +89,24 @@ func testIntel(t *testing.T, b Backend) {
 	if got, _ := s.Intel(ctx, y); len(got.Mentions) != 1 || got.Quotes != nil {
 		t.Errorf("the other article: %+v", got)
 	}
+
+	// Many mentions (stores write them in batches of rows), two at one
+	// place: the later one is kept, wherever the batches cut.
+	var many []store.Mention
+	for i := range 40 {
+		many = append(many, store.Mention{Field: 1, Start: 10 * i, End: 10*i + 5, Text: fmt.Sprint("name", i), Type: "person", Entity: int64(i % 3)})
+	}
+	many = append(many, store.Mention{Field: 1, Start: 30, End: 36, Text: "again", Type: "place"})
+	batch(t, s, func(tx store.Tx) {
+		if err := tx.PutIntel(ctx, y, store.Intel{Mentions: many}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	want := slices.Clone(many[:40])
+	want[3] = many[40]
+	if got, _ := s.Intel(ctx, y); !reflect.DeepEqual(got.Mentions, want) {
+		t.Errorf("40 mentions, one place twice:\n%+v\nwant\n%+v", got.Mentions, want)
+	}
 }
 
 // registryHarness is a write transaction under the entity.Registry suite.
