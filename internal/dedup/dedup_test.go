@@ -1,11 +1,8 @@
 package dedup
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -231,28 +228,7 @@ type ecbDoc struct {
 
 func loadECB(tb testing.TB) []ecbDoc {
 	tb.Helper()
-	f, err := os.Open(shared.Path(tb, "data/ecbplus-dev.jsonl"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var docs []ecbDoc
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var d ecbDoc
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			tb.Fatalf("ecbplus line %d: %v", len(docs)+1, err)
-		}
-		docs = append(docs, d)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	if len(docs) == 0 {
-		tb.Fatal("ecbplus-dev.jsonl is empty")
-	}
-	return docs
+	return shared.JSONL[ecbDoc](tb, "data/ecbplus-dev.jsonl")
 }
 
 // containment is the share of the shorter text's 5-word shingles found in the

@@ -5,6 +5,8 @@
 package shared
 
 import (
+	"bufio"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -60,3 +62,43 @@ func Path(tb testing.TB, rel string) string {
 	}
 	return p
 }
+
+// JSONL reads the JSON Lines file rel of the shared folder (see Path) into
+// values of T.
+func JSONL[T any](tb testing.TB, rel string) []T {
+	tb.Helper()
+	return ReadJSONL[T](tb, Path(tb, rel))
+}
+
+// ReadJSONL reads the JSON Lines file at path into values of T, failing
+// tb on a line that does not decode and on a file without lines: a dev
+// set read as empty would make every check on it pass.
+func ReadJSONL[T any](tb testing.TB, path string) []T {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var out []T
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, maxLine)
+	for sc.Scan() {
+		var v T
+		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+			tb.Fatalf("%s line %d: %v", path, len(out)+1, err)
+		}
+		out = append(out, v)
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatalf("%s: %v", path, err)
+	}
+	if len(out) == 0 {
+		tb.Fatalf("%s: no lines", path)
+	}
+	return out
+}
+
+// maxLine bounds one line: the dev sets' longest is 16 KB, and a file
+// without line breaks fails rather than fills memory.
+const maxLine = 16 << 20

@@ -53,7 +53,7 @@ func runECB(docs []ecbDoc, cfg Config, maintainEvery int) (bc, pw eval.PRF) {
 }
 
 func TestECBPlus(t *testing.T) {
-	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	docs := shared.JSONL[ecbDoc](t, "data/ecbplus-dev.jsonl")
 	// Floors sit just under what the defaults reach: 0.884 without
 	// Maintain, 0.920 with Maintain every 50 articles, 0.951 with one
 	// Maintain at the end (as the pipeline runs it on a set this size).

@@ -1,11 +1,7 @@
 package story
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strconv"
-	"testing"
 
 	"github.com/storyline/storyline/internal/eval"
 )
@@ -29,27 +25,4 @@ func pearson(x, y []float64) float64        { return eval.Pearson(x, y) }
 func bestF1(score []float64, pos []bool) float64 {
 	f, _ := eval.BestThresholdF1(score, pos)
 	return f
-}
-
-func readJSONL[T any](tb testing.TB, path string) []T {
-	tb.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	var out []T
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var v T
-		if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-			tb.Fatalf("%s: %v", path, err)
-		}
-		out = append(out, v)
-	}
-	if err := sc.Err(); err != nil {
-		tb.Fatal(err)
-	}
-	return out
 }

@@ -192,7 +192,7 @@ func sameDecision(x, y Decision) bool {
 // of one run: a restart costs nothing, whatever Maintain and Settle did at
 // the cut.
 func TestResumeECBPlus(t *testing.T) {
-	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	docs := shared.JSONL[ecbDoc](t, "data/ecbplus-dev.jsonl")
 	arts := func() []*article.Article {
 		out := make([]*article.Article, len(docs))
 		for i, d := range docs {
@@ -261,7 +261,7 @@ func TestSettleCoversStoriesAboutToClose(t *testing.T) {
 // settle's copy shares the live index, sums and postings until it changes
 // them (see own), and a write through to the live ones would show here.
 func TestSettleLeavesTheStreamAlone(t *testing.T) {
-	docs := readJSONL[ecbDoc](t, shared.Path(t, "data/ecbplus-dev.jsonl"))
+	docs := shared.JSONL[ecbDoc](t, "data/ecbplus-dev.jsonl")
 	cfg := Config{MaintainEvery: 300}
 	plain, settling := New(cfg, nil), New(cfg, nil)
 	moves := 0

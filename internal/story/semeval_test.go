@@ -70,7 +70,7 @@ func runSemEval(pairs []semPair, p Pair) semResult {
 }
 
 func TestSemEvalPairs(t *testing.T) {
-	all := readJSONL[semPair](t, shared.Path(t, "data/semeval8-pairs-dev.jsonl"))
+	all := shared.JSONL[semPair](t, "data/semeval8-pairs-dev.jsonl")
 	lex := loadLexicon(t, "ar", "de", "es", "fr", "it", "pl", "pt", "ru", "tr", "id")
 	// Floors are gated on the checking half (cut by the pair id's hash),
 	// which no tuning looked at, just under what the defaults reach

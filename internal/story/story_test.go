@@ -266,7 +266,7 @@ func TestDeterministic(t *testing.T) {
 		arts = append(arts, ta.article())
 	}
 	if p, err := shared.Find(); err == nil {
-		for i, d := range readJSONL[ecbDoc](t, p+"/data/ecbplus-dev.jsonl") {
+		for i, d := range shared.ReadJSONL[ecbDoc](t, p+"/data/ecbplus-dev.jsonl") {
 			if i == 150 {
 				break
 			}

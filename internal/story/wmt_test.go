@@ -25,7 +25,7 @@ type wmtDoc struct {
 // on the checking half, which tuning (CrossMergeThreshold, the CJK
 // segmentation, CrossThreshold) never looked at; the tuning half is logged.
 func TestWMTTranslations(t *testing.T) {
-	all := readJSONL[wmtDoc](t, shared.Path(t, "data/wmt-dev-stories.jsonl"))
+	all := shared.JSONL[wmtDoc](t, "data/wmt-dev-stories.jsonl")
 	lex := loadLexicon(t, "en", "ru", "de", "fr", "ja", "hr", "cs", "uk", "zh")
 	for _, half := range []eval.Half{eval.Tuning, eval.Checking} {
 		var docs []wmtDoc

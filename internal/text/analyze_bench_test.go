@@ -1,9 +1,6 @@
 package text
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -40,25 +37,8 @@ func BenchmarkAnalyze(b *testing.B) {
 // languages, 4 scripts), in file order: real text, whose vocabulary the
 // repeated benchTexts understate.
 func BenchmarkAnalyzeWMT(b *testing.B) {
-	f, err := os.Open(shared.Path(b, "data/wmt-dev-stories.jsonl"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
 	type doc struct{ Lang, Title, Text string }
-	var docs []doc
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<24)
-	for sc.Scan() {
-		var d doc
-		if err := json.Unmarshal(sc.Bytes(), &d); err != nil {
-			b.Fatal(err)
-		}
-		docs = append(docs, d)
-	}
-	if err := sc.Err(); err != nil || len(docs) == 0 {
-		b.Fatalf("read %d articles: %v", len(docs), err)
-	}
+	docs := shared.JSONL[doc](b, "data/wmt-dev-stories.jsonl")
 	for _, d := range docs {
 		Analyze(d.Lang, d.Title, d.Text) // stemmers and tables loaded before the count
 	}
