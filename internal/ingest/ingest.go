@@ -499,18 +499,24 @@ func lastWord(s string) string {
 	return f[len(f)-1]
 }
 
-// testHookNoEntityCache has the writer resolve against its transaction
-// itself: tests compare what it stores with and without the cache.
+// testHookNoEntityCache has the writer resolve and consolidate against
+// its transaction itself: tests compare what it stores with and without
+// the cache.
 var testHookNoEntityCache bool
+
+// registry is what the batch in hand resolves entities against: its
+// cache of the transaction.
+func (w *writer) registry() entity.Registry {
+	if testHookNoEntityCache {
+		return w.tx
+	}
+	return w.reg
+}
 
 // intel resolves the article's names to entities, in the context of its
 // story in the stream, and stores what the article says.
 func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at time.Time, s said) error {
-	var reg entity.Registry = w.reg
-	if testHookNoEntityCache {
-		reg = w.tx
-	}
-	rs, err := w.p.res.Resolve(ctx, reg, entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
+	rs, err := w.p.res.Resolve(ctx, w.registry(), entity.Article{ID: a.ID, Story: stream, Lang: a.Lang, At: at,
 		Title: a.Title, Text: a.Text}, s.mentions)
 	if err != nil {
 		return err
@@ -802,7 +808,7 @@ func (w *writer) settle(ctx context.Context) error {
 	if err := w.begin(ctx); err != nil {
 		return err
 	}
-	written, err := w.p.m.settle(ctx, w.tx, w.p.asg)
+	written, err := w.p.m.settle(ctx, w.tx, w.registry(), w.p.asg)
 	if err != nil {
 		return fmt.Errorf("settle: %w", err)
 	}

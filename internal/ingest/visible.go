@@ -59,7 +59,7 @@ func (m *mirror) unsettled(asg *story.Assigner) bool {
 // that gained, lost or changed an article.
 //
 // It returns the stories readers see whose rows it wrote.
-func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) ([]int64, error) {
+func (m *mirror) settle(ctx context.Context, tx store.Tx, reg entity.Registry, asg *story.Assigner) ([]int64, error) {
 	st := asg.Settle(m.parts)
 	rows := map[int64]bool{}
 	now := make(map[int64]held, len(st.Held))
@@ -157,7 +157,7 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) (
 		if ok {
 			err = tx.PutStory(ctx, storeStory(sum))
 			if err == nil {
-				err = consolidate(ctx, tx, id)
+				err = consolidate(ctx, tx, reg, id)
 			}
 			written = append(written, id)
 		} else {
@@ -187,13 +187,15 @@ func (m *mirror) settle(ctx context.Context, tx store.Tx, asg *story.Assigner) (
 }
 
 // consolidate merges the one-word entities of a story readers see into the
-// people it names in full (see entity.Consolidate).
-func consolidate(ctx context.Context, tx store.Tx, id int64) error {
+// people it names in full (see entity.Consolidate), through reg, the
+// batch's cache of tx: a settle consolidates hundreds of stories, which
+// look up the same entities again.
+func consolidate(ctx context.Context, tx store.Tx, reg entity.Registry, id int64) error {
 	vs, err := tx.VisibleStoryVariants(ctx, id)
 	if err != nil || len(vs) == 0 {
 		return err
 	}
-	_, err = entity.Consolidate(ctx, tx, id, vs, time.Time{})
+	_, err = entity.Consolidate(ctx, reg, id, vs, time.Time{})
 	return err
 }
 
