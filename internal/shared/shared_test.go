@@ -46,7 +46,7 @@ func TestReadJSONL(t *testing.T) {
 	}{
 		{`{"id":"a"}` + "\n" + `{"id":"b","more":1}` + "\n", []string{"a", "b"}},
 		{`{"id":"a"}`, []string{"a"}}, // no final line break
-		{"", nil},                      // empty: a check on it would pass
+		{"", nil},                     // empty: a check on it would pass
 		{`{"id":"a"}` + "\n" + `{"id":` + "\n", nil},
 	}
 	for _, tc := range tests {
