@@ -2,6 +2,9 @@ package extract
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/storyline/storyline/internal/article"
@@ -32,4 +35,37 @@ func BenchmarkHTML(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}
+
+// BenchmarkChromeLine runs the chrome patterns over the short lines of the
+// Scrapinghub plain-text scrapes (site chrome and article text alike); one
+// op is every line once.
+func BenchmarkChromeLine(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(shared.Path(b, "data/plaintext-scrapinghub"), "*.txt"))
+	if err != nil || len(files) == 0 {
+		b.Fatalf("scrapes: %v (%d files)", err, len(files))
+	}
+	var lines []string
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for l := range strings.Lines(string(raw)) {
+			if l = strings.TrimSpace(l); l != "" && wordCount(l) <= chromeMaxWords {
+				lines = append(lines, l)
+			}
+		}
+	}
+	chrome := 0
+	for b.Loop() {
+		chrome = 0
+		for _, l := range lines {
+			if chromeLine(l, allRules) != nil {
+				chrome++
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(lines)), "ns/line")
+	b.ReportMetric(float64(chrome), "chrome-lines")
 }
