@@ -100,7 +100,19 @@ func (s shingleSet) support(p string) float64 {
 	return float64(n) / float64(len(keys))
 }
 
-func wordCount(p string) int { return len(strings.Fields(p)) }
+func wordCount(p string) int {
+	// len(strings.Fields(p)), without building the slice: every
+	// paragraph is counted, most of them more than once.
+	n, in := 0, false
+	for _, r := range p {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
 
 // combine merges trafilatura's paragraphs t with readability's r.
 //   - When they agree on most of t, t's agreed paragraphs are kept in its

@@ -3,13 +3,15 @@ package extract
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
-// wordsRe is what words replaced; it stays here as the oracle.
+// wordsRe is what words replaced, and strings.Fields what wordCount
+// counts without building: they stay here as the oracles.
 var wordsRe = regexp.MustCompile(`[\p{L}\p{N}_]+`)
 
-func TestWordsAsTheExpression(t *testing.T) {
+func TestWordScannersAsWhatTheyReplace(t *testing.T) {
 	for _, s := range []string{
 		"",
 		"   ",
@@ -22,11 +24,15 @@ func TestWordsAsTheExpression(t *testing.T) {
 		"invalid \xff\xfe bytes\xc3", // not UTF-8: ends a word
 		"trailing word",
 		"\u200bzero\u00a0width",
+		"  lead\t\ttabs\u0085next\u3000ideographic  ",
 		"emoji🙂between",
 	} {
 		got, want := words(s), wordsRe.FindAllString(s, -1)
 		if !slices.Equal(got, want) {
 			t.Errorf("words(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
 		}
 	}
 }
@@ -38,6 +44,9 @@ func FuzzWords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if got, want := words(s), wordsRe.FindAllString(s, -1); !slices.Equal(got, want) {
 			t.Errorf("words(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := wordCount(s), len(strings.Fields(s)); got != want {
+			t.Errorf("wordCount(%q) = %d, want %d", s, got, want)
 		}
 	})
 }
