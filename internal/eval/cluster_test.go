@@ -1,11 +1,8 @@
 package eval
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/storyline/storyline/internal/shared"
@@ -98,21 +95,10 @@ func TestClusterMetricsEmpty(t *testing.T) {
 // gold against itself is perfect, and all-singletons has BCubed precision
 // 1 and the recall implied by the story sizes.
 func TestClusterMetricsECB(t *testing.T) {
-	path := shared.Path(t, "data/ecbplus-dev.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	const path = "data/ecbplus-dev.jsonl"
 	gold := map[string]string{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var rec struct{ ID, Story string }
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		gold[rec.ID] = rec.Story
+	for _, r := range shared.JSONL[struct{ ID, Story string }](t, path) {
+		gold[r.ID] = r.Story
 	}
 	if len(gold) < 100 {
 		t.Fatalf("only %d articles in %s", len(gold), path)

@@ -1,10 +1,7 @@
 package eval
 
 import (
-	"bufio"
-	"encoding/json"
 	"math"
-	"os"
 	"testing"
 
 	"github.com/storyline/storyline/internal/shared"
@@ -97,24 +94,14 @@ func TestScorePairs(t *testing.T) {
 // TestScorePairsSemEval checks the report on the dev pairs with the gold
 // itself as the score (an oracle): correlations must be 1 and F1 1.
 func TestScorePairsSemEval(t *testing.T) {
-	path := shared.Path(t, "data/semeval8-pairs-dev.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
+	const path = "data/semeval8-pairs-dev.jsonl"
+	type rec struct {
+		Lang1, Lang2 string
+		Overall      float64
 	}
-	defer f.Close()
 	var ps []ScoredPair
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var rec struct {
-			Lang1, Lang2 string
-			Overall      float64
-		}
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		ps = append(ps, ScoredPair{Score: -rec.Overall, Overall: rec.Overall, Cross: rec.Lang1 != rec.Lang2})
+	for _, r := range shared.JSONL[rec](t, path) {
+		ps = append(ps, ScoredPair{Score: -r.Overall, Overall: r.Overall, Cross: r.Lang1 != r.Lang2})
 	}
 	rep := ScorePairs(ps)
 	t.Logf("oracle on %s: %+v", path, rep)

@@ -1,9 +1,6 @@
 package translit
 
 import (
-	"bufio"
-	"encoding/json"
-	"os"
 	"regexp"
 	"testing"
 
@@ -16,26 +13,11 @@ var capWord = regexp.MustCompile(`\b\p{Lu}\p{L}+`)
 // the ECB+ dev set share a key. Sentence-initial common words are included,
 // so the rate is an upper bound for names.
 func TestKeyCollisionsECB(t *testing.T) {
-	path := shared.Path(t, "data/ecbplus-dev.jsonl")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	types := map[string]bool{}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<24)
-	for sc.Scan() {
-		var rec struct{ Text string }
-		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		for _, w := range capWord.FindAllString(rec.Text, -1) {
+	for _, r := range shared.JSONL[struct{ Text string }](t, "data/ecbplus-dev.jsonl") {
+		for _, w := range capWord.FindAllString(r.Text, -1) {
 			types[Latin(w)] = true
 		}
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	byKey := map[string]int{}
 	for w := range types {
