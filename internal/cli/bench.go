@@ -22,6 +22,7 @@ import (
 
 	"github.com/storyline/storyline/internal/cputime"
 	"github.com/storyline/storyline/internal/ingest"
+	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/loadgen"
 	"github.com/storyline/storyline/internal/source"
 	"github.com/storyline/storyline/internal/store"
@@ -129,6 +130,7 @@ func runBench(ctx context.Context, e *env, args []string) error {
 	// A service loads its dictionaries as it starts (see run): loaded on
 	// first use instead, they would count seconds of one article's wait.
 	segment.Preload()
+	langid.Preload()
 	if err := lex.Preload(ctx); err != nil {
 		e.log.Warn("bench: lexicons", "err", err)
 	}

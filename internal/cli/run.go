@@ -15,6 +15,7 @@ import (
 	"github.com/storyline/storyline/internal/bus"
 	"github.com/storyline/storyline/internal/ingest"
 	"github.com/storyline/storyline/internal/intel/digest"
+	"github.com/storyline/storyline/internal/langid"
 	"github.com/storyline/storyline/internal/live"
 	"github.com/storyline/storyline/internal/text/segment"
 	"github.com/storyline/storyline/internal/web"
@@ -75,12 +76,13 @@ func runRun(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	// The dictionaries (lexicons, Japanese and Chinese segmentation) load
-	// now, in the background, rather than on the first word of each
-	// language, where a load (up to seconds) would
+	// The dictionaries (lexicons, Japanese and Chinese segmentation, the
+	// language model) load now, in the background, rather than on the
+	// first word of each language, where a load (up to seconds) would
 	// hold that article and every one behind it.
 	go func() {
 		segment.Preload()
+		langid.Preload()
 		if err := lex.Preload(ctx); err != nil {
 			e.log.Warn("lexicons", "err", err)
 		}
