@@ -155,7 +155,9 @@ func extractRaw(ctx context.Context, p article.Page, body []byte, cfg htmlConfig
 		ps := readability.NewParser()
 		ps.Logger = slog.New(slog.DiscardHandler)
 		ps.MaxElemsToParse = MaxElements
-		if ra, err := ps.ParseDocument(doc, pageURL); err == nil && ra.Node != nil {
+		// Readability runs last and nothing reads doc after it, so it
+		// may prune doc itself rather than a copy (ParseDocument clones).
+		if ra, err := ps.ParseAndMutate(doc, pageURL); err == nil && ra.Node != nil {
 			x.rparas = paragraphs(render.InnerText(ra.Node))
 			x.rTitle, x.rByline, x.rSite = ra.Title(), ra.Byline(), ra.SiteName()
 			if !cfg.trafilatura {
