@@ -156,8 +156,9 @@ func Build(ctx context.Context, src Source, id int64, opt Options) (*Digest, err
 	d.Timeline = timeline(d.Articles, evs)
 	d.Coverage = coverage(d)
 	if opt.Why != nil {
-		d.Why = opt.Why.explain(arts)
-		d.MergesWhy = opt.Why.merges(arts, evs)
+		docs := opt.Why.analyze(arts)
+		d.Why = opt.Why.explain(arts, docs)
+		d.MergesWhy = opt.Why.merges(arts, evs, docs)
 	}
 	return d, nil
 }

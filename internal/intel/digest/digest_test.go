@@ -3,6 +3,7 @@ package digest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +20,7 @@ type fake struct {
 	arts     []*article.Article
 	intel    map[int64]store.Intel
 	entities map[int64]entity.Entity
+	events   []store.StoryEvent // nil: one merge that moved no article the story shows
 }
 
 func (f *fake) Story(_ context.Context, id int64) (store.Story, error) {
@@ -35,6 +37,9 @@ func (f *fake) StoryArticles(_ context.Context, _ int64, fn func(*article.Articl
 }
 
 func (f *fake) StoryEvents(context.Context, int64) ([]store.StoryEvent, error) {
+	if f.events != nil {
+		return f.events, nil
+	}
 	return []store.StoryEvent{{Kind: "merge", Story: 1, Other: 9, At: day(3), Detail: "average-link similarity 0.41"}}, nil
 }
 
@@ -176,6 +181,42 @@ func TestBuild(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestMergesWhy: the evidence for a merge is the terms the articles it
+// moved share with the story's others, the same every time the digest is
+// built.
+func TestMergesWhy(t *testing.T) {
+	f := story()
+	f.events = []store.StoryEvent{{Kind: store.EventMerge, Story: 1, Other: 9, At: day(3),
+		Detail: "average-link similarity 0.41", Articles: []int64{3, 2, 3}}}
+	var first []MergeWhy
+	for i := range 20 {
+		d, err := Build(context.Background(), f, 1, Options{Why: &Explainer{}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			first = d.MergesWhy
+			continue
+		}
+		if !reflect.DeepEqual(d.MergesWhy, first) {
+			t.Fatalf("build %d differs:\n%+v\n%+v", i, d.MergesWhy, first)
+		}
+	}
+	if len(first) != 1 || first[0].Other != 9 {
+		t.Fatalf("merges why %+v", first)
+	}
+	var terms []string
+	for _, e := range first[0].Terms {
+		terms = append(terms, e.Term)
+		if e.Articles != 1 || e.Weight <= 0 {
+			t.Errorf("evidence %+v: want a weight, shared with the one article not moved", e)
+		}
+	}
+	if !slices.Contains(terms, "Ostmark") {
+		t.Errorf("evidence %v lacks the place all three articles name", terms)
+	}
 }
 
 // TestOmissions: an outlet omits what most others carry, and one alone

@@ -2,6 +2,7 @@ package digest
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -81,7 +82,24 @@ func kindOf(key string) string {
 	return KindWord
 }
 
-func (x *Explainer) explain(arts []*article.Article) []ArticleWhy {
+// analyze returns the terms of each article of arts that is not a related
+// one, by ID: explain and merges read them all, merges once for each merge
+// (an article was analysed once a merge before, and a story of ECB+ dev
+// had dozens of merges: three quarters of a digest's CPU).
+func (x *Explainer) analyze(arts []*article.Article) map[int64]*text.Doc {
+	docs := make(map[int64]*text.Doc, len(arts))
+	for _, a := range arts {
+		if !a.Related {
+			an := x.Analyzer
+			docs[a.ID] = an.Analyze(a.Lang, a.Title, a.Text)
+		}
+	}
+	return docs
+}
+
+// explain says why each article of arts is in the story; docs are their
+// terms (see analyze).
+func (x *Explainer) explain(arts []*article.Article, docs map[int64]*text.Doc) []ArticleWhy {
 	per := x.PerArticle
 	if per <= 0 {
 		per = 8
@@ -90,24 +108,21 @@ func (x *Explainer) explain(arts []*article.Article) []ArticleWhy {
 	if w == (text.Weights{}) {
 		w = text.DefaultWeights
 	}
-	var docs []*text.Doc
 	var mains []*article.Article
 	for _, a := range arts {
-		if a.Related {
-			continue
+		if !a.Related {
+			mains = append(mains, a)
 		}
-		mains = append(mains, a)
-		an := x.Analyzer
-		docs = append(docs, an.Analyze(a.Lang, a.Title, a.Text))
 	}
 	df := map[string]int{} // articles of the story with each term
-	for _, d := range docs {
-		for _, t := range d.Terms {
+	for _, a := range mains {
+		for _, t := range docs[a.ID].Terms {
 			df[t.Key]++
 		}
 	}
 	var out []ArticleWhy
-	for i, d := range docs {
+	for i, a := range mains {
+		d := docs[a.ID]
 		vec := x.Model.Vector(d, w)
 		weight := map[string]float64{}
 		for _, e := range vec {
@@ -145,14 +160,16 @@ func (x *Explainer) explain(arts []*article.Article) []ArticleWhy {
 // it returns the kinds' total weight too.
 func rank(kinds map[string]float64, terms []Evidence, n int) ([]KindSum, []Evidence, float64) {
 	var out []KindSum
-	total := 0.0
 	for k, v := range kinds {
-		total += v
 		out = append(out, KindSum{Kind: k, Weight: v})
 	}
 	slices.SortFunc(out, func(a, b KindSum) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Kind, b.Kind))
 	})
+	total := 0.0
+	for _, k := range out { // in order: a sum in map order differs in its last digits from run to run
+		total += k.Weight
+	}
 	slices.SortFunc(terms, func(a, b Evidence) int {
 		return cmp.Or(cmp.Compare(b.Weight*float64(b.Articles), a.Weight*float64(a.Articles)), strings.Compare(a.Term, b.Term))
 	})
@@ -186,8 +203,9 @@ type MergeWhy struct {
 	Terms  []Evidence `json:"terms"`
 }
 
-// merges explains each merge whose moved articles the digest read.
-func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []MergeWhy {
+// merges explains each merge whose moved articles the digest read; docs
+// are the articles' terms (see analyze).
+func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent, docs map[int64]*text.Doc) []MergeWhy {
 	per := x.PerArticle
 	if per <= 0 {
 		per = 8
@@ -207,10 +225,15 @@ func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []Me
 		if e.Kind != store.EventMerge || len(e.Articles) == 0 {
 			continue
 		}
+		// Moved articles in the event's order and weights summed in key
+		// order, so that the same story gives the same digest every time
+		// (sums in map order differed in their last digits).
 		moved := map[int64]bool{}
+		var order []int64
 		for _, id := range e.Articles {
-			if byID[id] != nil {
+			if byID[id] != nil && !moved[id] {
 				moved[id] = true
+				order = append(order, id)
 			}
 		}
 		if len(moved) == 0 || len(moved) == len(byID) {
@@ -218,10 +241,9 @@ func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []Me
 		}
 		// Terms of the rest, and their weights in the moved articles.
 		rest := map[string]int{}
-		for id, a := range byID {
+		for id := range byID {
 			if !moved[id] {
-				an := x.Analyzer
-				for _, t := range an.Analyze(a.Lang, a.Title, a.Text).Terms {
+				for _, t := range docs[id].Terms {
 					rest[t.Key]++
 				}
 			}
@@ -229,10 +251,8 @@ func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []Me
 		mw := MergeWhy{Other: e.Other, Detail: e.Detail}
 		weight := map[string]float64{}
 		surface := map[string]string{}
-		for id := range moved {
-			a := byID[id]
-			an := x.Analyzer
-			d := an.Analyze(a.Lang, a.Title, a.Text)
+		for _, id := range order {
+			d := docs[id]
 			for _, en := range x.Model.Vector(d, w) {
 				if rest[en.Key] > 0 {
 					weight[en.Key] += en.W / float64(len(moved))
@@ -243,7 +263,8 @@ func (x *Explainer) merges(arts []*article.Article, evs []store.StoryEvent) []Me
 			}
 		}
 		kinds := map[string]float64{}
-		for k, v := range weight {
+		for _, k := range slices.Sorted(maps.Keys(weight)) {
+			v := weight[k]
 			kinds[kindOf(k)] += v * v
 			term := surface[k]
 			if term == "" {
