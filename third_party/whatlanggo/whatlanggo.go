@@ -3,12 +3,11 @@
 // of every page it extracts with it (its Metadata.Language).
 //
 // Storyline never reads that guess: it detects the language of the text
-// it keeps itself (internal/langid), with a model trained on more
-// languages. The guess cost about 1.3 ms of CPU a page, 6% of a page's
-// whole way through the pipeline (storyline bench on the Scrapinghub
-// pages, --cpuprofile), and the library's trigram tables sat in the
-// binary. This module answers "unknown" at once; go.mod's replace
-// directive puts it in the library's place.
+// it keeps itself (internal/langid). The guess cost about 1.3 ms of CPU a
+// page, 6% of a page's whole way through the pipeline (storyline bench on
+// the Scrapinghub pages, --cpuprofile), and the library's trigram tables
+// sat in the binary. This module answers "unknown" at once; go.mod's
+// replace directive puts it in the library's place.
 //
 // Only what go-trafilatura calls is here. A module that starts to need
 // more of whatlanggo will not build until the replace goes.

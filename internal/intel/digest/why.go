@@ -83,9 +83,10 @@ func kindOf(key string) string {
 }
 
 // analyze returns the terms of each article of arts that is not a related
-// one, by ID: explain and merges read them all, merges once for each merge
-// (an article was analysed once a merge before, and a story of ECB+ dev
-// had dozens of merges: three quarters of a digest's CPU).
+// one, by ID, for explain and merges to share. merges had analysed the
+// story's articles again for each merge, and ECB+ dev's stories have
+// dozens: a quarter of the digests' CPU on it (storyline bench
+// --cpuprofile).
 func (x *Explainer) analyze(arts []*article.Article) map[int64]*text.Doc {
 	docs := make(map[int64]*text.Doc, len(arts))
 	for _, a := range arts {
