@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -265,8 +266,16 @@ func TestDeterministic(t *testing.T) {
 	for _, ta := range loadArticles(t) {
 		arts = append(arts, ta.article())
 	}
-	if p, err := shared.Find(); err == nil {
-		for i, d := range shared.ReadJSONL[ecbDoc](t, p+"/data/ecbplus-dev.jsonl") {
+	// ECB+ articles join the hand-written ones where the shared data is
+	// (always in CI, where shared.JSONL fails without it); elsewhere the
+	// hand-written ones still run.
+	const ecb = "data/ecbplus-dev.jsonl"
+	dir, err := shared.Find()
+	if err == nil {
+		_, err = os.Stat(filepath.Join(dir, ecb))
+	}
+	if err == nil || os.Getenv("CI") == "true" {
+		for i, d := range shared.JSONL[ecbDoc](t, ecb) {
 			if i == 150 {
 				break
 			}

@@ -122,14 +122,14 @@ func (x *Explainer) explain(arts []*article.Article, docs map[int64]*text.Doc) [
 		}
 	}
 	var out []ArticleWhy
-	for i, a := range mains {
+	for _, a := range mains {
 		d := docs[a.ID]
 		vec := x.Model.Vector(d, w)
 		weight := map[string]float64{}
 		for _, e := range vec {
 			weight[e.Key] = e.W
 		}
-		why := ArticleWhy{Article: mains[i].ID}
+		why := ArticleWhy{Article: a.ID}
 		kinds := map[string]float64{}
 		total := 0.0
 		for _, t := range d.Terms {
