@@ -3,7 +3,9 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"iter"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +87,72 @@ func TestSettleWait(t *testing.T) {
 			t.Errorf("settleWait(%v, %v, %v) = %v, want %v", c.every, c.took, c.share, got, c.want)
 		}
 	}
+}
+
+// TestSettleWaitsForMaintain: a settle that falls due while the stream's
+// next Maintain pass is near, at the rate articles come, waits for that
+// pass and runs right after it; one whose pass is far runs when due.
+func TestSettleWaitsForMaintain(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		maintainEvery int
+		want          [2]int64 // Assigned and MaintAt at the first settle
+	}{
+		// Due after the 10th article (1 s, an article every 100 ms); the
+		// pass, 5 articles away, comes within the next second.
+		{"near", 15, [2]int64{15, 15}},
+		// 990 articles away: the settle runs when due.
+		{"far", 1000, [2]int64{10, 0}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, _ := openWith(t, t.TempDir(), story.Config{MaintainEvery: c.maintainEvery},
+				Options{SettleEvery: time.Second, SettleShare: 1, CommitEvery: time.Nanosecond}) // a commit an article
+			// The writer's clock: an article every 100 ms. (Items are read
+			// ahead of the writer, so the clock follows what it placed.)
+			start := time.Date(2025, 4, 9, 12, 0, 0, 0, time.UTC)
+			p.now = func() time.Time {
+				return start.Add(time.Duration(p.asg.Checkpoint().Assigned) * 100 * time.Millisecond)
+			}
+			var settles [][2]int64
+			testHookSettled = func(assigned, maintAt int64) { settles = append(settles, [2]int64{assigned, maintAt}) }
+			defer func() { testHookSettled = nil }()
+			const n = 20
+			items := func(ctx context.Context) iter.Seq[source.Item] {
+				return func(yield func(source.Item) bool) {
+					for i := range n {
+						if !yield(source.Item{Page: article.Page{Input: fmt.Sprintf("a%d", i), Kind: article.KindClean, Lang: "en",
+							Body: []byte(distinctText(i))}}) {
+							return
+						}
+					}
+				}
+			}
+			rep, err := p.RunItems(context.Background(), items)
+			if err != nil || rep.Stored != n {
+				t.Fatalf("stored %d of %d, err %v", rep.Stored, n, err)
+			}
+			if len(settles) < 2 { // the first, and the one at the end
+				t.Fatalf("settles %v, want one while the stream ran and one at its end", settles)
+			}
+			if settles[0] != c.want {
+				t.Errorf("first settle at Assigned, MaintAt = %v, want %v (all: %v)", settles[0], c.want, settles)
+			}
+		})
+	}
+}
+
+// distinctText is an article of its own for each i: no two share enough
+// words to be copies of one another.
+func distinctText(i int) string {
+	words := []string{"harbour", "council", "railway", "orchard", "glacier", "senate", "festival", "reactor",
+		"vaccine", "bridge", "tariff", "museum", "drought", "airline", "stadium", "election", "satellite",
+		"refinery", "library", "volcano", "ferry", "embassy", "lottery", "copper", "wildfire"}
+	var b strings.Builder
+	for j := range 40 {
+		fmt.Fprintf(&b, "%s%d ", words[(i*7+j*j*3+j)%len(words)], (i*31+j*17)%97)
+		if j%8 == 7 {
+			b.WriteString("officials said. ")
+		}
+	}
+	return b.String()
 }

@@ -85,6 +85,12 @@ func (a *Assigner) MaintainDue() bool {
 	return a.assigned-a.maintAt >= int64(a.cfg.MaintainEvery)
 }
 
+// MaintainLeft returns how many more articles the stream takes before its
+// next Maintain pass is due (0 when it is due).
+func (a *Assigner) MaintainLeft() int64 {
+	return max(int64(a.cfg.MaintainEvery)-(a.assigned-a.maintAt), 0)
+}
+
 // young reports whether s is small enough to be absorbed but has had a new
 // article within AbsorbAge.
 func (a *Assigner) young(s *story) bool {

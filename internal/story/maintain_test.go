@@ -217,3 +217,23 @@ func TestReassignByMargin(t *testing.T) {
 		})
 	}
 }
+
+// TestMaintainLeft counts the articles to the next pass down to 0 when it
+// is due, and from MaintainEvery again after a pass.
+func TestMaintainLeft(t *testing.T) {
+	a := New(Config{MaintainEvery: 3}, nil)
+	for _, c := range []struct {
+		assigned, maintAt, want int64
+	}{
+		{0, 0, 3},
+		{2, 0, 1},
+		{3, 0, 0},
+		{5, 0, 0}, // overdue
+		{5, 5, 3},
+	} {
+		a.assigned, a.maintAt = c.assigned, c.maintAt
+		if got := a.MaintainLeft(); got != c.want || (got == 0) != a.MaintainDue() {
+			t.Errorf("Assigned %d, MaintAt %d: MaintainLeft %d (due %v), want %d", c.assigned, c.maintAt, got, a.MaintainDue(), c.want)
+		}
+	}
+}
