@@ -43,6 +43,10 @@ var ErrCorrection = service.ErrRefused
 // Run, it must not run at the same time as another call on the pipeline.
 func (p *Pipeline) Correct(ctx context.Context, c service.Correction) (int64, error) {
 	ctx = context.WithoutCancel(ctx)
+	// A person's correction writes stories and entities the entity
+	// memory does not follow.
+	p.mem.Reset()
+	defer p.mem.Reset()
 	w := &writer{p: p, rep: &Report{}}
 	defer w.rollback()
 	if err := w.begin(ctx); err != nil {
@@ -84,6 +88,10 @@ func (p *Pipeline) Correct(ctx context.Context, c service.Correction) (int64, er
 // Undo reverses a correction.
 func (p *Pipeline) Undo(ctx context.Context, id int64) error {
 	ctx = context.WithoutCancel(ctx)
+	// A person's correction writes stories and entities the entity
+	// memory does not follow.
+	p.mem.Reset()
+	defer p.mem.Reset()
 	w := &writer{p: p, rep: &Report{}}
 	defer w.rollback()
 	if err := w.begin(ctx); err != nil {

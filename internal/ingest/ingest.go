@@ -83,6 +83,9 @@ type Pipeline struct {
 	opt Options
 	log *slog.Logger
 	now func() time.Time
+	// mem answers the writer's StoryVariants across its batches; its
+	// writes keep it true, and whatever else writes resets it.
+	mem *entity.Memory
 	// ids collects, during RunPages, the ID of each page's main article.
 	ids []int64
 }
@@ -120,7 +123,8 @@ func newPipeline(st store.Store, det *langid.Detector, asg *story.Assigner, m *m
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Pipeline{st: st, det: det, asg: asg, res: &entity.Resolver{Words: opt.Words}, m: m, opt: opt, log: log, now: time.Now}
+	return &Pipeline{st: st, det: det, asg: asg, res: &entity.Resolver{Words: opt.Words}, m: m, opt: opt, log: log, now: time.Now,
+		mem: entity.NewMemory(store.StoryVariantArticles)}
 }
 
 // Run ingests every input and reports what happened to each item. Item
@@ -326,6 +330,7 @@ func (w *writer) begin(ctx context.Context) error {
 		return fmt.Errorf("begin batch: %w", err)
 	}
 	w.tx, w.reg, w.opened = tx, entity.NewCache(tx), w.p.now()
+	w.reg.Remember(w.p.mem)
 	clear(w.titles)
 	return nil
 }
@@ -547,8 +552,15 @@ func (w *writer) registry() entity.Registry {
 	if testHookNoEntityCache {
 		return w.tx
 	}
+	if testHookRegistry != nil {
+		return testHookRegistry(w, w.reg)
+	}
 	return w.reg
 }
+
+// testHookRegistry, when set, wraps the registry the writer resolves
+// against: tests compare its answers with the store's.
+var testHookRegistry func(w *writer, reg entity.Registry) entity.Registry
 
 // intel resolves the article's names to entities, in the context of its
 // story in the stream, and stores what the article says.
@@ -571,7 +583,15 @@ func (w *writer) intel(ctx context.Context, a *article.Article, stream int64, at
 		in.Figures = append(in.Figures, store.Figure{Start: f.Start, End: f.End, Text: f.Text, Value: f.Value, Unit: f.Unit,
 			Counts: f.Of, Year: f.Year, Approx: f.Approx, Rounding: f.Rounding})
 	}
-	return w.tx.PutIntel(ctx, a.ID, in)
+	if err := w.tx.PutIntel(ctx, a.ID, in); err != nil {
+		return err
+	}
+	ents := make([]int64, len(rs))
+	for i, r := range rs {
+		ents[i] = r.Entity
+	}
+	w.p.mem.Named(stream, a.ID, ents)
+	return nil
 }
 
 // assign puts a stored article into a story, runs Maintain when the stream
@@ -587,6 +607,7 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 			at := asg.ObserveDoc(a, doc)
 			a.Story = orig.Story
 			err := w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
+			w.p.mem.Placed(orig.Stream, a.ID)
 			return orig.Stream, at, err
 		}
 		a.Story = orig.Stream // the original may have left the story's memory
@@ -597,6 +618,7 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 	if err := w.tx.Place(ctx, a.ID, store.Placement{Story: vis, Stream: d.Story, At: at}); err != nil {
 		return 0, at, err
 	}
+	w.p.mem.Placed(d.Story, a.ID)
 	a.Story = vis
 	w.p.m.held[a.ID] = held{stream: d.Story, vis: vis}
 	return d.Story, at, w.flush(ctx)
@@ -705,6 +727,7 @@ func (w *writer) maintain(ctx context.Context) error {
 func (w *writer) record(ctx context.Context, evs []story.Event) error {
 	m := w.p.m
 	for _, ev := range evs {
+		w.p.mem.Moved(ev.Story, ev.Other)
 		if ev.Kind == "merge" {
 			// The whole story moves, including the articles the assigner
 			// no longer holds.
@@ -816,7 +839,8 @@ func (w *writer) commit(ctx context.Context) error {
 	w.pending = counts{}
 	if err != nil {
 		// What the lost batch held is lost with it: the report never
-		// counts it as stored.
+		// counts it as stored, nor does the entity memory hold it.
+		w.p.mem.Reset()
 		w.rep.Lost += pending.stored + pending.copies + pending.related
 		return fmt.Errorf("commit batch: %w", err)
 	}
@@ -831,6 +855,7 @@ func (w *writer) commit(ctx context.Context) error {
 func (w *writer) rollback() {
 	if w.tx != nil {
 		_ = w.tx.Rollback()
+		w.p.mem.Reset() // it heard of writes that are undone
 		w.tx, w.reg = nil, nil
 		p := w.pending
 		w.rep.Lost += p.stored + p.copies + p.related

@@ -124,6 +124,76 @@ func (t *sqliteTx) StoryVariants(ctx context.Context, id int64) ([]entity.Varian
 	return t.variants(ctx, &t.stmts.story, fmt.Sprintf("story %d variants", id), storyVariants("stream_story"), id, StoryVariantArticles)
 }
 
+var _ entity.WindowSource = (*sqliteTx)(nil)
+
+// StoryWindow returns the latest n articles of stream story id, oldest
+// first, with the entities their mentions name: what StoryVariants reads
+// (for an entity.Memory).
+func (t *sqliteTx) StoryWindow(ctx context.Context, id int64, n int) ([]entity.WindowArticle, error) {
+	st, err := t.prepare(ctx, &t.stmts.window, `SELECT a.id, m.entity FROM
+		(SELECT id FROM article WHERE stream_story = ? ORDER BY id DESC LIMIT ?) a
+		LEFT JOIN mention m ON m.article = a.id AND m.entity IS NOT NULL ORDER BY a.id`)
+	var rows *sql.Rows
+	if err == nil {
+		rows, err = st.QueryContext(ctx, id, n)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: story %d window: %w", id, err)
+	}
+	defer rows.Close()
+	var out []entity.WindowArticle
+	for rows.Next() {
+		var (
+			art int64
+			e   sql.NullInt64
+		)
+		if err := rows.Scan(&art, &e); err != nil {
+			return nil, fmt.Errorf("store: story %d window: %w", id, err)
+		}
+		if len(out) == 0 || out[len(out)-1].ID != art {
+			out = append(out, entity.WindowArticle{ID: art})
+		}
+		if e.Valid {
+			last := &out[len(out)-1]
+			last.Entities = append(last.Entities, e.Int64)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: story %d window: %w", id, err)
+	}
+	return out, nil
+}
+
+// maxVariantsOf is how many entities one VariantsOf statement asks for:
+// well under SQLite's 32,766 parameters, and few distinct statements to
+// prepare (a story's window names up to about a thousand entities).
+const maxVariantsOf = 1024
+
+// VariantsOf returns the variants of the entities ids, ordered as
+// StoryVariants orders them.
+func (t *sqliteTx) VariantsOf(ctx context.Context, ids []int64) ([]entity.Variant, error) {
+	var out []entity.Variant
+	for len(ids) > 0 {
+		n := min(len(ids), maxVariantsOf)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		rows, err := t.query(ctx, "SELECT "+variantColumns+" FROM entity_variant WHERE entity IN (?"+
+			strings.Repeat(",?", n-1)+") ORDER BY entity, norm", args...)
+		var vs []entity.Variant
+		if err == nil {
+			vs, err = scanVariants(rows)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("store: variants of %d entities: %w", n, err)
+		}
+		out = append(out, vs...)
+		ids = ids[n:]
+	}
+	return out, nil
+}
+
 // VisibleStoryVariants returns the variants of the entities the latest
 // articles readers see in story id mention.
 func (t *sqliteTx) VisibleStoryVariants(ctx context.Context, id int64) ([]entity.Variant, error) {

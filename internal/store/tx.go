@@ -45,7 +45,7 @@ var (
 
 // intelStmts are the statements entity resolution runs for every article.
 type intelStmts struct {
-	byNorm, byKey, story, visible, entity, putEntity, putVariant *sql.Stmt
+	byNorm, byKey, story, visible, entity, putEntity, putVariant, window *sql.Stmt
 }
 
 func (t *sqliteTx) prepare(ctx context.Context, p **sql.Stmt, query string) (*sql.Stmt, error) {

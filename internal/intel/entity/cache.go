@@ -20,10 +20,11 @@ import (
 // transaction other than through it. Times come back in UTC, as the
 // stores keep them. It is not safe for concurrent use.
 //
-// StoryVariants goes to the store every time: it depends on the mentions
-// the writer stores after each article (not through the Registry) and on
-// the story's latest articles, and a story's next article asks for it
-// only after its previous one changed it, so a cache would never answer.
+// StoryVariants goes to the store every time unless a Memory answers it
+// (Remember): it depends on the mentions the writer stores after each
+// article (not through the Registry) and on the story's latest articles,
+// and a story's next article asks for it only after its previous one
+// changed it, so a cache of one transaction would seldom answer.
 type Cache struct {
 	reg Registry
 	// entities are by the ID they have; roots maps an ID asked for to the
@@ -44,6 +45,9 @@ type Cache struct {
 	// that were (and entities are never deleted, so IDs never return).
 	made  map[int64]bool
 	stats CacheStats
+	// mem, when set, answers StoryVariants and hears of the writes that
+	// change its answers (see Remember).
+	mem *Memory
 }
 
 // CacheStats counts a Cache's reads: those it answered, and those it
@@ -124,10 +128,34 @@ func (c *Cache) VariantsByKey(ctx context.Context, key string) ([]Variant, error
 	return vs, nil
 }
 
-// StoryVariants asks the Registry (see Cache).
+// Remember has StoryVariants answered by m, which the cache tells of the
+// spellings and merges it writes; it does nothing when the Registry cannot
+// fill m (is no WindowSource). m outlives the cache: see Memory for who
+// else must tell it what.
+func (c *Cache) Remember(m *Memory) {
+	if _, ok := c.reg.(WindowSource); ok {
+		c.mem = m
+	}
+}
+
+// StoryVariants asks the Memory it remembers with, or else the Registry
+// (see Cache).
 func (c *Cache) StoryVariants(ctx context.Context, story int64) ([]Variant, error) {
+	if c.mem != nil {
+		c.hit()
+		return c.mem.StoryVariants(ctx, c.reg.(WindowSource), story)
+	}
 	c.miss()
 	return c.reg.StoryVariants(ctx, story)
+}
+
+// forgetAll drops what the cache and its Memory hold: after a failed
+// write, or one whose effect they cannot follow.
+func (c *Cache) forgetAll() {
+	c.clear()
+	if c.mem != nil {
+		c.mem.Reset()
+	}
 }
 
 // Entity returns an entity, the one it was merged into if it was.
@@ -156,13 +184,16 @@ func (c *Cache) Entity(ctx context.Context, id int64) (Entity, error) {
 func (c *Cache) PutEntity(ctx context.Context, e *Entity) error {
 	isNew := e.ID == 0
 	if err := c.reg.PutEntity(ctx, e); err != nil {
-		c.clear() // whatever the store did or did not keep
+		c.forgetAll() // whatever the store did or did not keep
 		return err
 	}
 	switch {
 	case isNew:
 		c.roots[e.ID] = e.ID
 		c.made[e.ID] = true
+		if c.mem != nil {
+			c.mem.made(e.ID)
+		}
 	case c.roots[e.ID] != e.ID:
 		// Merged into another, whose entry this does not change, or not
 		// known to be no merged one's: a read will tell.
@@ -184,8 +215,17 @@ func (c *Cache) PutEntity(ctx context.Context, e *Entity) error {
 // key.
 func (c *Cache) PutVariant(ctx context.Context, v Variant) error {
 	if err := c.reg.PutVariant(ctx, v); err != nil {
-		c.clear()
+		c.forgetAll()
 		return err
+	}
+	if c.mem != nil {
+		if c.roots[v.Entity] == v.Entity {
+			c.mem.wrote(v)
+		} else {
+			// Where a merged entity's spelling goes is the store's
+			// business (see below).
+			c.mem.Reset()
+		}
 	}
 	if !storable(v.Text, v.Norm, v.Lang, v.Key, v.Surname, v.Evidence) {
 		// Stored as another norm and key, the store's cleaning's: which
@@ -282,15 +322,18 @@ func cmpID(a, b int64) int {
 func (c *Cache) MergeEntities(ctx context.Context, m Merge) error {
 	into, from := c.roots[m.Into], c.roots[m.From]
 	if into == 0 || from == 0 || c.roots[into] != into || c.roots[from] != from {
-		c.clear()
+		c.forgetAll()
 		return c.reg.MergeEntities(ctx, m)
 	}
 	if err := c.reg.MergeEntities(ctx, m); err != nil {
-		c.clear()
+		c.forgetAll()
 		return err
 	}
 	if into == from {
 		return nil
+	}
+	if c.mem != nil {
+		c.mem.merged(into, from)
 	}
 	delete(c.entities, into) // its mentions grow
 	delete(c.entities, from)

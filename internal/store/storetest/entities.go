@@ -404,4 +404,30 @@ func testStoryVariants(t *testing.T, b Backend) {
 	if got := names(tx.StoryVariants(ctx, 999)); got != nil {
 		t.Errorf("StoryVariants of no story = %q", got)
 	}
+	// A store that fills an entity.Memory answers through it as itself.
+	src, ok := tx.(entity.WindowSource)
+	if !ok {
+		return
+	}
+	w, err := src.StoryWindow(ctx, stream, store.StoryVariantArticles)
+	if err != nil || len(w) != store.StoryVariantArticles || !slices.IsSortedFunc(w, func(a, b entity.WindowArticle) int { return int(a.ID - b.ID) }) {
+		t.Fatalf("StoryWindow: %d articles, err %v; want the latest %d, oldest first", len(w), err, store.StoryVariantArticles)
+	}
+	if got := w[0].Entities; !slices.Equal(got, []int64{ents["Old"]}) {
+		t.Errorf("StoryWindow's oldest article names %v, want Old's entity %d", got, ents["Old"])
+	}
+	if w, err := src.StoryWindow(ctx, stream, 2); err != nil || len(w) != 2 || !slices.Equal(w[1].Entities, []int64{ents["Tokyo"]}) {
+		t.Errorf("StoryWindow of 2: %+v, %v; want the last two, the latest naming Tokyo", w, err)
+	}
+	m := entity.NewMemory(store.StoryVariantArticles)
+	for _, id := range []int64{stream, stream + 1, 999} {
+		want, err := tx.StoryVariants(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := m.StoryVariants(ctx, src, id)
+		if err != nil || len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
+			t.Errorf("story %d: Memory %+v, %v; StoryVariants %+v", id, got, err, want)
+		}
+	}
 }
