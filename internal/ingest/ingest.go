@@ -606,9 +606,11 @@ func (w *writer) assign(ctx context.Context, a *article.Article, orig store.Cand
 		if _, active := asg.State(orig.Stream); !active {
 			at := asg.ObserveDoc(a, doc)
 			a.Story = orig.Story
-			err := w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true})
+			if err := w.tx.Place(ctx, a.ID, store.Placement{Story: orig.Story, Stream: orig.Stream, At: at, Evicted: true}); err != nil {
+				return 0, at, err
+			}
 			w.p.mem.Placed(orig.Stream, a.ID)
-			return orig.Stream, at, err
+			return orig.Stream, at, nil
 		}
 		a.Story = orig.Stream // the original may have left the story's memory
 	}

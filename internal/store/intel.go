@@ -164,9 +164,9 @@ func (t *sqliteTx) StoryWindow(ctx context.Context, id int64, n int) ([]entity.W
 	return out, nil
 }
 
-// maxVariantsOf is how many entities one VariantsOf statement asks for:
-// well under SQLite's 32,766 parameters, and few distinct statements to
-// prepare (a story's window names up to about a thousand entities).
+// maxVariantsOf is how many entities one VariantsOf statement asks for,
+// well under SQLite's 32,766 parameters: a story's window names up to
+// about a thousand, and most loads ask for a few.
 const maxVariantsOf = 1024
 
 // VariantsOf returns the variants of the entities ids, ordered as
