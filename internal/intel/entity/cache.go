@@ -21,7 +21,8 @@ import (
 // stores keep them. It is not safe for concurrent use.
 //
 // StoryVariants goes to the store every time unless a Memory answers it
-// (Remember): it depends on the mentions the writer stores after each
+// (Remember; its answers leave out what the resolver does not read): it
+// depends on the mentions the writer stores after each
 // article (not through the Registry) and on the story's latest articles,
 // and a story's next article asks for it only after its previous one
 // changed it, so a cache of one transaction would seldom answer.

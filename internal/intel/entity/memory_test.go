@@ -61,6 +61,9 @@ func (s *windowStore) storyVariants(id int64, n int) []Variant {
 		}
 	}
 	vs, _ := s.VariantsOf(context.Background(), slices.Collect(maps.Keys(set)))
+	for i := range vs {
+		vs[i] = Spelling(vs[i])
+	}
 	return vs
 }
 

@@ -59,7 +59,9 @@ type Registry interface {
 	// VariantsByKey returns the variants whose full key is key.
 	VariantsByKey(ctx context.Context, key string) ([]Variant, error)
 	// StoryVariants returns the variants of the entities mentioned in the
-	// latest articles of stream story id.
+	// latest articles of stream story id. The resolver reads their
+	// Entity, Text, Key and Surname; an answer from a Memory carries
+	// those and Norm, and leaves the rest zero.
 	StoryVariants(ctx context.Context, story int64) ([]Variant, error)
 	// Entity returns an entity, the one it was merged into if it was.
 	Entity(ctx context.Context, id int64) (Entity, error)
