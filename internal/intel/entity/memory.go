@@ -17,7 +17,7 @@ import (
 // are the store's but for what the resolver does not read of them: each
 // variant's Entity, Text, Norm, Key and Surname, the rest zero.
 //
-// Memory is exact only while it sees every write that changes the answer:
+// Its answers stay true only while it sees every write that changes them:
 // the writer tells it where articles are placed (Placed, Moved) and which
 // entities they name (Named), a Cache it is given to (Cache.Remember)
 // tells it of the spellings and merges it writes, and anything else that
@@ -113,6 +113,7 @@ func (m *Memory) Reset() {
 	m.stories = map[int64]*window{}
 	m.holders = map[int64][]int64{}
 	m.variants = map[int64][]spelling{}
+	m.unheld = 0
 	m.stats.Resets++
 }
 
