@@ -63,6 +63,25 @@ func Path(tb testing.TB, rel string) string {
 	return p
 }
 
+// Optional returns a file or folder inside the shared folder for a test
+// that also runs without it: ok is false when it is absent, except in CI
+// (CI=true), where missing data fails the test as Path does.
+func Optional(tb testing.TB, rel string) (path string, ok bool) {
+	tb.Helper()
+	if os.Getenv("CI") == "true" {
+		return Path(tb, rel), true
+	}
+	dir, err := Find()
+	if err != nil {
+		return "", false
+	}
+	p := filepath.Join(dir, rel)
+	if _, err := os.Stat(p); err != nil {
+		return "", false
+	}
+	return p, true
+}
+
 // JSONL reads the JSON Lines file rel of the shared folder (see Path) into
 // values of T.
 func JSONL[T any](tb testing.TB, rel string) []T {
