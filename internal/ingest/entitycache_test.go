@@ -40,6 +40,16 @@ func entityTables(t *testing.T, st *store.SQLite) []string {
 	return out
 }
 
+// entityInputs are the runs entity tests ingest: the seeds with the WMT
+// stories (names in four scripts), and ECB+ (long English articles, many
+// in a story).
+func entityInputs(t *testing.T) [][]string {
+	return [][]string{
+		{shared.Path(t, "seeds"), shared.Path(t, "data/wmt-dev-stories.jsonl")},
+		{shared.Path(t, "data/ecbplus-dev.jsonl")},
+	}
+}
+
 // TestEntityCacheSameTables ingests the same input without the writer's
 // entity cache, with it, and with it over one transaction for the whole
 // run, and wants the same entities, variants, merges and mentions. The
@@ -49,10 +59,7 @@ func TestEntityCacheSameTables(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests the seeds, the WMT stories and ECB+ three times each")
 	}
-	for _, in := range [][]string{
-		{shared.Path(t, "seeds"), shared.Path(t, "data/wmt-dev-stories.jsonl")},
-		{shared.Path(t, "data/ecbplus-dev.jsonl")},
-	} {
+	for _, in := range entityInputs(t) {
 		var want []string
 		for _, run := range []struct {
 			name   string

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/storyline/storyline/internal/intel/entity"
-	"github.com/storyline/storyline/internal/shared"
 	"github.com/storyline/storyline/internal/story"
 )
 
@@ -50,10 +49,7 @@ func TestMemoryAnswersAsTheStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("ingests the seeds, the WMT stories and ECB+")
 	}
-	for _, in := range [][]string{
-		{shared.Path(t, "seeds"), shared.Path(t, "data/wmt-dev-stories.jsonl")},
-		{shared.Path(t, "data/ecbplus-dev.jsonl")},
-	} {
+	for _, in := range entityInputs(t) {
 		asked := 0
 		var differ []string
 		testHookRegistry = func(w *writer, reg entity.Registry) entity.Registry {
