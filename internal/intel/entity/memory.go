@@ -92,29 +92,33 @@ type window struct {
 	asked int64
 }
 
-// DefaultMemoryStories is how many stories' windows a Memory holds before
+// memoryStories is how many stories' windows a Memory holds before
 // it lets the less recently asked half go; a story let go is loaded again
 // when asked. Chosen on the generated stream (storyline bench --articles
 // 20000 --days 7): at 8,192 it held 2,975 stories and 70k entities at the
 // end, at 2,048 1,163 and 36k, for 4,748 and 4,814 loads of a story in
 // 20,000 answers; at 1,024, 5,278 loads.
-const DefaultMemoryStories = 2048
+const memoryStories = 2048
 
 // NewMemory returns an empty Memory whose stories' entities are those
 // their latest articles name (the store's StoryVariants window).
 func NewMemory(articles int) *Memory {
-	m := &Memory{articles: articles, max: DefaultMemoryStories}
-	m.Reset()
+	m := &Memory{articles: articles, max: memoryStories}
+	m.forget()
 	return m
 }
 
 // Reset forgets everything: the next answers are loaded from the store.
 func (m *Memory) Reset() {
+	m.forget()
+	m.stats.Resets++
+}
+
+func (m *Memory) forget() {
 	m.stories = map[int64]*window{}
 	m.holders = map[int64][]int64{}
 	m.variants = map[int64][]spelling{}
 	m.unheld = 0
-	m.stats.Resets++
 }
 
 // Stats returns the counts so far.
