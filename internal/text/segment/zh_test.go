@@ -73,3 +73,13 @@ func TestChineseTaggedAsGse(t *testing.T) {
 	}
 	t.Logf("%d texts, %d words, %d texts differ", len(texts), words, differ)
 }
+
+// BenchmarkChineseTagged segments a paragraph of news Chinese written here.
+func BenchmarkChineseTagged(b *testing.B) {
+	s := strings.Repeat("北约秘书长马克·吕特周三抵达东京，与日本首相石破茂举行会谈。德国表示，留给恢复伊朗核协议的时间不多了。苹果公司发布了新款iPhone 16，售价为799美元。", 4)
+	loadZh()
+	b.SetBytes(int64(len(s)))
+	for b.Loop() {
+		ChineseTagged(s)
+	}
+}
