@@ -101,28 +101,52 @@ func (s sumVec) get(k termKey) float64 {
 	return 0
 }
 
-// each calls fn, in v's order, with each entry of v and the weight of its
-// key in the sorted sum (0 when absent): a merge when the two are of like
-// size, a binary search per entry when sum is much longer.
-func each(v vec, sum sumVec, fn func(e ent, w float64)) {
+// dotSum returns the dot product of v with the sorted sum, and the largest
+// single product in it (0 when none is positive). It merges when the two
+// are of like size, skipping the sum's keys in strides (a story's sum holds
+// several times a member's terms, and most of them are not v's), and
+// searches the sum for each entry when it is much longer. Either way the
+// products are added in v's order, so the result is the same to the bit.
+// Scoring spent 6.5% of all CPU in the merge this replaces, a step and a
+// closure call per key (`storyline bench --articles 20000 --days 7
+// --cpuprofile`).
+func dotSum(v vec, sum sumVec) (d, top float64) {
 	if sum.len() > 8*len(v) {
 		for _, e := range v {
-			fn(e, sum.get(e.k))
+			c := float64(e.w) * sum.get(e.k)
+			d += c
+			top = max(top, c)
 		}
-		return
+		return d, top
 	}
-	ks, i := sum.k, 0
+	ks, ws, i := sum.k, sum.w, 0
 	for _, e := range v {
+		for i+dotStride < len(ks) && ks[i+dotStride] < e.k {
+			i += dotStride
+		}
 		for i < len(ks) && ks[i] < e.k {
 			i++
 		}
-		if i < len(ks) && ks[i] == e.k {
-			fn(e, sum.w[i])
-		} else {
-			fn(e, 0)
+		if i == len(ks) {
+			// No key of v is left in the sum: the products to come are
+			// zeros, which change neither d nor top.
+			break
+		}
+		if ks[i] == e.k {
+			c := float64(e.w) * ws[i]
+			d += c
+			top = max(top, c)
 		}
 	}
+	return d, top
 }
+
+// dotStride is how far dotSum and sumDot skip ahead at a time in a sorted
+// key list. The lists merged are sorted and unique, so any stride gives
+// the same products. BenchmarkDotSum (a 400-term member against sums of
+// 400 to 3,200 terms) ran strides of 4, 8 and 16 alike within the noise
+// of a busy machine, 1.2–2× as fast as a step at a time.
+const dotStride = 8
 
 // sumDot is the dot product of two sums: a merge when they are of like
 // size, a binary search per entry of the shorter when the other is much
@@ -140,10 +164,16 @@ func sumDot(x, y sumVec) float64 {
 	}
 	j := 0
 	for i, k := range x.k {
+		for j+dotStride < len(y.k) && y.k[j+dotStride] < k {
+			j += dotStride
+		}
 		for j < len(y.k) && y.k[j] < k {
 			j++
 		}
-		if j < len(y.k) && y.k[j] == k {
+		if j == len(y.k) {
+			break
+		}
+		if y.k[j] == k {
 			d += x.w[i] * y.w[j]
 		}
 	}
