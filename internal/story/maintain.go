@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -23,11 +22,13 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 	a.expire()
 	var events []Event
 	a.maintAt = a.assigned
-	ids := a.changedIDs()
-	plans := a.planSplits(ids)
-	for i, id := range ids {
-		if s := a.stories[id]; s != nil && plans[i].ok {
-			events = append(events, a.split(s, plans[i]))
+	for _, id := range a.changedIDs() {
+		s := a.stories[id]
+		if s == nil {
+			continue
+		}
+		if ev, ok := a.trySplit(s); ok {
+			events = append(events, ev)
 		}
 	}
 	for _, id := range a.changedIDs() {
@@ -426,14 +427,14 @@ func cohesion(ms, os []*member, f func(*member) vec) (within, between float64) {
 	return within, between
 }
 
-// planSplit plans to split s in two (split does it) when its members form
-// two groups that are far less alike than each group is inside. The groups are found on the names
+// trySplit splits s in two when its members form two groups that are far
+// less alike than each group is inside. The groups are found on the names
 // (two events of one kind share their vocabulary, not their people and
 // places), or on all terms when most members name nobody, and judged on all
 // terms.
-func (a *Assigner) planSplit(s *story) splitPlan {
+func (a *Assigner) trySplit(s *story) (Event, bool) {
 	if len(s.members) < 2*a.cfg.MinSplit || a.pinned[s.id] {
-		return splitPlan{}
+		return Event{}, false
 	}
 	cut := entVec
 	named := 0
@@ -447,54 +448,14 @@ func (a *Assigner) planSplit(s *story) splitPlan {
 	}
 	x, y := bisect(s.members, cut)
 	if len(x) < a.cfg.MinSplit || len(y) < a.cfg.MinSplit {
-		return splitPlan{}
+		return Event{}, false
 	}
 	wx, between := cohesion(x, y, fullVec)
 	wy, _ := cohesion(y, nil, fullVec)
 	if between > a.cfg.SplitThreshold*math.Min(wx, wy) {
-		return splitPlan{}
+		return Event{}, false
 	}
-	return splitPlan{x: x, y: y, wx: wx, wy: wy, between: between, ok: true}
-}
-
-// splitPlan is what planSplit found of a story: whether its members form
-// two separate groups, the groups, and their cohesion within and between.
-type splitPlan struct {
-	x, y            []*member
-	wx, wy, between float64
-	ok              bool
-}
-
-// planSplits plans a split of each of the stories ids (planSplit), on
-// every core. A plan reads its story alone and a split changes its story
-// alone (the new story takes an ID none of ids has), so plans made before
-// any split are those made one by one between splits; Maintain applies
-// them in ids' order, which sets the new stories' IDs as before. Planning
-// was 10% of Maintain's CPU (`storyline bench --articles 20000 --days 7
-// --cpuprofile`) on the writer, with the other core idle.
-func (a *Assigner) planSplits(ids []int64) []splitPlan {
-	plans := make([]splitPlan, len(ids))
-	var next atomic.Int64
-	plan := func() {
-		for i := int(next.Add(1)) - 1; i < len(ids); i = int(next.Add(1)) - 1 {
-			if s := a.stories[ids[i]]; s != nil {
-				plans[i] = a.planSplit(s)
-			}
-		}
-	}
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ids)) - 1 {
-		wg.Go(plan)
-	}
-	plan()
-	wg.Wait()
-	return plans
-}
-
-// split splits s as p plans: the group holding the story's first article
-// keeps the story's ID, the other opens a new story.
-func (a *Assigner) split(s *story, p splitPlan) Event {
-	x, y, wx, wy, between := p.x, p.y, p.wx, p.wy, p.between
+	// The group holding the story's first article keeps the story ID.
 	if y[0].seq < x[0].seq {
 		x, y = y, x
 	}
@@ -525,7 +486,7 @@ func (a *Assigner) split(s *story, p splitPlan) Event {
 	}
 	a.byTime.fix(s)
 	return Event{Kind: "split", Story: s.id, Other: o.id, Articles: ids,
-		Detail: fmt.Sprintf("within %.3f/%.3f, between %.3f", wx, wy, between)}
+		Detail: fmt.Sprintf("within %.3f/%.3f, between %.3f", wx, wy, between)}, true
 }
 
 // reassign gives each member of s that arrived after sequence number since
