@@ -3,9 +3,7 @@ package story
 import (
 	"fmt"
 	"math"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 )
 
@@ -42,22 +40,16 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 		if s == nil {
 			continue
 		}
-		cands := a.candidates(a.sumQuery(s.centroid(), s.skelCentroid()), s.id)
-		links := a.links(s, cands)
-		for i, o := range cands {
+		for _, o := range a.candidates(a.sumQuery(s.centroid(), s.skelCentroid()), s.id) {
 			if a.stories[s.id] == nil {
 				break
 			}
 			if a.stories[o.id] == nil || a.farInTime(s, o) {
 				continue
 			}
-			var l storyLink
-			if links != nil {
-				l = links[i]
-			} else {
-				l = a.link(s, o)
-			}
-			sim, th := l.sim, l.th
+			sim, th := a.link(s, o)
+			// The penalty only lowers sim: below th already, the pair
+			// needs no look at the stories' years (two maps a pair).
 			if sim >= th {
 				if p := a.cfg.YearPenalty; p > 0 && p < 1 && storyYearConflict(s, o) {
 					sim *= p
@@ -71,9 +63,6 @@ func (a *Assigner) Maintain(now time.Time) []Event {
 					keep, gone = o, s
 				}
 				events = append(events, a.merge(keep, gone, sim))
-				// The merge changed s's sums, or took s away: what was
-				// weighed of s before it is stale.
-				links = nil
 			}
 		}
 	}
@@ -215,66 +204,18 @@ func avgLink(s, o *story) float64 {
 	return sumDot(s.sum, o.sum) / float64(len(s.members)*len(o.members))
 }
 
-// storyLink is what Maintain's merge step weighs of two stories: their
-// similarity before the year penalty, and the threshold it must reach.
-type storyLink struct{ sim, th float64 }
-
 // link weighs s against o for a merge: the average link, or the
 // cross-language link when the stories share no language and it clears
-// its own threshold by more.
-func (a *Assigner) link(s, o *story) storyLink {
-	sim, th := avgLink(s, o), a.cfg.MergeThreshold
+// its own threshold by more; with the threshold the link must reach.
+func (a *Assigner) link(s, o *story) (sim, th float64) {
+	sim, th = avgLink(s, o), a.cfg.MergeThreshold
 	if a.cfg.CrossMergeThreshold > 0 && !shareLang(s, o) {
 		if c := crossLink(s, o); c/a.cfg.CrossMergeThreshold > sim/th {
 			sim, th = c, a.cfg.CrossMergeThreshold
 		}
 	}
-	return storyLink{sim, th}
+	return sim, th
 }
-
-// links weighs s against each of cands (link) before Maintain's merge
-// step goes through them, half of them on a second goroutine when there
-// is a core for it and work enough: the writer runs Maintain alone, and
-// the other core idled through it (the two links were 45% of Maintain's
-// CPU, `storyline bench --articles 20000 --days 7 --cpuprofile`). It only
-// reads the stories, as nothing writes them meanwhile; the merge step
-// decides in cands' order as before, and weighs again, one by one, what
-// follows a merge. A candidate out of the window gets no link.
-func (a *Assigner) links(s *story, cands []*story) []storyLink {
-	out := make([]storyLink, len(cands))
-	weigh := func(from, to int) {
-		for i := from; i < to; i++ {
-			if o := cands[i]; !a.farInTime(s, o) {
-				out[i] = a.link(s, o)
-			}
-		}
-	}
-	half := len(cands) / 2
-	if runtime.GOMAXPROCS(0) < 2 || linkWork(s, cands) < minParallelLink {
-		weigh(0, len(cands))
-		return out
-	}
-	var wg sync.WaitGroup
-	wg.Go(func() { weigh(half, len(cands)) })
-	weigh(0, half)
-	wg.Wait()
-	return out
-}
-
-// linkWork estimates the steps of weighing s against cands: the sums'
-// lengths the dot products merge.
-func linkWork(s *story, cands []*story) int {
-	n := 0
-	for _, o := range cands {
-		n += min(s.sum.len(), o.sum.len()) + min(s.asum.len(), o.asum.len()) + min(s.ssum.len(), o.ssum.len())
-	}
-	return n
-}
-
-// minParallelLink is the work (linkWork) below which links weighs on one
-// goroutine: starting and waiting for a second costs about a microsecond,
-// a few thousand steps of the merges.
-const minParallelLink = 4096
 
 // shareLang reports whether s and o hold an article in one language.
 func shareLang(s, o *story) bool {

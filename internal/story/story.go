@@ -1273,13 +1273,11 @@ func (a *Assigner) best(m *member, skip int64) (*story, float64) {
 func (a *Assigner) bestMargin(m *member, skip int64) (*story, float64, float64) {
 	var best *story
 	bestScore, bestMargin := 0.0, math.Inf(-1)
-	cands := a.candidates(a.query(m.vec, m.skel), skip)
-	scores := a.scores(m, cands)
-	for i, s := range cands {
+	for _, s := range a.candidates(a.query(m.vec, m.skel), skip) {
 		if !a.inTime(m, s) {
 			continue
 		}
-		sc, th := scores[i].sc, scores[i].th
+		sc, th := a.score(m, s)
 		if sc-th > bestMargin || sc-th == bestMargin && best != nil && s.id < best.id {
 			best, bestScore, bestMargin = s, sc, sc-th
 		}
@@ -1289,46 +1287,6 @@ func (a *Assigner) bestMargin(m *member, skip int64) (*story, float64, float64) 
 	}
 	return best, bestScore, bestMargin
 }
-
-// scored is a story's score for an article and the threshold that applies
-// (see score).
-type scored struct{ sc, th float64 }
-
-// scores scores m against each of cands that is in time for it (inTime),
-// half of them on a second goroutine when there is a core for it and more
-// than minParallelScore of them. Placing an article is the writer's
-// largest part, and scoring candidates most of it (11 s of its 90 s of CPU
-// over `storyline bench --articles 20000 --days 7`), while the process
-// kept 1.4 of 2 cores busy: the stage before the writer, bounded to a few
-// items ahead, waits when the writer does. Scoring only reads m and the
-// stories; bestMargin chooses in cands' order as before, so it chooses
-// the same story.
-func (a *Assigner) scores(m *member, cands []*story) []scored {
-	out := make([]scored, len(cands))
-	score := func(from, to int) {
-		for i := from; i < to; i++ {
-			if s := cands[i]; a.inTime(m, s) {
-				out[i].sc, out[i].th = a.score(m, s)
-			}
-		}
-	}
-	if len(cands) < minParallelScore || runtime.GOMAXPROCS(0) < 2 {
-		score(0, len(cands))
-		return out
-	}
-	half := len(cands) / 2
-	var wg sync.WaitGroup
-	wg.Go(func() { score(half, len(cands)) })
-	score(0, half)
-	wg.Wait()
-	return out
-}
-
-// minParallelScore is the fewest candidates scores splits over two
-// goroutines. A score merges the article's vector with the story's sum
-// and its latest members' vectors, some thousands of steps, where
-// starting and waiting for a goroutine costs about a microsecond.
-const minParallelScore = 4
 
 // inTime reports whether m's own time falls within a window of s's dated
 // articles. The window closes stories by stream time, but an article

@@ -141,11 +141,14 @@ func dotSum(v vec, sum sumVec) (d, top float64) {
 	return d, top
 }
 
-// dotStride is how far dotSum and sumDot skip ahead at a time in a sorted
+// dotStride is how far dotSum skips ahead at a time in a sorted
 // key list. The lists merged are sorted and unique, so any stride gives
 // the same products. BenchmarkDotSum (a 400-term member against sums of
 // 400 to 3,200 terms) ran strides of 4, 8 and 16 alike within the noise
-// of a busy machine, 1.2–2× as fast as a step at a time.
+// of a busy machine, 1.2–2× as fast as a step at a time. In the stream's
+// CPU profile the merge took 7.1 s instead of 9.9. sumDot, which merges
+// two stories' sums of like lengths, went from 5.8 to 6.6 s with it, and
+// steps one key at a time.
 const dotStride = 8
 
 // sumDot is the dot product of two sums: a merge when they are of like
@@ -164,9 +167,6 @@ func sumDot(x, y sumVec) float64 {
 	}
 	j := 0
 	for i, k := range x.k {
-		for j+dotStride < len(y.k) && y.k[j+dotStride] < k {
-			j += dotStride
-		}
 		for j < len(y.k) && y.k[j] < k {
 			j++
 		}
