@@ -35,7 +35,8 @@ CPU time per article, the ingest→visible latency (from an item's arrival
 to the commit that shows it in its story to a read-only reader of the
 store, polling every 2 ms) and the process's memory (VmRSS, VmHWM, their
 anonymous and file-backed parts, the part of the anonymous memory the Go
-runtime holds, the Go heap's live bytes).
+runtime holds, the Go heap's live bytes); the summary adds the part of
+the heap the garbage collector scans and the collector's share of the CPU.
 
 Without SOURCE it ingests a generated multilingual stream (--articles over
 --days, from the dev sets in ../shared, see internal/loadgen); with
@@ -238,6 +239,7 @@ type bench struct {
 
 	began    time.Time
 	cpu0     time.Duration
+	gc0      gcCPU
 	finished time.Time
 
 	mu     sync.Mutex
@@ -271,7 +273,7 @@ type mark struct {
 }
 
 func (b *bench) start() {
-	b.began, b.cpu0 = time.Now(), cputime.Used()
+	b.began, b.cpu0, b.gc0 = time.Now(), cputime.Used(), readGCCPU()
 	b.last = mark{at: b.began, cpu: b.cpu0}
 	b.rssAt = map[int]procMem{}
 }
@@ -387,11 +389,15 @@ type benchLine struct {
 
 // procMem is the process's memory, in MiB.
 type procMem struct {
-	RSS     float64 `json:"rss_mib"`      // VmRSS
-	HWM     float64 `json:"rss_peak_mib"` // VmHWM
-	Anon    float64 `json:"rss_anon_mib"` // RssAnon: heap, stacks, SQLite's page cache
-	File    float64 `json:"rss_file_mib"` // RssFile: mapped files, SQLite's mmap included
-	GoLive  float64 `json:"go_heap_live_mib"`
+	RSS    float64 `json:"rss_mib"`      // VmRSS
+	HWM    float64 `json:"rss_peak_mib"` // VmHWM
+	Anon   float64 `json:"rss_anon_mib"` // RssAnon: heap, stacks, SQLite's page cache
+	File   float64 `json:"rss_file_mib"` // RssFile: mapped files, SQLite's mmap included
+	GoLive float64 `json:"go_heap_live_mib"`
+	// GoScan is the part of the heap the collector scans for pointers
+	// at every cycle (at its last): what a cycle's marking costs grows
+	// with it, not with the pointer-free rest (vectors, sums, tables).
+	GoScan  float64 `json:"go_heap_scan_mib"`
 	GoTotal float64 `json:"go_total_mib"` // all the Go runtime holds from the system
 	// GoResident is GoTotal less what the runtime returned to the system:
 	// the Go part of Anon. The rest of Anon is memory outside Go's, SQLite's
@@ -462,6 +468,12 @@ type benchSummary struct {
 	P99      float64 `json:"latency_p99_ms"`       //
 	Max      float64 `json:"latency_max_ms"`       //
 	Under1s  float64 `json:"latency_under_1s_pct"` // share of items visible within a second
+	// The collector's CPU seconds over the run (the runtime's estimate),
+	// and the part of them its idle-priority workers spent on cores that
+	// had nothing else to run: GC less GCIdle is what it took from the
+	// pipeline.
+	GC     float64 `json:"gc_cpu_s"`
+	GCIdle float64 `json:"gc_idle_cpu_s"`
 	procMem
 	RSSAt map[int]procMem `json:"memory_at,omitempty"` // at 10k, 50k, 100k, 200k... articles
 	Store float64         `json:"store_mib"`           // on disk: SQLite files (database, WAL) or PostgreSQL tables
@@ -480,6 +492,8 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st store.Store)
 		s.CPUPer = ms(cpu) / float64(b.articles)
 	}
 	s.Cores = s.CPU / s.Elapsed
+	gc := readGCCPU()
+	s.GC, s.GCIdle = gc.total-b.gc0.total, gc.idle-b.gc0.idle
 	all := slices.Clone(b.lat)
 	slices.Sort(all)
 	s.P50, s.P90, s.P99, s.Max = pct(all, 0.5), pct(all, 0.9), pct(all, 0.99), pct(all, 1)
@@ -503,15 +517,19 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st store.Store)
 		s.Rate, s.ItemRate, s.Visible, s.Elapsed)
 	fmt.Fprintf(w, "CPU: %.1fs, %.2f ms an article, %.2f cores busy on average (GOMAXPROCS %d)\n",
 		s.CPU, s.CPUPer, s.Cores, runtime.GOMAXPROCS(0))
+	if s.CPU > 0 {
+		fmt.Fprintf(w, "garbage collector: %.1fs of CPU, %.0f%% of the run's (%.1fs of it on cores otherwise idle)\n",
+			s.GC, 100*s.GC/s.CPU, s.GCIdle)
+	}
 	fmt.Fprintf(w, "ingest→visible: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; %.1f%% within 1 s\n",
 		s.P50, s.P90, s.P99, s.Max, s.Under1s)
 	fmt.Fprintf(w, "store: %.0f MiB\n", s.Store)
-	fmt.Fprintf(w, "memory at the end: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB, Go total %.0f MiB\n",
-		s.RSS, s.HWM, s.Anon, s.GoResident, s.File, s.GoLive, s.GoTotal)
+	fmt.Fprintf(w, "memory at the end: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan), Go total %.0f MiB\n",
+		s.RSS, s.HWM, s.Anon, s.GoResident, s.File, s.GoLive, s.GoScan, s.GoTotal)
 	for _, n := range benchRSSAt {
 		if m, ok := s.RSSAt[n]; ok {
-			fmt.Fprintf(w, "memory at %d articles: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB\n",
-				n, m.RSS, m.HWM, m.Anon, m.GoResident, m.File, m.GoLive)
+			fmt.Fprintf(w, "memory at %d articles: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan)\n",
+				n, m.RSS, m.HWM, m.Anon, m.GoResident, m.File, m.GoLive, m.GoScan)
 		}
 	}
 	return nil
@@ -567,7 +585,7 @@ func readMem() procMem {
 		f.Close()
 	}
 	samples := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"},
-		{Name: "/memory/classes/heap/released:bytes"}}
+		{Name: "/memory/classes/heap/released:bytes"}, {Name: "/gc/scan/heap:bytes"}}
 	metrics.Read(samples)
 	mib := func(i int) float64 {
 		if samples[i].Value.Kind() != metrics.KindUint64 {
@@ -577,7 +595,24 @@ func readMem() procMem {
 	}
 	m.GoLive, m.GoTotal = mib(0), mib(1)
 	m.GoResident = m.GoTotal - mib(2)
+	m.GoScan = mib(3)
 	return m
+}
+
+// gcCPU is the runtime's estimate of the CPU its collector has used so
+// far, in seconds: all of it, and its idle-priority workers' part.
+type gcCPU struct{ total, idle float64 }
+
+func readGCCPU() gcCPU {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/cpu/classes/gc/mark/idle:cpu-seconds"}}
+	metrics.Read(s)
+	f := func(i int) float64 {
+		if s[i].Value.Kind() != metrics.KindFloat64 {
+			return 0
+		}
+		return s[i].Value.Float64()
+	}
+	return gcCPU{f(0), f(1)}
 }
 
 // dirMiB is the size of the files in dir, in MiB.

@@ -67,6 +67,11 @@ func TestBenchGenerated(t *testing.T) {
 	if s.Rate <= 0 || s.CPUPer <= 0 || s.P99 < s.P50 || s.P50 <= 0 || s.Elapsed < s.Visible {
 		t.Errorf("summary lacks numbers: %+v", s)
 	}
+	// The dictionaries loaded before the run were collected at least once,
+	// and what the collector scans is part of the live heap.
+	if s.GoScan <= 0 || s.GoScan > s.GoLive || s.GC < 0 || s.GCIdle > s.GC || s.GC > s.CPU {
+		t.Errorf("summary's collector figures: scan %.1f of live %.1f MiB; GC %.2f s (idle %.2f) of %.2f s", s.GoScan, s.GoLive, s.GC, s.GCIdle, s.CPU)
+	}
 }
 
 // TestBenchPaced: --rate spaces the arrivals, so the run lasts as long as
