@@ -53,10 +53,10 @@ type zhDictionary struct {
 	// up to the longest word's (maxLen, 16), and those lookups were 1.7%
 	// of all CPU on the generated stream (`storyline bench --articles
 	// 20000 --days 7 --cpuprofile`); BenchmarkChineseTagged went from
-	// 170–178 to 33–42 µs. A bit set by another start only
-	// costs a lookup more. A bit set, not an entry in words: the 240k
-	// starts that are no word would have taken about 5 MB there, the bits
-	// take 1 MiB and 4% of them are set.
+	// 170–178 to 33–42 µs. A bit another start set only costs a lookup
+	// more. Bits, not entries in words: the 240k starts that are no word
+	// would have taken about 5 MB there; the bits take 1 MiB, 4% of them
+	// set.
 	starts []uint64
 	tags   []string
 	maxLen int // in units (see zhUnits)
