@@ -91,6 +91,7 @@ func loadZh() *zhDictionary {
 		}
 		var rows []raw
 		var total float64
+		d.starts = make([]uint64, zhStartBits/64)
 		sc := bufio.NewScanner(zr)
 		for sc.Scan() {
 			word, rest, _ := strings.Cut(sc.Text(), "\t")
@@ -107,20 +108,18 @@ func loadZh() *zhDictionary {
 			}
 			rows = append(rows, raw{word, freq, i})
 			total += freq
-			d.maxLen = max(d.maxLen, len(zhUnits(word)))
+			units := zhUnits(word)
+			d.maxLen = max(d.maxLen, len(units))
+			for _, u := range units[:len(units)-1] {
+				d.setStart(zhHash(zhOffset, word[:u.end]))
+			}
 		}
 		if sc.Err() != nil {
 			return
 		}
 		logTotal := float32(math.Log2(total))
-		d.starts = make([]uint64, zhStartBits/64)
 		for _, r := range rows {
 			d.words[zhHash(zhOffset, r.word)] = zhEntry{logTotal - float32(math.Log2(r.freq)), r.pos}
-			for _, u := range zhUnits(r.word) {
-				if u.end < len(r.word) {
-					d.setStart(zhHash(zhOffset, r.word[:u.end]))
-				}
-			}
 		}
 		zhDict = d
 	})
