@@ -144,18 +144,7 @@ func TestCentroidCosButOne(t *testing.T) {
 // taking out random sparse vectors.
 func TestAddSum(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	randVec := func() vec {
-		m := map[termKey]float32{}
-		for range r.IntN(20) {
-			m[termKey(r.IntN(40))] = r.Float32()
-		}
-		var v vec
-		for k, w := range m {
-			v = append(v, ent{k, w})
-		}
-		slices.SortFunc(v, func(a, b ent) int { return cmp.Compare(a.k, b.k) })
-		return v
-	}
+	randVec := func() vec { return randVecOf(r, r.IntN(20), 40) }
 	var sum sumVec
 	want := map[termKey]float64{}
 	var n2, wantN2 float64
