@@ -22,10 +22,10 @@ import (
 //
 // StoryVariants goes to the store every time unless a Memory answers it
 // (Remember; its answers leave out what the resolver does not read): it
-// depends on the mentions the writer stores after each
-// article (not through the Registry) and on the story's latest articles,
-// and a story's next article asks for it only after its previous one
-// changed it, so a cache of one transaction would seldom answer.
+// depends on the mentions the writer stores after each article (not
+// through the Registry) and on the story's latest articles, and a story's
+// next article asks for it only after its previous one changed it, so a
+// cache of one transaction would seldom answer.
 type Cache struct {
 	reg Registry
 	// entities are by the ID they have; roots maps an ID asked for to the
