@@ -403,6 +403,11 @@ type procMem struct {
 	// the Go part of Anon. The rest of Anon is memory outside Go's, SQLite's
 	// page caches and statements above all.
 	GoResident float64 `json:"go_resident_mib"`
+	// SQLite is what the embedded SQLite holds in all its connections
+	// (page caches, statements, sorters), SQLitePeak the most it has held:
+	// most of the part of Anon that is not Go's. Zero on PostgreSQL.
+	SQLite     float64 `json:"sqlite_heap_mib"`
+	SQLitePeak float64 `json:"sqlite_heap_peak_mib"`
 }
 
 func (b *bench) report(now time.Time) {
@@ -434,15 +439,15 @@ func (b *bench) report(now time.Time) {
 		json.NewEncoder(b.out).Encode(l)
 		return
 	}
-	fmt.Fprintf(b.out, "%9d %9d %8.1f %8.1f %8.1f %9.2f %8.0f %8.0f %8.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f\n",
-		l.Articles, l.Items, l.Elapsed, l.Rate, l.RateAll, l.CPUPer, l.P50, l.P99, l.Max, l.RSS, l.HWM, l.Anon, l.File, l.GoResident, l.GoLive)
+	fmt.Fprintf(b.out, "%9d %9d %8.1f %8.1f %8.1f %9.2f %8.0f %8.0f %8.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f %7.0f\n",
+		l.Articles, l.Items, l.Elapsed, l.Rate, l.RateAll, l.CPUPer, l.P50, l.P99, l.Max, l.RSS, l.HWM, l.Anon, l.File, l.GoResident, l.GoLive, l.SQLite, l.SQLitePeak)
 }
 
 func (b *bench) header() {
-	fmt.Fprintf(b.out, "%9s %9s %8s %8s %8s %9s %8s %8s %8s %7s %7s %7s %7s %7s %7s\n",
-		"articles", "items", "elapsed", "art/s", "art/s", "cpu ms", "p50 ms", "p99 ms", "max ms", "rss", "peak", "anon", "file", "go", "heap")
-	fmt.Fprintf(b.out, "%9s %9s %8s %8s %8s %9s %8s %8s %8s %7s %7s %7s %7s %7s %7s\n",
-		"visible", "handed", "s", "interval", "all", "/article", "interval", "interval", "interval", "MiB", "MiB", "MiB", "MiB", "MiB", "live")
+	fmt.Fprintf(b.out, "%9s %9s %8s %8s %8s %9s %8s %8s %8s %7s %7s %7s %7s %7s %7s %7s %7s\n",
+		"articles", "items", "elapsed", "art/s", "art/s", "cpu ms", "p50 ms", "p99 ms", "max ms", "rss", "peak", "anon", "file", "go", "heap", "sqlite", "sqlite")
+	fmt.Fprintf(b.out, "%9s %9s %8s %8s %8s %9s %8s %8s %8s %7s %7s %7s %7s %7s %7s %7s %7s\n",
+		"visible", "handed", "s", "interval", "all", "/article", "interval", "interval", "interval", "MiB", "MiB", "MiB", "MiB", "MiB", "live", "MiB", "peak")
 }
 
 // benchSummary is the end of a run.
@@ -524,12 +529,12 @@ func (b *bench) summary(ctx context.Context, rep *ingest.Report, st store.Store)
 	fmt.Fprintf(w, "ingest→visible: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, max %.0f ms; %.1f%% within 1 s\n",
 		s.P50, s.P90, s.P99, s.Max, s.Under1s)
 	fmt.Fprintf(w, "store: %.0f MiB\n", s.Store)
-	fmt.Fprintf(w, "memory at the end: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan), Go total %.0f MiB\n",
-		s.RSS, s.HWM, s.Anon, s.GoResident, s.File, s.GoLive, s.GoScan, s.GoTotal)
+	fmt.Fprintf(w, "memory at the end: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan), Go total %.0f MiB, SQLite %.0f MiB (peak %.0f)\n",
+		s.RSS, s.HWM, s.Anon, s.GoResident, s.File, s.GoLive, s.GoScan, s.GoTotal, s.SQLite, s.SQLitePeak)
 	for _, n := range benchRSSAt {
 		if m, ok := s.RSSAt[n]; ok {
-			fmt.Fprintf(w, "memory at %d articles: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan)\n",
-				n, m.RSS, m.HWM, m.Anon, m.GoResident, m.File, m.GoLive, m.GoScan)
+			fmt.Fprintf(w, "memory at %d articles: RSS %.0f MiB (peak %.0f; anon %.0f, of which Go %.0f; file %.0f), Go heap live %.0f MiB (%.0f to scan), SQLite %.0f MiB (peak %.0f)\n",
+				n, m.RSS, m.HWM, m.Anon, m.GoResident, m.File, m.GoLive, m.GoScan, m.SQLite, m.SQLitePeak)
 		}
 	}
 	return nil
@@ -596,6 +601,8 @@ func readMem() procMem {
 	m.GoLive, m.GoTotal = mib(0), mib(1)
 	m.GoResident = m.GoTotal - mib(2)
 	m.GoScan = mib(3)
+	used, peak := store.SQLiteHeap()
+	m.SQLite, m.SQLitePeak = float64(used)/(1<<20), float64(peak)/(1<<20)
 	return m
 }
 

@@ -72,6 +72,10 @@ func TestBenchGenerated(t *testing.T) {
 	if s.GoScan <= 0 || s.GoScan > s.GoLive || s.GC < 0 || s.GCIdle > s.GC || s.GC > s.CPU {
 		t.Errorf("summary's collector figures: scan %.1f of live %.1f MiB; GC %.2f s (idle %.2f) of %.2f s", s.GoScan, s.GoLive, s.GC, s.GCIdle, s.CPU)
 	}
+	// The run wrote an embedded store, whose memory is SQLite's, not Go's.
+	if s.SQLite <= 0 || s.SQLitePeak < s.SQLite || s.SQLite > s.Anon {
+		t.Errorf("summary's SQLite memory: %.1f MiB (peak %.1f) of anon %.1f", s.SQLite, s.SQLitePeak, s.Anon)
+	}
 }
 
 // TestBenchPaced: --rate spaces the arrivals, so the run lasts as long as
