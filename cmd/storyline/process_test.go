@@ -121,7 +121,12 @@ func TestTwoWritersOneStore(t *testing.T) {
 }
 
 // TestReadersNeverWait runs export and stories again and again while a long
-// ingest writes the store: they never wait for it and never fail.
+// ingest writes the store: they never fail and never see a committed
+// article vanish, and the store ends as a clean run's. That they do not
+// block on the writer store's TestReadersDuringWrite shows with a write
+// held open; how long they take here is logged, not bounded, since it
+// depends on what else the machine runs (a 3 s bound failed at 3.28 s
+// beside the other packages' tests on 2 cores, passing at 1.72 s alone).
 func TestReadersNeverWait(t *testing.T) {
 	ecb := shared.Path(t, "data/ecbplus-dev.jsonl")
 	htmlDir := shared.Path(t, "data/extraction-scrapinghub/html")
@@ -154,9 +159,6 @@ func TestReadersNeverWait(t *testing.T) {
 				t.Errorf("%s during ingest: stderr not empty: %s", args[0], r.stderr)
 			} else if r.stderr != "" {
 				spurious++
-			}
-			if r.took >= 3*time.Second {
-				t.Errorf("%s during ingest took %s (want < 3s)", args[0], r.took)
 			}
 			if args[0] == "export" {
 				n := len(parseExport(t, r.stdout))
