@@ -35,7 +35,8 @@ CPU time per article, the ingest→visible latency (from an item's arrival
 to the commit that shows it in its story to a read-only reader of the
 store, polling every 2 ms) and the process's memory (VmRSS, VmHWM, their
 anonymous and file-backed parts, the part of the anonymous memory the Go
-runtime holds, the Go heap's live bytes); the summary adds the part of
+runtime holds, the Go heap's live bytes, what the embedded SQLite holds
+now and at most); the summary adds the part of
 the heap the garbage collector scans and the collector's share of the CPU.
 
 Without SOURCE it ingests a generated multilingual stream (--articles over
