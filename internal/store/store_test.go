@@ -182,18 +182,6 @@ func TestSearch(t *testing.T) {
 	}
 }
 
-// TestSQLiteHeap: SQLite's memory statistics are on, so what its
-// connections hold is known (and its soft heap limit can act).
-func TestSQLiteHeap(t *testing.T) {
-	s, _ := openTest(t)
-	batch(t, s, func(tx Tx) { insert(t, tx, &article.Article{Title: "counted"}) })
-	used, peak := SQLiteHeap()
-	// An open connection holds at least its schema and a page or two.
-	if used < 64<<10 || peak < used {
-		t.Errorf("SQLiteHeap() = %d used, %d peak; want at least 64 KiB used, peak ≥ used", used, peak)
-	}
-}
-
 // TestReadersDuringWrite: with a write transaction open, a reader that
 // opened the folder read-only (another process) neither blocks nor sees its
 // rows, as readers sharing the writer's handle do (storetest).
