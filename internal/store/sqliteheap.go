@@ -25,9 +25,11 @@ import (
 // 100k generated articles (storyline bench --articles 100000 --days 37),
 // and the memory outside Go's was about twice what SQLite counted
 // (modernc's allocator rounds up to a power of two: a 4 KiB page with
-// its header takes an 8 KiB slot): the swings made the run's RSS peaks. 32 MiB is what SQLite held between the swings, so
-// it trims them only. Measured on that run: SQLite's peak 65 → 32 MiB,
-// RSS peak 973 → 928 MiB; 109.6 → 112.4 articles/s (runs differ by more).
+// its header takes an 8 KiB slot): the swings made the run's RSS
+// peaks. 32 MiB is what SQLite held between the swings, so the limit
+// trims them only. Measured on that run, one each in turn: SQLite's peak
+// 65 → 32 MiB, RSS peak 973 → 928 MiB, 109.6 → 112.4 articles/s (runs
+// of one binary differ by more).
 const sqliteSoftHeap = 32 << 20
 
 func init() {
