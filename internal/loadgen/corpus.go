@@ -180,16 +180,18 @@ func usable(s string) bool {
 	return letters*2 > n // mostly words, not figures and punctuation
 }
 
-// unspaced reports whether most of s's letters are of scripts written
-// without spaces between words.
-func unspaced(s string) bool {
+// unspaced reports whether most of the letters of sents are of scripts
+// written without spaces between words.
+func unspaced(sents ...string) bool {
 	var cjk, other int
-	for _, r := range s {
-		switch {
-		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai):
-			cjk++
-		case unicode.IsLetter(r):
-			other++
+	for _, s := range sents {
+		for _, r := range s {
+			switch {
+			case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai):
+				cjk++
+			case unicode.IsLetter(r):
+				other++
+			}
 		}
 	}
 	return cjk > other

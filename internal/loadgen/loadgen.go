@@ -217,6 +217,18 @@ type gen struct {
 	opt    Options
 	langs  []string
 	events map[int32]*event // those with articles still to come
+	perm   []int            // perm's buffer
+}
+
+// perm is r.Perm(n) in buf: the same draws, the same permutation, no
+// allocation once buf has grown.
+func perm(r *rand.Rand, buf []int, n int) []int {
+	buf = slices.Grow(buf[:0], n)[:n]
+	for i := range buf {
+		buf[i] = i
+	}
+	r.Shuffle(n, func(i, j int) { buf[i], buf[j] = buf[j], buf[i] })
+	return buf
 }
 
 // event is what an event's articles share.
@@ -255,14 +267,15 @@ func (g *gen) newEvent(id int32, size int, day time.Time) *event {
 	}
 	for _, l := range ev.langs {
 		docs := g.c.docs[l]
-		for n, i := range r.Perm(len(docs)) {
+		g.perm = perm(r, g.perm, len(docs))
+		for n, i := range g.perm {
 			if n == maxSourceDocs || n >= sourceDocs && len(ev.pool[l]) >= poolSentences {
 				break
 			}
 			ev.pool[l] = append(ev.pool[l], docs[i]...)
 		}
 		ev.vocab[l] = eventWords(r, ev.pool[l])
-		ev.unspaced[l] = unspaced(strings.Join(ev.pool[l], " "))
+		ev.unspaced[l] = unspaced(ev.pool[l]...)
 	}
 	for range 2 + r.IntN(3) {
 		p := person{newName(r), newName(r)}
@@ -317,7 +330,8 @@ func (g *gen) article(i int, ev *event, k int, at time.Time) Article {
 	pool := ev.pool[lang]
 	m := min(minSentences+r.IntN(maxSentences-minSentences+1), int(math.Ceil(maxShare*float64(len(pool)))))
 	m = max(m, min(minDocSentences, len(pool)))
-	idx := r.Perm(len(pool))[:m]
+	g.perm = perm(r, g.perm, len(pool))
+	idx := g.perm[:m]
 	slices.Sort(idx) // the sources' order reads as prose
 	sc := scriptOf(lang)
 	var sents []string
@@ -352,9 +366,11 @@ func (ev *event) vary(r *rand.Rand, lang string, sc script, s string) string {
 		return ev.varyUnspaced(r, sc, s, vocab)
 	}
 	names := sc.cased && lang != "de" // German capitalises every noun
-	f := strings.Fields(s)
-	out := f[:0]
-	for i, w := range f {
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4)
+	i, kept := -1, 0
+	for w := range strings.FieldsSeq(s) {
+		i++
 		pre, core, post := trimPunct(w)
 		switch {
 		case core == "":
@@ -373,9 +389,14 @@ func (ev *event) vary(r *rand.Rand, lang string, sc script, s string) string {
 				core = like(core, vocab[r.IntN(len(vocab))])
 			}
 		}
-		out = append(out, pre+core+post)
+		if kept++; kept > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(pre)
+		b.WriteString(core)
+		b.WriteString(post)
 	}
-	return strings.Join(out, " ")
+	return b.String()
 }
 
 // varyUnspaced retells a sentence of a script without spaces: figures as
@@ -441,20 +462,27 @@ func headline(s string, unspaced bool) string {
 // share it and no other event has it, as real events share the names and
 // terms of what happened and differ from other events by them.
 func eventWords(r *rand.Rand, sents []string) []string {
-	var pieces [][]rune
+	// Pieces are kept by value and each word's runes decoded into one
+	// buffer: storyline bench generates its whole stream before the run,
+	// and this was two fifths of what that allocated.
+	var pieces [][2]rune
+	var rs []rune
 	for _, s := range sents {
-		for _, w := range strings.Fields(s) {
-			rs := []rune(w)
+		for w := range strings.FieldsSeq(s) {
+			rs = rs[:0]
+			for _, c := range w {
+				rs = append(rs, c)
+			}
 			if len(rs) > 12 { // a script without spaces: any two letters
 				for range 4 {
 					i := r.IntN(len(rs) - 1)
 					if unicode.IsLetter(rs[i]) && unicode.IsLetter(rs[i+1]) {
-						pieces = append(pieces, rs[i:i+2])
+						pieces = append(pieces, [2]rune{rs[i], rs[i+1]})
 					}
 				}
 			} else if len(rs) >= 4 && allLetters(w) {
 				i := r.IntN(len(rs) - 2)
-				pieces = append(pieces, rs[i:i+2])
+				pieces = append(pieces, [2]rune{rs[i], rs[i+1]})
 			}
 		}
 	}
@@ -466,7 +494,8 @@ func eventWords(r *rand.Rand, sents []string) []string {
 		}
 		var w []rune
 		for range 2 + r.IntN(2) {
-			w = append(w, pieces[r.IntN(len(pieces))]...)
+			p := pieces[r.IntN(len(pieces))]
+			w = append(w, p[0], p[1])
 		}
 		out[i] = strings.ToLower(string(w))
 	}
