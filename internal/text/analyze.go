@@ -126,7 +126,11 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		en = NewStemmer("en")
 	}
 	var glossCache map[string][]string
-	parts := [2][]Token{TokenizeLang(lang, title), TokenizeLang(lang, body)}
+	tt, bt := getTokens(), getTokens()
+	*tt, *bt = tokenizeLang(*tt, lang, title), tokenizeLang(*bt, lang, body)
+	defer putTokens(tt)
+	defer putTokens(bt)
+	parts := [2][]Token{*tt, *bt}
 	// Sized for a term a token: an article has fewer distinct words than
 	// tokens, but Analyze adds keys, glosses and prefixes to them, and maps
 	// grown entry by entry were 6% of the bytes the pipeline allocated.

@@ -9,7 +9,11 @@ import "strings"
 func Stemmed(lang, s string) string {
 	st := NewStemmer(lang)
 	var b strings.Builder
-	for _, t := range Tokenize(s) {
+	b.Grow(len(s)) // about as long as s: stems are shorter, CJK bigrams longer
+	toks := getTokens()
+	defer putTokens(toks)
+	*toks = tokenize(*toks, s, nil)
+	for _, t := range *toks {
 		w := t.Text
 		if t.Kind == KindWord {
 			w = st.Stem(w)
