@@ -126,10 +126,10 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 		en = NewStemmer("en")
 	}
 	var glossCache map[string][]string
-	tt, bt := getTokens(), getTokens()
+	tt, bt := tokenPool.Get(), tokenPool.Get()
 	*tt, *bt = tokenizeLang(*tt, lang, title), tokenizeLang(*bt, lang, body)
-	defer putTokens(tt)
-	defer putTokens(bt)
+	defer tokenPool.Put(tt)
+	defer tokenPool.Put(bt)
 	parts := [2][]Token{*tt, *bt}
 	// Sized for a term a token: an article has fewer distinct words than
 	// tokens, but Analyze adds keys, glosses and prefixes to them, and maps

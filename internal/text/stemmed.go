@@ -10,8 +10,8 @@ func Stemmed(lang, s string) string {
 	st := NewStemmer(lang)
 	var b strings.Builder
 	b.Grow(len(s)) // about as long as s: stems are shorter, CJK bigrams longer
-	toks := getTokens()
-	defer putTokens(toks)
+	toks := tokenPool.Get()
+	defer tokenPool.Put(toks)
 	*toks = tokenize(*toks, s, nil)
 	for _, t := range *toks {
 		w := t.Text

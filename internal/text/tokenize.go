@@ -3,10 +3,10 @@ package text
 import (
 	"slices"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storyline/storyline/internal/slicepool"
 	"github.com/storyline/storyline/internal/text/segment"
 )
 
@@ -70,29 +70,10 @@ func tokenizeLang(dst []Token, lang, s string) []Token {
 	return tokenize(dst, s, nil)
 }
 
-// Token slices for callers that use a text's tokens only while they work
-// on it (Analyze, Stemmed): an article's tokens were the largest thing the
-// pipeline allocated (about 90 KB an article, 16% of all its bytes over
-// the generated stream's first 10k articles), and every allocation brings
-// the collector's next cycle nearer.
-var tokenPool = sync.Pool{New: func() any { return new([]Token) }}
-
-// maxPooledTokens bounds the slices put back: one huge page's tokens
-// (an 8 MiB page makes about 100 MB of them) are not worth keeping.
-const maxPooledTokens = 1 << 16
-
-func getTokens() *[]Token { return tokenPool.Get().(*[]Token) }
-
-// putTokens returns a slice from getTokens, emptied so that the pool holds
-// no text alive.
-func putTokens(p *[]Token) {
-	if cap(*p) > maxPooledTokens {
-		return
-	}
-	clear(*p)
-	*p = (*p)[:0]
-	tokenPool.Put(p)
-}
+// tokenPool holds the token slices of callers that use a text's tokens
+// only while they work on it (Analyze, Stemmed): they were the largest
+// thing the pipeline allocated, about 90 KB an article.
+var tokenPool slicepool.Pool[Token]
 
 // tokenBytes is about the bytes of text per token: 6 in English prose
 // (a word of five letters and a space), fewer in Chinese and Japanese
