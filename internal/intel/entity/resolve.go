@@ -360,8 +360,11 @@ func (r *Resolver) known(art Article, story []Variant, found []Mention) []Mentio
 	}
 	var out []Mention
 	var idx *storyIndex
+	buf := wordPool.Get()
+	defer wordPool.Put(buf)
 	for f, s := range []string{art.Title, art.Text} {
-		ws := split(s)
+		*buf = appendWords(*buf, s)
+		ws := *buf
 		if len(ws) == 0 || cased(ws) {
 			continue
 		}

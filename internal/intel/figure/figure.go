@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/storyline/storyline/internal/slicepool"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -43,7 +44,10 @@ type Figure struct {
 // years") and numbers inside names (G7, F-35, Boeing 737) are not figures.
 func Extract(lang, text string) []Figure {
 	v := vocabFor(lang)
-	x := &extractor{v: v, lang: v.lang, text: text, toks: tokenize(v, text)}
+	toks := tokenPool.Get()
+	defer tokenPool.Put(toks)
+	*toks = appendTokens(*toks, v, text)
+	x := &extractor{v: v, lang: v.lang, text: text, toks: *toks}
 	if len(v.proclitics) > 0 {
 		x.splitProclitics()
 	}
@@ -70,6 +74,10 @@ func Extract(lang, text string) []Figure {
 	}
 	return out
 }
+
+// tokenPool holds Extract's tokens between articles (about 20 KB an
+// article otherwise). Figures keep offsets and strings, never tokens.
+var tokenPool slicepool.Pool[token]
 
 // Every threshold of the package, and what it trades. Windows are counted
 // in tokens (words, numbers and punctuation marks).

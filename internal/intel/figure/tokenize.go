@@ -1,6 +1,7 @@
 package figure
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,8 +54,11 @@ func isHyphen(r rune) bool { return r == '-' || r == '‐' }
 
 // tokenize splits s into words, numbers and punctuation, with byte offsets.
 // It never fails; invalid UTF-8 bytes are punctuation tokens of one byte.
-func tokenize(v *vocab, s string) []token {
-	toks := make([]token, 0, len(s)/4+1)
+func tokenize(v *vocab, s string) []token { return appendTokens(nil, v, s) }
+
+// appendTokens is tokenize appending to dst[:0].
+func appendTokens(dst []token, v *vocab, s string) []token {
+	toks := slices.Grow(dst[:0], len(s)/4+1)
 	glued, lineStart, sentStart := false, true, true
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])

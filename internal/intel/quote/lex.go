@@ -1,6 +1,7 @@
 package quote
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -30,8 +31,11 @@ type token struct {
 // their period (Mr., F.); an elided article is a word of its own (l’,
 // d’, qu’), and so is an Arabic one-letter preposition drawn out with a
 // tatweel (لـ); a run of Han or kana is one word.
-func lex(text string) []token {
-	toks := make([]token, 0, len(text)/4+8) // about one token per 4 bytes in Latin text
+func lex(text string) []token { return appendLex(nil, text) }
+
+// appendLex is lex appending to dst[:0].
+func appendLex(dst []token, text string) []token {
+	toks := slices.Grow(dst[:0], len(text)/4+8) // about one token per 4 bytes in Latin text
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {

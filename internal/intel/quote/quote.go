@@ -21,7 +21,13 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/storyline/storyline/internal/slicepool"
 )
+
+// tokenPool holds Extract's tokens between articles (about 20 KB an
+// article otherwise). A Quote keeps offsets and strings, never tokens.
+var tokenPool slicepool.Pool[token]
 
 // Span is a person mention the caller already found (from its entity
 // stage), byte offsets into the text.
@@ -162,7 +168,9 @@ func Extract(lang, text string, people []Span) []Quote {
 	if len(raws) == 0 {
 		return nil
 	}
-	a := newAnalysis(lang, text, raws, people)
+	toks := tokenPool.Get()
+	defer tokenPool.Put(toks)
+	a := newAnalysis(lang, text, raws, people, toks)
 	a.attribute()
 	return a.quotes()
 }

@@ -80,9 +80,12 @@ type analysis struct {
 	mentions  []mention
 }
 
-func newAnalysis(lang, text string, raws []rawQuote, people []Span) *analysis {
+// newAnalysis reads text into toks, which it holds until the caller puts
+// them back (see tokenPool).
+func newAnalysis(lang, text string, raws []rawQuote, people []Span, toks *[]token) *analysis {
 	a := &analysis{text: text, c: cuesFor(lang), hasPeople: people != nil}
-	a.toks = lex(text)
+	*toks = appendLex(*toks, text)
+	a.toks = *toks
 	a.cands = make([]cand, 0, len(raws))
 	end := -1
 	for _, r := range raws {
