@@ -53,13 +53,11 @@ func isWordRune(r rune) bool {
 // (possibly empty) token list.
 func Tokenize(s string) []Token { return tokenize(nil, s, nil) }
 
-// TokenizeLang is Tokenize for text in language lang: Japanese and Chinese
-// runs are cut into words by a dictionary segmenter (internal/text/segment)
-// and only their content words are kept, as KindWord tokens in dictionary
-// form; other languages tokenise as Tokenize does.
-func TokenizeLang(lang, s string) []Token { return tokenizeLang(nil, lang, s) }
-
-// tokenizeLang is TokenizeLang appending to dst[:0].
+// tokenizeLang is Tokenize for text in language lang, appending to
+// dst[:0]: Japanese and Chinese runs are cut into words by a dictionary
+// segmenter (internal/text/segment) and only their content words are
+// kept, as KindWord tokens in dictionary form; other languages tokenise
+// as Tokenize does.
 func tokenizeLang(dst []Token, lang, s string) []Token {
 	switch lang {
 	case "ja":
