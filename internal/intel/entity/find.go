@@ -151,9 +151,9 @@ func Find(lang, title, text string, words Words) []Mention {
 // A Mention keeps offsets and strings, never words.
 var wordPool slicepool.Pool[word]
 
-// wordBytes is about the bytes of text per word, for sizing appendWords' slice:
-// as text.tokenBytes, whose comment gives the trade (too small a guess
-// costs one more growth, too large memory the article frees).
+// wordBytes is about the bytes of text per word, for sizing appendWords'
+// slice: as text.tokenBytes, whose comment gives the trade (too small a
+// guess costs one more growth, too large memory the article frees).
 const wordBytes = 6
 
 // appendWords splits s into words with their offsets, appending them to
