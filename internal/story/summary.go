@@ -4,11 +4,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/storyline/storyline/internal/slicepool"
+	"github.com/storyline/storyline/internal/scratch"
 )
 
 // summaryTerms is how many top terms a Summary lists.
@@ -59,27 +58,19 @@ type weighed struct {
 
 // topTerms' map and slice, reused from one call to the next: made anew,
 // they were 3% of the bytes the pipeline allocated (a story's view is
-// rebuilt as a quarter of its members change). maxPooledForms bounds the
-// map kept, which keeps the room of its largest use.
+// rebuilt as a quarter of its members change).
 var (
-	formsPool   = sync.Pool{New: func() any { return map[termKey]givenForm{} }}
-	weighedPool slicepool.Pool[weighed]
+	formsPool   scratch.Maps[termKey, givenForm]
+	weighedPool scratch.Slices[weighed]
 )
-
-const maxPooledForms = 1 << 14
 
 // topTerms returns readable forms of the story's heaviest words and names,
 // one per form (case-insensitive), skipping numbers and keys.
 func (a *Assigner) topTerms(s *story, n int) []string {
 	// A term reads as its earliest member held writes it, whatever order
 	// the members came back in after a restart.
-	forms := formsPool.Get().(map[termKey]givenForm)
-	defer func() {
-		if len(forms) <= maxPooledForms {
-			clear(forms)
-			formsPool.Put(forms)
-		}
-	}()
+	forms := formsPool.Get()
+	defer formsPool.Put(forms)
 	for _, m := range s.members {
 		for _, f := range m.forms {
 			if cur, ok := forms[f.k]; !ok || m.seq < cur.seq {

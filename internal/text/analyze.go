@@ -3,10 +3,10 @@ package text
 import (
 	"sort"
 	"strings"
-	"sync"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/storyline/storyline/internal/scratch"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -126,9 +126,8 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 	if lang != "en" {
 		en = NewStemmer("en")
 	}
-	sc := scratchPool.Get().(*scratch)
-	defer sc.release()
-	glossCache := sc.gloss
+	glossCache := glossPool.Get()
+	defer glossPool.Put(glossCache)
 	tt, bt := tokenPool.Get(), tokenPool.Get()
 	*tt, *bt = tokenizeLang(*tt, lang, title), tokenizeLang(*bt, lang, body)
 	defer tokenPool.Put(tt)
@@ -141,13 +140,16 @@ func (a *Analyzer) Analyze(lang, title, body string) *Doc {
 	// 117.8 sized so, 121.8 and 128.6 at a half and a quarter of the
 	// tokens. (Text that repeats itself, as BenchmarkAnalyze's, has fewer
 	// terms and pays more.)
-	// The counts are scratch (see scratch), the surface forms go with the
-	// Doc.
+	// The counts are scratch (see countsPool), the surface forms go with
+	// the Doc.
 	n := len(parts[0]) + len(parts[1])
-	b := builder{counts: sc.counts, surface: make(map[string]string, n)}
+	b := builder{counts: countsPool.Get(), surface: make(map[string]string, n)}
+	defer countsPool.Put(b.counts)
 	// Capitalised words seen mid-sentence (in title or body) are names; the
 	// same word at a sentence start is then a name too.
-	midCap, lower := sc.midCap, sc.lower
+	midCap, lower := seenPool.Get(), seenPool.Get()
+	defer seenPool.Put(midCap)
+	defer seenPool.Put(lower)
 	for _, toks := range parts {
 		for _, t := range toks {
 			if t.Kind != KindWord {
@@ -300,33 +302,14 @@ func hasHan(s string) bool {
 // cognateLen is the prefix length of p: cognate anchors.
 const cognateLen = 5
 
-// scratch holds Analyze's maps between articles. Emptied, a map keeps
-// its room: made anew for each article they were two fifths of what
+// Analyze's maps, reused between articles: emptied, a map keeps its
+// room, and made anew for each article they were two fifths of what
 // Analyze allocated (BenchmarkAnalyzeWMT).
-type scratch struct {
-	counts        map[string]float64
-	midCap, lower map[string]bool
-	gloss         map[string][]string
-}
-
-var scratchPool = sync.Pool{New: func() any {
-	return &scratch{counts: map[string]float64{}, midCap: map[string]bool{}, lower: map[string]bool{}, gloss: map[string][]string{}}
-}}
-
-// maxScratchTerms bounds the scratch put back: a map keeps the room of
-// its largest use, and one huge page's is not worth keeping.
-const maxScratchTerms = 1 << 14
-
-func (sc *scratch) release() {
-	if len(sc.counts) > maxScratchTerms {
-		return
-	}
-	clear(sc.counts)
-	clear(sc.midCap)
-	clear(sc.lower)
-	clear(sc.gloss)
-	scratchPool.Put(sc)
-}
+var (
+	countsPool scratch.Maps[string, float64]
+	seenPool   scratch.Maps[string, bool]
+	glossPool  scratch.Maps[string, []string]
+)
 
 type builder struct {
 	counts  map[string]float64

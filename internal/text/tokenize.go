@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/storyline/storyline/internal/slicepool"
+	"github.com/storyline/storyline/internal/scratch"
 	"github.com/storyline/storyline/internal/text/segment"
 )
 
@@ -71,7 +71,7 @@ func tokenizeLang(dst []Token, lang, s string) []Token {
 // tokenPool holds the token slices of callers that use a text's tokens
 // only while they work on it (Analyze, Stemmed): they were the largest
 // thing the pipeline allocated, about 90 KB an article.
-var tokenPool slicepool.Pool[Token]
+var tokenPool scratch.Slices[Token]
 
 // tokenBytes is about the bytes of text per token: 6 in English prose
 // (a word of five letters and a space), fewer in Chinese and Japanese

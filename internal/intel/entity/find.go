@@ -10,7 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/storyline/storyline/internal/slicepool"
+	"github.com/storyline/storyline/internal/scratch"
 	"github.com/storyline/storyline/internal/text"
 	"github.com/storyline/storyline/internal/translit"
 )
@@ -149,7 +149,7 @@ func Find(lang, title, text string, words Words) []Mention {
 
 // wordPool holds the words of the text being read, between articles.
 // A Mention keeps offsets and strings, never words.
-var wordPool slicepool.Pool[word]
+var wordPool scratch.Slices[word]
 
 // wordBytes is about the bytes of text per word, for sizing appendWords'
 // slice: as text.tokenBytes, whose comment gives the trade (too small a

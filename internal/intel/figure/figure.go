@@ -16,7 +16,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/storyline/storyline/internal/slicepool"
+	"github.com/storyline/storyline/internal/scratch"
 	"github.com/storyline/storyline/internal/text"
 )
 
@@ -77,7 +77,7 @@ func Extract(lang, text string) []Figure {
 
 // tokenPool holds Extract's tokens between articles (about 20 KB an
 // article otherwise). Figures keep offsets and strings, never tokens.
-var tokenPool slicepool.Pool[token]
+var tokenPool scratch.Slices[token]
 
 // Every threshold of the package, and what it trades. Windows are counted
 // in tokens (words, numbers and punctuation marks).

@@ -22,12 +22,12 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/storyline/storyline/internal/slicepool"
+	"github.com/storyline/storyline/internal/scratch"
 )
 
 // tokenPool holds Extract's tokens between articles (about 20 KB an
 // article otherwise). A Quote keeps offsets and strings, never tokens.
-var tokenPool slicepool.Pool[token]
+var tokenPool scratch.Slices[token]
 
 // Span is a person mention the caller already found (from its entity
 // stage), byte offsets into the text.

@@ -1,9 +1,9 @@
-package slicepool
+package scratch
 
 import "testing"
 
-func TestPool(t *testing.T) {
-	var p Pool[string]
+func TestSlices(t *testing.T) {
+	var p Slices[string]
 	s := p.Get()
 	if len(*s) != 0 {
 		t.Fatalf("new slice has %d elements", len(*s))
@@ -19,7 +19,7 @@ func TestPool(t *testing.T) {
 		t.Errorf("Put kept %q", backing)
 	}
 
-	big := Pool[int]{Max: 4}
+	big := Slices[int]{Max: 4}
 	b := big.Get()
 	*b = make([]int, 0, 8)
 	big.Put(b)
@@ -28,8 +28,31 @@ func TestPool(t *testing.T) {
 	}
 }
 
-func BenchmarkGetPut(b *testing.B) {
-	var p Pool[int]
+func TestMaps(t *testing.T) {
+	var p Maps[string, int]
+	m := p.Get()
+	m["a"] = 1
+	p.Put(m)
+	if len(m) != 0 {
+		t.Errorf("Put left %d entries", len(m))
+	}
+	if g := p.Get(); len(g) != 0 {
+		t.Errorf("Get returned %d entries", len(g))
+	}
+
+	big := Maps[int, int]{Max: 2}
+	b := big.Get()
+	for i := range 3 {
+		b[i] = i
+	}
+	big.Put(b)
+	if len(b) != 3 {
+		t.Error("a map over Max was emptied and kept")
+	}
+}
+
+func BenchmarkSlices(b *testing.B) {
+	var p Slices[int]
 	b.ReportAllocs()
 	for b.Loop() {
 		s := p.Get()
