@@ -32,7 +32,7 @@ func (p *Slices[T]) Get() *[]T {
 // Put empties s and keeps it for a later Get. What s held is cleared, so
 // the pool keeps no article's text alive. s must not be used after.
 func (p *Slices[T]) Put(s *[]T) {
-	if cap(*s) > cmpMax(p.Max) {
+	if cap(*s) > orDefault(p.Max) {
 		return
 	}
 	clear(*s)
@@ -58,14 +58,15 @@ func (p *Maps[K, V]) Get() map[K]V {
 
 // Put empties m and keeps it for a later Get. m must not be used after.
 func (p *Maps[K, V]) Put(m map[K]V) {
-	if len(m) > cmpMax(p.Max) {
+	if len(m) > orDefault(p.Max) {
 		return
 	}
 	clear(m)
 	p.p.Put(m)
 }
 
-func cmpMax(max int) int {
+// orDefault is max, or defaultMax when max is zero.
+func orDefault(max int) int {
 	if max == 0 {
 		return defaultMax
 	}
